@@ -1,0 +1,65 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "dashboard",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "dashboard", targets: ["Dashboard"]),
+        .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "MetricsClient", targets: ["MetricsClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        .target(
+            name: "MetricsClient",
+            dependencies: []
+        ),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "MetricsClient",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .executableTarget(
+            name: "Dashboard",
+            dependencies: [
+                "Engine",
+                "MetricsClient",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "FileCacheWriter",
+            dependencies: ["Engine"],
+            path: "Tests/FileCacheWriter"
+        ),
+        .testTarget(name: "MetricsClientTests", dependencies: ["MetricsClient"]),
+        .testTarget(
+            name: "EngineTests",
+            dependencies: [
+                "Engine",
+                "FileCacheWriter",
+                "MetricsClient",
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

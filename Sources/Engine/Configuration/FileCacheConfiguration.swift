@@ -1,0 +1,24 @@
+/// Settings of the ``FileIDCache``.
+public struct FileCacheConfiguration: Sendable, Equatable {
+    /// Whether uploads consult and fill the cache (`FILE_CACHE_ENABLED`, default `true`).
+    public var enabled: Bool
+    /// How long a remembered file id stays valid (`FILE_CACHE_TTL_SECS`, default 86400 s); `nil` never expires.
+    public var ttl: Duration?
+    /// The SQLite file (`FILE_CACHE_PATH`, default `.cache/file-ids.sqlite`).
+    public var path: String
+    /// How long a writer waits for another process's lock before failing.
+    public var busyTimeout: Duration
+
+    /// Creates file-cache settings; every parameter has the documented default.
+    public init(
+        enabled: Bool = true,
+        ttl: Duration? = .seconds(86_400),
+        path: String = ".cache/file-ids.sqlite",
+        busyTimeout: Duration = .seconds(10)
+    ) {
+        self.enabled = enabled
+        self.ttl = ttl
+        self.path = path
+        self.busyTimeout = busyTimeout
+    }
+}

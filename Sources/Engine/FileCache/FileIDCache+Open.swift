@@ -1,0 +1,114 @@
+import Foundation
+import GRDB
+
+extension FileIDCache {
+    /// Creates the directory, opens the pool in WAL mode and creates the schema; moves a non-database aside.
+    static func open(_ configuration: FileCacheConfiguration) throws(FileIDCacheError) -> DatabasePool {
+        let path = configuration.path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            do {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            } catch {
+                throw FileIDCacheError(
+                    .cannotCreateDirectory,
+                    path: path,
+                    "cannot create directory \(directory) for the file-ID cache (\(Self.posixReason(error))); "
+                        + "set FILE_CACHE_PATH to a file in a writable directory"
+                )
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(configuration.busyTimeout / .seconds(1))
+        config.label = "file-id-cache"
+        config.prepareDatabase { db in
+            // WAL with NORMAL sync: a committed transaction survives the process being killed (the WAL is in
+            // the OS before commit returns); only a power loss can take the last transactions.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        let pool: DatabasePool
+        do {
+            pool = try DatabasePool(path: path, configuration: config)
+            try migrate(pool)
+        } catch let error as DatabaseError where isNotADatabase(error) {
+            let aside = try moveAside(path)
+            throw FileIDCacheError(
+                .notADatabase(movedTo: aside),
+                path: path,
+                "\(path) is not a SQLite database (\(reason(error))); it was moved to \(aside) and not changed. "
+                    + "Start again to create a new file-ID cache, or set FILE_CACHE_PATH elsewhere"
+            )
+        } catch {
+            throw FileIDCacheError(
+                .cannotOpen,
+                path: path,
+                "cannot open the file-ID cache at \(path): \(reason(error)); "
+                    + "check the directory is writable or set FILE_CACHE_PATH elsewhere"
+            )
+        }
+        return pool
+    }
+
+    private static func migrate(_ pool: DatabasePool) throws {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE IF NOT EXISTS file_ids (
+                        sha256 TEXT NOT NULL,
+                        provider TEXT NOT NULL,
+                        file_id TEXT NOT NULL,
+                        created_at REAL NOT NULL,
+                        PRIMARY KEY (sha256, provider)
+                    );
+                    CREATE INDEX IF NOT EXISTS file_ids_by_id ON file_ids (file_id);
+                    CREATE TABLE IF NOT EXISTS legacy_imports (
+                        source_sha256 TEXT PRIMARY KEY,
+                        source_path TEXT NOT NULL,
+                        imported_at REAL NOT NULL,
+                        rows INTEGER NOT NULL
+                    );
+                    """
+            )
+        }
+        try migrator.migrate(pool)
+    }
+
+    private static func isNotADatabase(_ error: DatabaseError) -> Bool {
+        error.resultCode == .SQLITE_NOTADB || error.resultCode == .SQLITE_CORRUPT
+    }
+
+    /// Renames the file (and any WAL/SHM beside it) to `<path>.corrupt-<time>`; returns the new path.
+    private static func moveAside(_ path: String) throws(FileIDCacheError) -> String {
+        let stamp = Int(Date().timeIntervalSince1970)
+        var aside = "\(path).corrupt-\(stamp)"
+        var attempt = 1
+        while FileManager.default.fileExists(atPath: aside) {
+            attempt += 1
+            aside = "\(path).corrupt-\(stamp)-\(attempt)"
+        }
+        do {
+            try FileManager.default.moveItem(atPath: path, toPath: aside)
+        } catch {
+            throw FileIDCacheError(
+                .cannotOpen,
+                path: path,
+                "\(path) is not a SQLite database and could not be moved aside (\(posixReason(error))); "
+                    + "move or delete it by hand, or set FILE_CACHE_PATH elsewhere"
+            )
+        }
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try? FileManager.default.moveItem(atPath: path + suffix, toPath: aside + suffix)
+        }
+        return aside
+    }
+
+    private static func posixReason(_ error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain
+        {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        return nsError.localizedDescription
+    }
+}

@@ -1,0 +1,189 @@
+import Foundation
+import GRDB
+
+/// Remembers which file (by SHA-256 of its bytes) was uploaded to which provider under which file id.
+///
+/// Backed by SQLite in WAL mode through GRDB: safe from many threads and from several processes on the same
+/// file, and every write acknowledged by a returning ``store(fileID:sha256:provider:)`` survives the
+/// process being killed right after. Provider names are compared in lower case. Entries older than the TTL
+/// are misses and are deleted. Hits and misses are counted in the collector's `file_cache`.
+public final class FileIDCache: Sendable {
+    /// The settings this cache was opened with.
+    public let configuration: FileCacheConfiguration
+    let database: DatabasePool
+    let metrics: CacheRecorder
+    private let now: @Sendable () -> Date
+
+    /// The cache name used in `cache_metrics`.
+    public static let metricsName = "file_cache"
+
+    /// Opens (creating if needed) the database at ``FileCacheConfiguration/path``.
+    ///
+    /// A file there that is not a SQLite database is never overwritten: it is renamed aside and the error
+    /// (code ``FileIDCacheError/Code/notADatabase(movedTo:)``) says where it went; opening again then starts
+    /// an empty cache.
+    public init(
+        configuration: FileCacheConfiguration = .init(),
+        collector: MetricsCollector,
+        now: @escaping @Sendable () -> Date = { Date() }
+    ) throws(FileIDCacheError) {
+        self.configuration = configuration
+        self.now = now
+        self.metrics = collector.cache(Self.metricsName)
+        self.database = try Self.open(configuration)
+        metrics.setLimits(maxEntries: nil, maxBytes: nil)
+        try publishSize()
+    }
+
+    /// The file id stored for these bytes at `provider`, or `nil` (a miss) if none or expired.
+    public func fileID(sha256: String, provider: String) throws(FileIDCacheError) -> String? {
+        let hash = try Self.validHash(sha256, path: configuration.path)
+        let provider = try Self.normalised(provider: provider, path: configuration.path)
+        let row = try access("read") { database in
+            try database.read { db in
+                try Row.fetchOne(
+                    db,
+                    sql: "SELECT file_id, created_at FROM file_ids WHERE sha256 = ? AND provider = ?",
+                    arguments: [hash, provider]
+                )
+            }
+        }
+        guard let row else {
+            metrics.miss()
+            return nil
+        }
+        let created: Double = row["created_at"]
+        if isExpired(createdAt: created) {
+            try access("delete an expired entry") { database in
+                try database.write { db in
+                    try db.execute(
+                        sql: "DELETE FROM file_ids WHERE sha256 = ? AND provider = ? AND created_at = ?",
+                        arguments: [hash, provider, created]
+                    )
+                }
+            }
+            metrics.expired()
+            metrics.miss()
+            try publishSize()
+            return nil
+        }
+        metrics.hit()
+        return row["file_id"]
+    }
+
+    /// Remembers that these bytes are `fileID` at `provider`; call only after the provider confirmed the
+    /// upload. Returns once the write is durable against a crash of this process.
+    public func store(fileID: String, sha256: String, provider: String) throws(FileIDCacheError) {
+        let hash = try Self.validHash(sha256, path: configuration.path)
+        let provider = try Self.normalised(provider: provider, path: configuration.path)
+        let id = fileID.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !id.isEmpty, id.utf8.count <= 512 else {
+            throw FileIDCacheError(
+                .invalidArgument,
+                path: configuration.path,
+                "file id must be 1 to 512 bytes, got \(id.utf8.count)"
+            )
+        }
+        let created = now().timeIntervalSince1970
+        try access("write") { database in
+            try database.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO file_ids (sha256, provider, file_id, created_at) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (sha256, provider) DO UPDATE SET file_id = excluded.file_id,
+                            created_at = excluded.created_at
+                        """,
+                    arguments: [hash, provider, id, created]
+                )
+            }
+        }
+        try publishSize()
+    }
+
+    /// Forgets `fileID` everywhere, e.g. after the provider answered 404 for it or it was deleted.
+    /// Returns how many entries were removed.
+    @discardableResult
+    public func invalidate(fileID: String) throws(FileIDCacheError) -> Int {
+        let removed = try access("invalidate") { database in
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM file_ids WHERE file_id = ?", arguments: [fileID])
+                return db.changesCount
+            }
+        }
+        try publishSize()
+        return removed
+    }
+
+    /// Deletes every expired entry; returns how many.
+    @discardableResult
+    public func purgeExpired() throws(FileIDCacheError) -> Int {
+        guard let ttl = configuration.ttl else { return 0 }
+        let cutoff = now().timeIntervalSince1970 - ttl / .seconds(1)
+        let removed = try access("purge expired entries") { database in
+            try database.write { db in
+                try db.execute(sql: "DELETE FROM file_ids WHERE created_at <= ?", arguments: [cutoff])
+                return db.changesCount
+            }
+        }
+        if removed > 0 { metrics.expired(removed) }
+        try publishSize()
+        return removed
+    }
+
+    /// Entries stored, expired ones included until they are met or purged.
+    public func count() throws(FileIDCacheError) -> Int {
+        try access("count") { database in
+            try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM file_ids") ?? 0 }
+        }
+    }
+
+    func isExpired(createdAt: Double) -> Bool {
+        guard let ttl = configuration.ttl else { return false }
+        return now().timeIntervalSince1970 - createdAt >= ttl / .seconds(1)
+    }
+
+    func publishSize() throws(FileIDCacheError) {
+        metrics.setSize(entries: try count(), bytes: nil)
+    }
+
+    /// Runs `body`, turning any database error into a ``FileIDCacheError`` naming the operation and path.
+    func access<T>(_ operation: String, _ body: (DatabasePool) throws -> T) throws(FileIDCacheError) -> T {
+        do {
+            return try body(database)
+        } catch {
+            throw FileIDCacheError(
+                .databaseFailure,
+                path: configuration.path,
+                "file-ID cache \(operation) failed at \(configuration.path): \(Self.reason(error))"
+            )
+        }
+    }
+
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? DatabaseError {
+            return "\(error.message ?? "SQLite error") (SQLite code \(error.resultCode.rawValue))"
+        }
+        return "\(error)"
+    }
+
+    static func validHash(_ sha256: String, path: String) throws(FileIDCacheError) -> String {
+        let hash = sha256.lowercased()
+        guard hash.utf8.count == 64, hash.utf8.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) })
+        else {
+            throw FileIDCacheError(
+                .invalidArgument,
+                path: path,
+                "a file hash must be 64 hex digits (SHA-256), got \(sha256.utf8.count) bytes"
+            )
+        }
+        return hash
+    }
+
+    static func normalised(provider: String, path: String) throws(FileIDCacheError) -> String {
+        let name = provider.trimmingCharacters(in: .whitespacesAndNewlines).lowercased()
+        guard !name.isEmpty, name.utf8.count <= 128 else {
+            throw FileIDCacheError(.invalidArgument, path: path, "a provider name must be 1 to 128 bytes")
+        }
+        return name
+    }
+}

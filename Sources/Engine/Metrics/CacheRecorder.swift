@@ -1,0 +1,86 @@
+import MetricsClient
+import Synchronization
+
+/// Counters of one cache, fed by the cache itself; get it from ``MetricsCollector/cache(_:)``.
+///
+/// Counters (hits, misses, …) only grow until a reset; gauges (entries, bytes) are set by the cache to its
+/// current size. All of it is lock-free, so the cache can report from inside its own lock.
+public final class CacheRecorder: Sendable {
+    /// The cache's name as it appears in `cache_metrics`.
+    public let name: String
+    private let hitCount = Atomic<Int>(0)
+    private let missCount = Atomic<Int>(0)
+    private let evictionCount = Atomic<Int>(0)
+    private let expirationCount = Atomic<Int>(0)
+    private let rejectionCount = Atomic<Int>(0)
+    private let coalescedCount = Atomic<Int>(0)
+    private let entryGauge = Atomic<Int>(0)
+    private let byteGauge = Atomic<Int>(0)
+    private let entryLimit = Atomic<Int>(0)
+    private let byteLimit = Atomic<Int>(0)
+    private let enabled: Bool
+    private let refresh = Mutex<(@Sendable () -> Void)?>(nil)
+
+    init(name: String, enabled: Bool) {
+        self.name = name
+        self.enabled = enabled
+    }
+
+    /// Counts a lookup answered from the cache.
+    public func hit() { if enabled { hitCount.add(1, ordering: .relaxed) } }
+    /// Counts a lookup the cache could not answer.
+    public func miss() { if enabled { missCount.add(1, ordering: .relaxed) } }
+    /// Counts entries removed to make room.
+    public func evicted(_ count: Int = 1) { if enabled { evictionCount.add(count, ordering: .relaxed) } }
+    /// Counts entries removed because they expired.
+    public func expired(_ count: Int = 1) { if enabled { expirationCount.add(count, ordering: .relaxed) } }
+    /// Counts a put refused for its size.
+    public func rejected() { if enabled { rejectionCount.add(1, ordering: .relaxed) } }
+    /// Counts a miss that waited for an identical request in flight.
+    public func coalesced() { if enabled { coalescedCount.add(1, ordering: .relaxed) } }
+
+    /// Sets the current size of the cache.
+    public func setSize(entries: Int, bytes: Int?) {
+        entryGauge.store(entries, ordering: .relaxed)
+        byteGauge.store(bytes ?? -1, ordering: .relaxed)
+    }
+
+    /// Sets the cache's limits; `nil` for a limit the cache does not have.
+    public func setLimits(maxEntries: Int?, maxBytes: Int?) {
+        entryLimit.store(maxEntries ?? -1, ordering: .relaxed)
+        byteLimit.store(maxBytes ?? -1, ordering: .relaxed)
+    }
+
+    /// Sets work to run before each snapshot reads the gauges, e.g. removing expired entries.
+    public func setRefresh(_ body: @escaping @Sendable () -> Void) {
+        refresh.withLock { $0 = body }
+    }
+
+    func reset() {
+        hitCount.store(0, ordering: .relaxed)
+        missCount.store(0, ordering: .relaxed)
+        evictionCount.store(0, ordering: .relaxed)
+        expirationCount.store(0, ordering: .relaxed)
+        rejectionCount.store(0, ordering: .relaxed)
+        coalescedCount.store(0, ordering: .relaxed)
+    }
+
+    /// The wire form of these counters.
+    var metrics: CacheMetrics {
+        refresh.withLock { $0 }?()
+        func optional(_ value: Int) -> Int? { value < 0 ? nil : value }
+        return CacheMetrics(
+            cacheName: name,
+            hits: hitCount.load(ordering: .relaxed),
+            misses: missCount.load(ordering: .relaxed),
+            evictions: evictionCount.load(ordering: .relaxed),
+            sizeRejections: rejectionCount.load(ordering: .relaxed),
+            expirations: expirationCount.load(ordering: .relaxed),
+            coalesced: coalescedCount.load(ordering: .relaxed),
+            entries: entryGauge.load(ordering: .relaxed),
+            maxEntries: optional(entryLimit.load(ordering: .relaxed)),
+            bytes: optional(byteGauge.load(ordering: .relaxed)),
+            maxBytes: optional(byteLimit.load(ordering: .relaxed))
+        )
+    }
+}

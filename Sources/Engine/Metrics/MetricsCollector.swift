@@ -1,0 +1,187 @@
+import Foundation
+import MetricsClient
+import Synchronization
+
+/// Measures every tool call and cache lookup of the engine and produces the `/metrics` snapshot.
+///
+/// Recording is the hot path: O(1), lock per tool, no allocation after a tool's first call. Keep a
+/// ``ToolRecorder`` from ``tool(_:)`` to skip the name lookup entirely. Readers call ``snapshot(maxAge:)``,
+/// which computes at most once per ``MetricsConfiguration/snapshotMaxAge`` and hands the same value to
+/// everyone in between.
+public final class MetricsCollector: Sendable {
+    /// The settings this collector was made with.
+    public let configuration: MetricsConfiguration
+    /// When the collector was created, in seconds since 1970.
+    public let startTime: Double
+
+    private let counters: CollectorCounters
+    private let registry: Mutex<Registry>
+    private let caches: Mutex<[String: CacheRecorder]>
+    private let sources: Mutex<Sources>
+    private let cachedSnapshot: Mutex<CachedSnapshot?>
+    private let startInstant = ContinuousClock.now
+
+    private struct Registry {
+        var tools: [String: ToolRecorder] = [:]
+        /// Raw names seen that needed sanitising, mapped to the recorder they count under.
+        var aliases: [String: ToolRecorder] = [:]
+    }
+
+    private struct Sources {
+        var engine: EngineInfo?
+        var uploads: (@Sendable () -> UploadMetrics)?
+    }
+
+    private struct CachedSnapshot {
+        var taken: ContinuousClock.Instant
+        var value: MetricsSnapshot
+    }
+
+    /// Creates a collector.
+    public init(configuration: MetricsConfiguration = .init()) {
+        self.configuration = configuration
+        self.counters = CollectorCounters(enabled: configuration.enabled)
+        self.registry = Mutex(Registry())
+        self.caches = Mutex([:])
+        self.sources = Mutex(Sources())
+        self.cachedSnapshot = Mutex(nil)
+        self.startTime = Date().timeIntervalSince1970
+    }
+
+    /// The handle for `name`, created on first use. Names are sanitised (see ``ToolRecorder/name``); past
+    /// ``MetricsConfiguration/maxTools`` distinct names, new ones share one handle named
+    /// ``MetricsConfiguration/overflowToolName``.
+    public func tool(_ name: String) -> ToolRecorder {
+        registry.withLock { registry in
+            if let recorder = registry.tools[name] ?? registry.aliases[name] { return recorder }
+            let clean = LabelSanitizer.sanitize(name)
+            let recorder: ToolRecorder
+            if let existing = registry.tools[clean] {
+                recorder = existing
+            } else {
+                let key = registry.tools.count < configuration.maxTools ? clean : MetricsConfiguration.overflowToolName
+                recorder =
+                    registry.tools[key] ?? ToolRecorder(name: key, configuration: configuration, collector: counters)
+                registry.tools[key] = recorder
+            }
+            // Remember the raw spelling so the next call skips sanitising, but only a bounded number of them.
+            if clean != name, registry.aliases.count < configuration.maxTools * 4 {
+                registry.aliases[name] = recorder
+            }
+            return recorder
+        }
+    }
+
+    /// Records one call of `tool`; see ``ToolRecorder/record(latencyMs:success:errorType:)`` for the rules.
+    public func record(tool: String, latencyMs: Double, success: Bool, errorType: String? = nil) {
+        guard configuration.enabled else { return }
+        self.tool(tool).record(latencyMs: latencyMs, success: success, errorType: errorType)
+    }
+
+    /// Records one call of `tool` whose duration is given as a `Duration`.
+    public func record(tool: String, latency: Duration, success: Bool, errorType: String? = nil) {
+        guard configuration.enabled else { return }
+        self.tool(tool).record(latency: latency, success: success, errorType: errorType)
+    }
+
+    /// The counters of the cache called `name`, created on first use.
+    public func cache(_ name: String) -> CacheRecorder {
+        caches.withLock { caches in
+            if let recorder = caches[name] { return recorder }
+            let recorder = CacheRecorder(name: name, enabled: configuration.enabled)
+            caches[name] = recorder
+            return recorder
+        }
+    }
+
+    /// Marks a request as started; balance with ``requestFinished()``. Feeds `concurrent_requests`.
+    public func requestStarted() { counters.inFlight.add(1, ordering: .relaxed) }
+    /// Marks a request as finished.
+    public func requestFinished() { counters.inFlight.subtract(1, ordering: .relaxed) }
+    /// Marks a session as opened; balance with ``sessionClosed()``. Feeds `active_sessions`.
+    public func sessionOpened() { counters.activeSessions.add(1, ordering: .relaxed) }
+    /// Marks a session as closed.
+    public func sessionClosed() { counters.activeSessions.subtract(1, ordering: .relaxed) }
+
+    /// Runs `body` counted as one in-flight request.
+    public func trackingRequest<T>(_ body: () async throws -> T) async rethrows -> T {
+        requestStarted()
+        defer { requestFinished() }
+        return try await body()
+    }
+
+    /// Sets what the snapshot says about the engine itself.
+    public func setEngineInfo(_ info: EngineInfo) {
+        sources.withLock { $0.engine = info }
+    }
+
+    /// Sets where the snapshot's `upload_metrics` come from.
+    public func setUploadMetricsSource(_ source: @escaping @Sendable () -> UploadMetrics) {
+        sources.withLock { $0.uploads = source }
+    }
+
+    /// Zeroes every tool and cache counter; gauges (in-flight, entries, bytes) keep their values.
+    public func reset() {
+        for tool in registry.withLock({ Array($0.tools.values) }) { tool.reset() }
+        for cache in caches.withLock({ Array($0.values) }) { cache.reset() }
+        counters.reset()
+        cachedSnapshot.withLock { $0 = nil }
+    }
+
+    /// The current snapshot, reused if it is younger than `maxAge` (by default the configured 250 ms).
+    /// Pass `.zero` to force a fresh one, as tests that assert on just-recorded calls do.
+    public func snapshot(maxAge: Duration? = nil) -> MetricsSnapshot {
+        let limit = maxAge ?? configuration.snapshotMaxAge
+        // Computing under the lock means concurrent readers wait for one computation instead of each doing it.
+        return cachedSnapshot.withLock { cached in
+            let now = ContinuousClock.now
+            if let cached, limit > .zero, now - cached.taken < limit { return cached.value }
+            let value = computeSnapshot()
+            cached = CachedSnapshot(taken: now, value: value)
+            return value
+        }
+    }
+
+    /// The statistics of one tool from a fresh snapshot, or `nil` if it has no calls.
+    public func toolMetrics(_ name: String) -> ToolMetrics? {
+        snapshot(maxAge: .zero).toolMetrics[LabelSanitizer.sanitize(name)]
+    }
+
+    private func computeSnapshot() -> MetricsSnapshot {
+        let uptime = (ContinuousClock.now - startInstant) / .seconds(1)
+        let (engine, uploads) = sources.withLock { ($0.engine, $0.uploads) }
+        var tools: [String: ToolMetrics] = [:]
+        var cacheMetrics: [String: CacheMetrics] = [:]
+        var totalCalls = 0
+        if configuration.enabled {
+            var scratch: [Double] = []
+            scratch.reserveCapacity(configuration.windowSize)
+            for recorder in registry.withLock({ Array($0.tools.values) }) {
+                guard let metrics = recorder.metrics(scratch: &scratch) else { continue }
+                tools[recorder.name] = metrics
+                totalCalls += metrics.totalCalls
+            }
+            for recorder in caches.withLock({ Array($0.values) }) {
+                cacheMetrics[recorder.name] = recorder.metrics
+            }
+        }
+        return MetricsSnapshot(
+            enabled: configuration.enabled,
+            timestamp: Date().timeIntervalSince1970,
+            engine: engine,
+            toolMetrics: tools,
+            cacheMetrics: cacheMetrics,
+            systemMetrics: SystemMetrics(
+                activeSessions: counters.activeSessions.load(ordering: .relaxed),
+                concurrentRequests: counters.inFlight.load(ordering: .relaxed),
+                totalRequests: totalCalls,
+                startTime: startTime,
+                uptimeSeconds: MetricsRounding.twoDecimals(uptime),
+                rssBytes: ProcessMemory.residentBytes(),
+                rejectedSamples: counters.rejectedSamples.load(ordering: .relaxed),
+                clampedSamples: counters.clampedSamples.load(ordering: .relaxed)
+            ),
+            uploadMetrics: uploads?()
+        )
+    }
+}

@@ -1,0 +1,90 @@
+import MetricsClient
+import Synchronization
+
+/// A handle that records calls of one tool without looking its name up each time.
+///
+/// Get one from ``MetricsCollector/tool(_:)`` and keep it, as Prometheus clients advise for child metrics.
+/// Each tool has its own lock, so threads recording different tools never wait for each other.
+public final class ToolRecorder: Sendable {
+    /// The tool's name as stored (sanitised).
+    public let name: String
+    private let state: Mutex<ToolStatistics>
+    private let collector: CollectorCounters
+
+    init(name: String, configuration: MetricsConfiguration, collector: CollectorCounters) {
+        self.name = name
+        self.state = Mutex(
+            ToolStatistics(windowSize: configuration.windowSize, maxErrorTypes: configuration.maxErrorTypesPerTool)
+        )
+        self.collector = collector
+    }
+
+    /// Records one call.
+    ///
+    /// A latency that is NaN, infinite or negative is refused and counted in `rejected_samples`; one above an
+    /// hour is clamped to an hour and counted in `clamped_samples`. A failure without `errorType` counts as
+    /// `unknown`. Does nothing when metrics are disabled.
+    public func record(latencyMs: Double, success: Bool, errorType: String? = nil) {
+        guard collector.enabled else { return }
+        guard latencyMs.isFinite, latencyMs >= 0 else {
+            collector.rejectedSamples.add(1, ordering: .relaxed)
+            return
+        }
+        var latency = latencyMs
+        if latency > ToolStatistics.maxLatencyMs {
+            latency = ToolStatistics.maxLatencyMs
+            collector.clampedSamples.add(1, ordering: .relaxed)
+        }
+        state.withLock { $0.record(latencyMs: latency, success: success, errorType: errorType) }
+    }
+
+    /// Records one call whose duration is given as a `Duration`.
+    public func record(latency: Duration, success: Bool, errorType: String? = nil) {
+        let (seconds, attoseconds) = latency.components
+        record(latencyMs: Double(seconds) * 1000 + Double(attoseconds) / 1e15, success: success, errorType: errorType)
+    }
+
+    func reset() {
+        state.withLock { $0.reset() }
+    }
+
+    /// The tool's wire statistics, or `nil` if it has no calls. `scratch` is reused between tools.
+    func metrics(scratch: inout [Double]) -> ToolMetrics? {
+        var result: ToolMetrics?
+        var lifetime: [UInt64] = []
+        state.withLock { stats in
+            guard stats.total > 0 else { return }
+            stats.copyWindow(into: &scratch)
+            lifetime = stats.histogram.values(atPerMille: [500, 950, 990, 999])
+            result = ToolMetrics(
+                toolName: name,
+                totalCalls: stats.total,
+                successfulCalls: stats.successful,
+                failedCalls: stats.failed,
+                successRate: MetricsRounding.percent(stats.successful, of: stats.total),
+                avgLatencyMs: MetricsRounding.twoDecimals(stats.latencySumMs / Double(stats.total)),
+                p50LatencyMs: 0,
+                p95LatencyMs: 0,
+                p99LatencyMs: 0,
+                minLatencyMs: MetricsRounding.twoDecimals(stats.minLatencyMs),
+                maxLatencyMs: MetricsRounding.twoDecimals(stats.maxLatencyMs),
+                errorTypes: stats.errorTypes,
+                windowSamples: stats.windowFilled
+            )
+        }
+        guard var metrics = result else { return nil }
+        scratch.sort()
+        scratch.withUnsafeBufferPointer { sorted in
+            metrics.p50LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 500, sorted: sorted))
+            metrics.p95LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 950, sorted: sorted))
+            metrics.p99LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 990, sorted: sorted))
+        }
+        metrics.lifetime = LifetimePercentiles(
+            p50Ms: MetricsRounding.twoDecimals(Double(lifetime[0]) / 1000),
+            p95Ms: MetricsRounding.twoDecimals(Double(lifetime[1]) / 1000),
+            p99Ms: MetricsRounding.twoDecimals(Double(lifetime[2]) / 1000),
+            p999Ms: MetricsRounding.twoDecimals(Double(lifetime[3]) / 1000)
+        )
+        return metrics
+    }
+}

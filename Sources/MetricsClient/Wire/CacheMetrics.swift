@@ -1,0 +1,71 @@
+/// Counters of one cache.
+public struct CacheMetrics: Codable, Sendable, Equatable {
+    /// The cache's name: `semantic_cache` or `file_cache`.
+    public var cacheName: String
+    /// Lookups answered from the cache.
+    public var hits: Int
+    /// Lookups the cache could not answer.
+    public var misses: Int
+    /// `hits + misses`.
+    public var totalRequests: Int
+    /// `hits / totalRequests` as a percentage, 0–100.
+    public var hitRate: Double
+    /// Entries removed to make room.
+    public var evictions: Int
+    /// Puts refused because the value was larger than the per-entry limit.
+    public var sizeRejections: Int
+    /// Entries removed because their time to live ran out.
+    public var expirations: Int?
+    /// Misses that waited for an identical request already in flight instead of calling upstream.
+    public var coalesced: Int?
+    /// Entries held now.
+    public var entries: Int?
+    /// The entry limit.
+    public var maxEntries: Int?
+    /// Bytes held now.
+    public var bytes: Int?
+    /// The byte limit.
+    public var maxBytes: Int?
+
+    /// Creates cache counters.
+    public init(
+        cacheName: String,
+        hits: Int,
+        misses: Int,
+        evictions: Int = 0,
+        sizeRejections: Int = 0,
+        expirations: Int? = nil,
+        coalesced: Int? = nil,
+        entries: Int? = nil,
+        maxEntries: Int? = nil,
+        bytes: Int? = nil,
+        maxBytes: Int? = nil
+    ) {
+        self.cacheName = cacheName
+        self.hits = hits
+        self.misses = misses
+        self.totalRequests = hits + misses
+        self.hitRate = MetricsRounding.percent(hits, of: hits + misses)
+        self.evictions = evictions
+        self.sizeRejections = sizeRejections
+        self.expirations = expirations
+        self.coalesced = coalesced
+        self.entries = entries
+        self.maxEntries = maxEntries
+        self.bytes = bytes
+        self.maxBytes = maxBytes
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case cacheName = "cache_name"
+        case hits, misses
+        case totalRequests = "total_requests"
+        case hitRate = "hit_rate"
+        case evictions
+        case sizeRejections = "size_rejections"
+        case expirations, coalesced, entries
+        case maxEntries = "max_entries"
+        case bytes
+        case maxBytes = "max_bytes"
+    }
+}

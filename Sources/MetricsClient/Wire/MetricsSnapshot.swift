@@ -1,0 +1,83 @@
+/// The document served at `GET /metrics`: the engine's state at one instant.
+///
+/// Field names follow the Python original's JSON (snake_case, latencies in milliseconds, rates as
+/// percentages 0–100 rounded to two decimals). Everything the original did not send is optional, so a
+/// snapshot from the original decodes too.
+public struct MetricsSnapshot: Codable, Sendable, Equatable {
+    /// The schema revision of this document; absent in the Python original's output.
+    public var schemaVersion: Int?
+    /// Whether the engine records metrics at all; when `false`, every section is empty.
+    public var enabled: Bool
+    /// When the snapshot was taken, in seconds since 1970.
+    public var timestamp: Double
+    /// What produced this document; absent in the Python original's output.
+    public var engine: EngineInfo?
+    /// Per-tool call statistics, keyed by tool name.
+    public var toolMetrics: [String: ToolMetrics]
+    /// Per-cache counters, keyed by cache name (`semantic_cache`, `file_cache`).
+    public var cacheMetrics: [String: CacheMetrics]
+    /// Process-wide figures.
+    public var systemMetrics: SystemMetrics
+    /// The uploader's live state; absent when the engine has no uploader.
+    public var uploadMetrics: UploadMetrics?
+
+    /// Creates a snapshot from its parts.
+    public init(
+        schemaVersion: Int? = 1,
+        enabled: Bool = true,
+        timestamp: Double,
+        engine: EngineInfo? = nil,
+        toolMetrics: [String: ToolMetrics] = [:],
+        cacheMetrics: [String: CacheMetrics] = [:],
+        systemMetrics: SystemMetrics,
+        uploadMetrics: UploadMetrics? = nil
+    ) {
+        self.schemaVersion = schemaVersion
+        self.enabled = enabled
+        self.timestamp = timestamp
+        self.engine = engine
+        self.toolMetrics = toolMetrics
+        self.cacheMetrics = cacheMetrics
+        self.systemMetrics = systemMetrics
+        self.uploadMetrics = uploadMetrics
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case schemaVersion = "schema_version"
+        case enabled
+        case timestamp
+        case engine
+        case toolMetrics = "tool_metrics"
+        case cacheMetrics = "cache_metrics"
+        case systemMetrics = "system_metrics"
+        case uploadMetrics = "upload_metrics"
+    }
+}
+
+/// Identifies the engine that served a snapshot.
+public struct EngineInfo: Codable, Sendable, Equatable {
+    /// The engine's name, `dashboard-engine` for ours.
+    public var name: String
+    /// The engine's version string.
+    public var version: String
+    /// `embedded` (inside the dashboard) or `serve` (headless).
+    public var mode: String
+    /// Whether the demo workload is generating calls.
+    public var demo: Bool
+    /// `sandbox` when uploads go to the built-in Files API, else the provider's host.
+    public var filesAPI: String
+
+    /// Creates an engine description.
+    public init(name: String, version: String, mode: String, demo: Bool, filesAPI: String) {
+        self.name = name
+        self.version = version
+        self.mode = mode
+        self.demo = demo
+        self.filesAPI = filesAPI
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, version, mode, demo
+        case filesAPI = "files_api"
+    }
+}

@@ -1,0 +1,111 @@
+/// Call statistics of one tool.
+///
+/// The window percentiles (`p50LatencyMs` …) are computed over the last `windowSamples` calls with the
+/// nearest-rank method; `lifetime` holds percentiles over every call since start, from a histogram.
+public struct ToolMetrics: Codable, Sendable, Equatable {
+    /// The tool's name, as recorded (sanitised).
+    public var toolName: String
+    /// Calls recorded since start or the last reset.
+    public var totalCalls: Int
+    /// Calls that succeeded.
+    public var successfulCalls: Int
+    /// Calls that failed.
+    public var failedCalls: Int
+    /// `successfulCalls / totalCalls` as a percentage, 0–100.
+    public var successRate: Double
+    /// Mean latency over every call, in milliseconds.
+    public var avgLatencyMs: Double
+    /// Median latency over the window, in milliseconds.
+    public var p50LatencyMs: Double
+    /// 95th percentile latency over the window, in milliseconds.
+    public var p95LatencyMs: Double
+    /// 99th percentile latency over the window, in milliseconds.
+    public var p99LatencyMs: Double
+    /// Smallest latency ever recorded, in milliseconds.
+    public var minLatencyMs: Double
+    /// Largest latency ever recorded, in milliseconds.
+    public var maxLatencyMs: Double
+    /// Failed calls by error type; a failure without a type counts as `unknown`.
+    public var errorTypes: [String: Int]
+    /// How many samples the window percentiles were computed over.
+    public var windowSamples: Int?
+    /// Percentiles over every call since start.
+    public var lifetime: LifetimePercentiles?
+
+    /// Creates tool statistics from their parts.
+    public init(
+        toolName: String,
+        totalCalls: Int,
+        successfulCalls: Int,
+        failedCalls: Int,
+        successRate: Double,
+        avgLatencyMs: Double,
+        p50LatencyMs: Double,
+        p95LatencyMs: Double,
+        p99LatencyMs: Double,
+        minLatencyMs: Double,
+        maxLatencyMs: Double,
+        errorTypes: [String: Int],
+        windowSamples: Int? = nil,
+        lifetime: LifetimePercentiles? = nil
+    ) {
+        self.toolName = toolName
+        self.totalCalls = totalCalls
+        self.successfulCalls = successfulCalls
+        self.failedCalls = failedCalls
+        self.successRate = successRate
+        self.avgLatencyMs = avgLatencyMs
+        self.p50LatencyMs = p50LatencyMs
+        self.p95LatencyMs = p95LatencyMs
+        self.p99LatencyMs = p99LatencyMs
+        self.minLatencyMs = minLatencyMs
+        self.maxLatencyMs = maxLatencyMs
+        self.errorTypes = errorTypes
+        self.windowSamples = windowSamples
+        self.lifetime = lifetime
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case toolName = "tool_name"
+        case totalCalls = "total_calls"
+        case successfulCalls = "successful_calls"
+        case failedCalls = "failed_calls"
+        case successRate = "success_rate"
+        case avgLatencyMs = "avg_latency_ms"
+        case p50LatencyMs = "p50_latency_ms"
+        case p95LatencyMs = "p95_latency_ms"
+        case p99LatencyMs = "p99_latency_ms"
+        case minLatencyMs = "min_latency_ms"
+        case maxLatencyMs = "max_latency_ms"
+        case errorTypes = "error_types"
+        case windowSamples = "window_samples"
+        case lifetime
+    }
+}
+
+/// Latency percentiles over a tool's whole lifetime, in milliseconds.
+public struct LifetimePercentiles: Codable, Sendable, Equatable {
+    /// Median.
+    public var p50Ms: Double
+    /// 95th percentile.
+    public var p95Ms: Double
+    /// 99th percentile.
+    public var p99Ms: Double
+    /// 99.9th percentile.
+    public var p999Ms: Double
+
+    /// Creates lifetime percentiles.
+    public init(p50Ms: Double, p95Ms: Double, p99Ms: Double, p999Ms: Double) {
+        self.p50Ms = p50Ms
+        self.p95Ms = p95Ms
+        self.p99Ms = p99Ms
+        self.p999Ms = p999Ms
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case p50Ms = "p50_ms"
+        case p95Ms = "p95_ms"
+        case p99Ms = "p99_ms"
+        case p999Ms = "p999_ms"
+    }
+}

@@ -1,0 +1,94 @@
+import Engine
+import Foundation
+import Testing
+
+/// The file-ID cache shared by separate processes, and killed mid-write.
+@Suite("FileIDCache across processes")
+struct FileIDCacheProcessTests {
+    /// The helper executable built beside the test bundle.
+    static var writerPath: String {
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var directory = bundle.deletingLastPathComponent()
+        // On Linux the runner is .build/<triple>/debug/<package>PackageTests.xctest; helpers sit beside it.
+        for _ in 0..<4
+        where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("FileCacheWriter").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("FileCacheWriter").path
+    }
+
+    static func writer(path: String, prefix: String, count: Int) throws -> (Process, Pipe) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: writerPath)
+        process.arguments = [path, prefix, String(count)]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        return (process, output)
+    }
+
+    static func acknowledged(_ output: String) -> [(hash: String, id: String)] {
+        output.split(separator: "\n").compactMap { line in
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, parts[0] == "ack" else { return nil }
+            return (String(parts[1]), String(parts[2]))
+        }
+    }
+
+    @Test("two processes writing the same file: every row of both is there")
+    func twoProcesses() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let path = directory.file("ids.sqlite")
+        let first = try Self.writer(path: path, prefix: "a", count: 300)
+        let second = try Self.writer(path: path, prefix: "b", count: 300)
+        let outputs = [first, second].map { process, pipe in
+            let data = pipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") })
+        let cache = try FileIDCache(
+            configuration: FileCacheConfiguration(ttl: nil, path: path),
+            collector: MetricsCollector()
+        )
+        #expect(try cache.count() == 600)
+        for (_, output) in outputs {
+            for (hash, id) in Self.acknowledged(output) {
+                #expect(try cache.fileID(sha256: hash, provider: "kimi") == id)
+            }
+        }
+    }
+
+    @Test("a writer killed with SIGKILL mid-loop: the file opens and every acknowledged write is there")
+    func killedWriter() throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        let path = directory.file("ids.sqlite")
+        let (process, pipe) = try Self.writer(path: path, prefix: "k", count: 1_000_000)
+        var received = Data()
+        let reader = pipe.fileHandleForReading
+        while Self.acknowledged(String(decoding: received, as: UTF8.self)).count < 300 {
+            let chunk = reader.availableData
+            if chunk.isEmpty { break }
+            received.append(chunk)
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        received.append(reader.readDataToEndOfFile())
+        #expect(process.terminationReason == .uncaughtSignal)
+        let acknowledged = Self.acknowledged(String(decoding: received, as: UTF8.self))
+        #expect(acknowledged.count >= 300)
+        let cache = try FileIDCache(
+            configuration: FileCacheConfiguration(ttl: nil, path: path),
+            collector: MetricsCollector()
+        )
+        #expect(try cache.count() >= acknowledged.count)
+        var missing = 0
+        for (hash, id) in acknowledged where try cache.fileID(sha256: hash, provider: "kimi") != id {
+            missing += 1
+        }
+        #expect(missing == 0)
+    }
+}
