@@ -147,6 +147,10 @@ public final class MetricsCollector: Sendable {
         snapshot(maxAge: .zero).toolMetrics[LabelSanitizer.sanitize(name)]
     }
 
+    func allTools() -> [ToolRecorder] {
+        registry.withLock { Array($0.tools.values) }
+    }
+
     private func computeSnapshot() -> MetricsSnapshot {
         let uptime = (ContinuousClock.now - startInstant) / .seconds(1)
         let (engine, uploads) = sources.withLock { ($0.engine, $0.uploads) }
@@ -156,7 +160,7 @@ public final class MetricsCollector: Sendable {
         if configuration.enabled {
             var scratch: [Double] = []
             scratch.reserveCapacity(configuration.windowSize)
-            for recorder in registry.withLock({ Array($0.tools.values) }) {
+            for recorder in allTools() {
                 guard let metrics = recorder.metrics(scratch: &scratch) else { continue }
                 tools[recorder.name] = metrics
                 totalCalls += metrics.totalCalls
@@ -183,5 +187,14 @@ public final class MetricsCollector: Sendable {
             ),
             uploadMetrics: uploads?()
         )
+    }
+}
+
+extension MetricsCollector {
+    /// Every tool's exact latency buckets, sum and counts, sorted by tool name: what a Prometheus histogram
+    /// needs. Empty when metrics are disabled.
+    public func latencyDistributions() -> [LatencyDistribution] {
+        guard configuration.enabled else { return [] }
+        return allTools().compactMap { $0.distribution() }.sorted { $0.tool < $1.tool }
     }
 }

@@ -44,6 +44,28 @@ public final class ToolRecorder: Sendable {
         record(latencyMs: Double(seconds) * 1000 + Double(attoseconds) / 1e15, success: success, errorType: errorType)
     }
 
+    /// The tool's exact latency distribution for exposition, or `nil` if it has no calls.
+    func distribution() -> LatencyDistribution? {
+        state.withLock { stats in
+            guard stats.total > 0 else { return nil }
+            var cumulative = 0
+            var buckets: [(upperBoundMs: Double, count: Int)] = []
+            buckets.reserveCapacity(ToolStatistics.bucketBoundsMs.count)
+            for (index, bound) in ToolStatistics.bucketBoundsMs.enumerated() {
+                cumulative += stats.bucketCounts[index]
+                buckets.append((bound, cumulative))
+            }
+            return LatencyDistribution(
+                tool: name,
+                count: stats.total,
+                failed: stats.failed,
+                sumMs: stats.latencySumMs,
+                buckets: buckets,
+                errorTypes: stats.errorTypes
+            )
+        }
+    }
+
     func reset() {
         state.withLock { $0.reset() }
     }

@@ -22,7 +22,14 @@ struct ToolStatistics {
     var windowNext = 0
     var windowFilled = 0
     var histogram: Histogram<UInt64>
+    /// Calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
+    var bucketCounts: [Int]
     let maxErrorTypes: Int
+
+    /// Upper bounds (ms) of the Prometheus latency buckets, counted exactly as calls are recorded.
+    static let bucketBoundsMs: [Double] = [
+        1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000, 300_000,
+    ]
 
     init(windowSize: Int, maxErrorTypes: Int) {
         window = [Double](repeating: 0, count: windowSize)
@@ -31,6 +38,7 @@ struct ToolStatistics {
             highestTrackableValue: Self.histogramMaxMicros,
             numberOfSignificantValueDigits: .two
         )
+        bucketCounts = [Int](repeating: 0, count: Self.bucketBoundsMs.count + 1)
         self.maxErrorTypes = maxErrorTypes
     }
 
@@ -44,6 +52,9 @@ struct ToolStatistics {
         if windowNext == window.count { windowNext = 0 }
         if windowFilled < window.count { windowFilled += 1 }
         _ = histogram.record(UInt64((latencyMs * 1000).rounded()))
+        var bucket = 0
+        while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
+        bucketCounts[bucket] += 1
         if success {
             successful += 1
         } else {

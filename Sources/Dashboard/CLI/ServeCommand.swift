@@ -1,0 +1,102 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+
+/// `dashboard serve`: the engine without a screen, for dashboards and scrapers to attach to.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Run the engine headless and serve its metrics endpoint until SIGINT or SIGTERM.",
+        discussion: """
+            Serves GET /metrics (JSON; Prometheus text with Accept: text/plain or at /metrics/prometheus),
+            GET /health, and the control API (POST /v1/tool-calls, /v1/uploads/test, /v1/reset) which needs
+            Authorization: Bearer <token>. The token is METRICS_CONTROL_TOKEN, or a random one stored in
+            ~/.local/state/dashboard/control-token (mode 0600) that a local `dashboard --attach` reads.
+
+            Binds 127.0.0.1 unless told otherwise: --host 0.0.0.0 exposes the endpoint to the network.
+            """
+    )
+
+    @Option(help: ArgumentHelp("Address to bind (default: METRICS_JSON_HOST or 127.0.0.1).", valueName: "address"))
+    var host: String?
+
+    @Option(
+        help: ArgumentHelp("Port to bind, 0 for any free port (default: METRICS_JSON_PORT or 9109).", valueName: "port")
+    )
+    var port: Int?
+
+    @Flag(help: "Do not run the demo workload of simulated tool calls.")
+    var noDemo = false
+
+    @Option(help: ArgumentHelp("Demo tool calls started per second.", valueName: "calls/s"))
+    var demoRate: Double = 20
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        if let port, !(0...65_535).contains(port) {
+            throw ValidationError("--port must be from 0 to 65535, got \(port)")
+        }
+        guard demoRate.isFinite, demoRate > 0, demoRate <= 10_000 else {
+            throw ValidationError("--demo-rate must be greater than 0 and at most 10000 calls/s, got \(demoRate)")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: EngineConfiguration
+        do {
+            configuration = try EnvironmentReader(environment: environment).engineConfiguration()
+        } catch {
+            printError(error.description)
+            throw ExitCode(78)
+        }
+        if let host { configuration.endpoint.host = host }
+        if let port { configuration.endpoint.port = port }
+        configuration.endpoint.enabled = true
+
+        let logger = try log.bootstrap(label: "dashboard.serve")
+        let endpoint = configuration.endpoint
+        if !Self.isLoopback(endpoint.host) {
+            let tokenNote =
+                endpoint.controlToken == nil
+                ? " No METRICS_CONTROL_TOKEN is set: the control API uses the generated token in the state file." : ""
+            printError(
+                "warning: binding \(endpoint.host):\(endpoint.port) makes the metrics endpoint reachable from other "
+                    + "machines.\(tokenNote)"
+            )
+        }
+        let runtime = EngineRuntime(
+            configuration: configuration,
+            options: EngineOptions(
+                mode: .serve,
+                demo: noDemo ? nil : DemoConfiguration(rate: demoRate),
+                tokenPath: ControlToken.defaultPath(environment: environment)
+            ),
+            logger: logger
+        )
+        for warning in runtime.warnings { printError("warning: \(warning)") }
+        if let server = runtime.server {
+            Task {
+                guard let bound = try? await server.port() else { return }
+                let demo = noDemo ? "demo off" : "demo on, \(demoRate) calls/s"
+                FileHandle.standardError.write(
+                    Data(
+                        "dashboard: serving http://\(endpoint.host):\(bound)/metrics (\(demo)); stop with Ctrl-C\n".utf8
+                    )
+                )
+            }
+        }
+        do {
+            try await runtime.run(gracefulShutdownSignals: [.sigterm, .sigint])
+        } catch let error as EndpointBindError {
+            printError(error.description)
+            throw ExitCode(1)
+        }
+    }
+
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
+    }
+}

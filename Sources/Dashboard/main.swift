@@ -1,4 +1,0 @@
-import ArgumentParser
-import Engine
-
-print("x")

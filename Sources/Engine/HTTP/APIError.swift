@@ -1,0 +1,48 @@
+import Foundation
+import Hummingbird
+
+/// An error answered to an HTTP client as `{"error":{"type","message"}}`, the shape the Files API uses too.
+struct APIError: Error, Sendable {
+    var status: HTTPResponse.Status
+    var type: String
+    var message: String
+
+    init(_ status: HTTPResponse.Status, _ type: String, _ message: String) {
+        self.status = status
+        self.type = type
+        self.message = message
+    }
+
+    static func notFound(_ path: String) -> APIError {
+        APIError(.notFound, "not_found", "no such endpoint: \(path.prefix(200)); try GET /metrics or GET /health")
+    }
+
+    static func methodNotAllowed(
+        _ method: HTTPRequest.Method,
+        _ path: String,
+        allowed: [HTTPRequest.Method]
+    ) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed,
+            "method_not_allowed",
+            "\(method.rawValue) is not allowed on \(path); use \(list)"
+        )
+    }
+
+    var response: Response {
+        struct Body: Encodable {
+            struct Detail: Encodable {
+                var type: String
+                var message: String
+            }
+            var error: Detail
+        }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(Body(error: .init(type: type, message: message)))) ?? Data()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

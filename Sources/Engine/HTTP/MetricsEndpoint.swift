@@ -1,0 +1,193 @@
+import Foundation
+import Hummingbird
+import MetricsClient
+import Synchronization
+
+/// The engine's HTTP API: `/metrics` (JSON or Prometheus text), `/health`, and the token-guarded control API.
+///
+/// A hand-written dispatch rather than a router, so that a wrong method is a 405 (not a 404), every error is
+/// a JSON body, and the hot `/metrics` path serves pre-encoded bytes without per-request allocation of the
+/// document.
+public struct MetricsEndpoint: HTTPResponder {
+    /// The request context.
+    public typealias Context = BasicRequestContext
+
+    /// Largest request body accepted; larger is a 413.
+    public static let maxBodyBytes = 1 << 20
+    /// Most tool calls in one ingest request.
+    public static let maxIngestCalls = 10_000
+
+    let collector: MetricsCollector
+    let token: ControlToken?
+    let tokenProblem: String?
+    let health: [HealthCheck]
+    let actions: ControlActions
+    let version: String
+    let corsOrigin: String?
+    private let encoded: EncodedSnapshotCache
+
+    /// Creates the endpoint.
+    ///
+    /// - Parameters:
+    ///   - token: the control API token; `nil` disables the control API, answering 503 with `tokenProblem`.
+    ///   - corsOrigin: sent as `Access-Control-Allow-Origin` when set; by default no CORS header is sent.
+    public init(
+        collector: MetricsCollector,
+        token: ControlToken?,
+        tokenProblem: String? = nil,
+        health: [HealthCheck] = [],
+        actions: ControlActions = .init(),
+        version: String,
+        corsOrigin: String? = nil
+    ) {
+        self.collector = collector
+        self.token = token
+        self.tokenProblem = tokenProblem
+        self.health = health
+        self.actions = actions
+        self.version = version
+        self.corsOrigin = corsOrigin
+        self.encoded = EncodedSnapshotCache()
+    }
+
+    /// Answers one request.
+    public func respond(to request: Request, context: Context) async throws -> Response {
+        var response: Response
+        do {
+            response = try await route(request)
+        } catch let error as APIError {
+            response = error.response
+        }
+        if let corsOrigin { response.headers[.accessControlAllowOrigin] = corsOrigin }
+        if request.method == .head { response.body = ResponseBody() }
+        return response
+    }
+
+    private func route(_ request: Request) async throws -> Response {
+        // `uri.path` excludes the query string, so `/metrics?x=1` is `/metrics`.
+        let path = request.uri.path
+        let readOnly: [HTTPRequest.Method] = [.get, .head]
+        switch path {
+        case "/metrics", "/metrics/":
+            try allow(request, readOnly)
+            return wantsPrometheus(request) ? prometheus() : json()
+        case "/metrics/prometheus":
+            try allow(request, readOnly)
+            return prometheus()
+        case "/health":
+            try allow(request, readOnly)
+            return await healthResponse()
+        case "/v1/tool-calls":
+            try allow(request, [.post])
+            try authorize(request)
+            return try await ingest(request)
+        case "/v1/uploads/test":
+            try allow(request, [.post])
+            try authorize(request)
+            return try await testUpload(request)
+        case "/v1/reset":
+            try allow(request, [.post])
+            try authorize(request)
+            collector.reset()
+            await actions.reset?()
+            return Self.json(["status": "reset"])
+        default:
+            throw APIError.notFound(path)
+        }
+    }
+
+    private func allow(_ request: Request, _ methods: [HTTPRequest.Method]) throws {
+        guard methods.contains(request.method) else {
+            throw APIError.methodNotAllowed(request.method, request.uri.path, allowed: methods)
+        }
+    }
+
+    private func authorize(_ request: Request) throws {
+        guard let token else {
+            throw APIError(.serviceUnavailable, "control_disabled", tokenProblem ?? "the control API has no token")
+        }
+        guard token.authorizes(request.headers[.authorization]) else {
+            throw APIError(
+                .unauthorized,
+                "unauthorized",
+                "missing or wrong bearer token; send Authorization: Bearer <METRICS_CONTROL_TOKEN>"
+            )
+        }
+    }
+
+    private func wantsPrometheus(_ request: Request) -> Bool {
+        guard let accept = request.headers[.accept]?.lowercased() else { return false }
+        if accept.contains("application/openmetrics-text") { return true }
+        // Prometheus sends text/plain among its choices; a browser's */* or an explicit JSON ask gets JSON.
+        return accept.contains("text/plain") && !accept.contains("application/json")
+    }
+
+    private func json() -> Response {
+        let body = encoded.bytes(for: collector.snapshot())
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: body))
+    }
+
+    private func prometheus() -> Response {
+        let text = PrometheusExposition.render(
+            snapshot: collector.snapshot(),
+            distributions: collector.latencyDistributions()
+        )
+        var headers = HTTPFields()
+        headers[.contentType] = PrometheusExposition.contentType
+        headers[.cacheControl] = "no-store"
+        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+
+    private func healthResponse() async -> Response {
+        var checks: [String: [String: String]] = [:]
+        var healthy = true
+        for check in health {
+            let result = await check.run()
+            healthy = healthy && result.ok
+            checks[check.name] = ["status": result.ok ? "ok" : "failing", "detail": result.detail]
+        }
+        struct Health: Encodable {
+            var status: String
+            var service: String
+            var version: String
+            var uptime_seconds: Double
+            var metrics_enabled: Bool
+            var checks: [String: [String: String]]
+        }
+        let body = Health(
+            status: healthy ? "ok" : "degraded",
+            service: "metrics-server",
+            version: version,
+            uptime_seconds: collector.snapshot().systemMetrics.uptimeSeconds,
+            metrics_enabled: collector.configuration.enabled,
+            checks: checks
+        )
+        return Self.json(body, status: healthy ? .ok : .serviceUnavailable)
+    }
+
+    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}
+
+/// The JSON bytes of the last snapshot, so readers sharing a snapshot also share its encoding.
+final class EncodedSnapshotCache: Sendable {
+    private let state = Mutex<(timestamp: Double, bytes: ByteBuffer)?>(nil)
+
+    func bytes(for snapshot: MetricsSnapshot) -> ByteBuffer {
+        if let cached = state.withLock({ $0 }), cached.timestamp == snapshot.timestamp { return cached.bytes }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let bytes = ByteBuffer(bytes: (try? encoder.encode(snapshot)) ?? Data("{}".utf8))
+        state.withLock { $0 = (snapshot.timestamp, bytes) }
+        return bytes
+    }
+}

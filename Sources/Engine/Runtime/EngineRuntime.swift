@@ -1,0 +1,146 @@
+import Logging
+import MetricsClient
+import ServiceLifecycle
+import UnixSignals
+
+/// The engine assembled: collector, caches, metrics endpoint and demo workload, ready to run.
+///
+/// Creating it opens the file-ID cache and resolves the control token; ``services`` are what to run in a
+/// `ServiceGroup`. Problems that should not stop the engine (a corrupt cache moved aside, an unwritable
+/// token directory) are in ``warnings`` and in the log.
+public final class EngineRuntime: Sendable {
+    /// The settings the engine was made with.
+    public let configuration: EngineConfiguration
+    /// How the engine runs.
+    public let options: EngineOptions
+    /// The metrics collector every component reports to.
+    public let collector: MetricsCollector
+    /// The response cache.
+    public let responseCache: ResponseCache
+    /// The file-ID cache, or `nil` if disabled or it could not be opened (see ``warnings``).
+    public let fileCache: FileIDCache?
+    /// The metrics HTTP server, or `nil` if the endpoint is disabled.
+    public let server: MetricsServer?
+    /// The demo workload, or `nil` if off.
+    public let demo: DemoWorkload?
+    /// Problems met while assembling that did not stop the engine, one line each.
+    public let warnings: [String]
+    private let logger: Logger
+
+    /// Assembles the engine.
+    public init(
+        configuration: EngineConfiguration,
+        options: EngineOptions,
+        actions: ControlActions = .init(),
+        logger: Logger
+    ) {
+        var warnings: [String] = []
+        self.configuration = configuration
+        self.options = options
+        self.logger = logger
+        let collector = MetricsCollector(configuration: configuration.metrics)
+        self.collector = collector
+        self.responseCache = ResponseCache(configuration: configuration.responseCache, collector: collector)
+
+        var fileCache: FileIDCache?
+        if configuration.fileCache.enabled {
+            do {
+                fileCache = try Self.openFileCache(configuration.fileCache, collector: collector, warnings: &warnings)
+            } catch {
+                warnings.append("file-ID cache disabled: \(error)")
+            }
+        }
+        self.fileCache = fileCache
+
+        collector.setEngineInfo(
+            EngineInfo(
+                name: EngineVersion.name,
+                version: EngineVersion.current,
+                mode: options.mode.rawValue,
+                demo: options.demo != nil,
+                filesAPI: "none"
+            )
+        )
+
+        if configuration.endpoint.enabled {
+            var token: ControlToken?
+            var tokenProblem: String?
+            do {
+                token = try ControlToken.resolve(
+                    configured: configuration.endpoint.controlToken,
+                    path: options.tokenPath
+                )
+            } catch {
+                tokenProblem = "control API disabled: \(error)"
+                warnings.append(tokenProblem!)
+            }
+            var checks: [HealthCheck] = []
+            if let fileCache { checks.append(fileCache.healthCheck) }
+            let endpoint = MetricsEndpoint(
+                collector: collector,
+                token: token,
+                tokenProblem: tokenProblem,
+                health: checks,
+                actions: actions,
+                version: EngineVersion.current
+            )
+            self.server = MetricsServer(
+                host: configuration.endpoint.host,
+                port: configuration.endpoint.port,
+                endpoint: endpoint,
+                logger: logger
+            )
+        } else {
+            self.server = nil
+        }
+
+        if let demo = options.demo {
+            self.demo = DemoWorkload(configuration: demo, collector: collector, cache: responseCache, logger: logger)
+        } else {
+            self.demo = nil
+        }
+        self.warnings = warnings
+        for warning in warnings { logger.warning("\(warning)") }
+    }
+
+    /// Everything to run: the server, the demo workload and the cache sweeper.
+    public var services: [any Service] {
+        var services: [any Service] = [CacheSweeper(cache: responseCache)]
+        if let server { services.append(server) }
+        if let demo { services.append(demo) }
+        return services
+    }
+
+    /// Runs every service until one of `signals` arrives (graceful shutdown) or one fails.
+    public func run(gracefulShutdownSignals signals: [UnixSignal]) async throws {
+        var config = ServiceGroupConfiguration(services: services, logger: logger)
+        config.gracefulShutdownSignals = signals
+        try await ServiceGroup(configuration: config).run()
+    }
+
+    /// Opens the file cache; a non-database file is moved aside (a warning) and a fresh cache is opened.
+    private static func openFileCache(
+        _ configuration: FileCacheConfiguration,
+        collector: MetricsCollector,
+        warnings: inout [String]
+    ) throws -> FileIDCache {
+        let first: FileIDCacheError
+        do {
+            return try FileIDCache(configuration: configuration, collector: collector)
+        } catch {
+            first = error
+        }
+        guard case .notADatabase = first.code else { throw first }
+        warnings.append(first.description)
+        return try FileIDCache(configuration: configuration, collector: collector)
+    }
+}
+
+/// Runs ``ResponseCache/runSweeper()`` as a service.
+struct CacheSweeper: Service {
+    let cache: ResponseCache
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await cache.runSweeper() }
+    }
+}

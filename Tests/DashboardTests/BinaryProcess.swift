@@ -1,0 +1,85 @@
+import Foundation
+import Synchronization
+
+/// The real `dashboard` binary run as a child process, with its output captured.
+final class BinaryProcess: Sendable {
+    let process: Process
+    private let errorText = TextBuffer()
+    private let outputText = TextBuffer()
+
+    /// The executable built beside the test bundle.
+    static var path: String {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+            .deletingLastPathComponent()
+        for _ in 0..<4
+        where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("dashboard").path) {
+            directory = directory.deletingLastPathComponent()
+        }
+        return directory.appendingPathComponent("dashboard").path
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.path)
+        process.arguments = arguments
+        var merged = ProcessInfo.processInfo.environment
+        merged.merge(environment) { $1 }
+        process.environment = merged
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        let error = Pipe()
+        let output = Pipe()
+        process.standardError = error
+        process.standardOutput = output
+        process.standardInput = FileHandle.nullDevice
+        error.fileHandleForReading.readabilityHandler = { [errorText] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            errorText.append(chunk)
+        }
+        output.fileHandleForReading.readabilityHandler = { [outputText] handle in
+            let chunk = String(decoding: handle.availableData, as: UTF8.self)
+            outputText.append(chunk)
+        }
+        try process.run()
+    }
+
+    var standardError: String { errorText.text }
+    var standardOutput: String { outputText.text }
+
+    /// Waits until standard error contains `text`, up to `timeout`.
+    func waitForError(containing text: String, timeout: Duration) async throws -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if standardError.contains(text) { return true }
+            if !process.isRunning { return standardError.contains(text) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        return false
+    }
+
+    /// Sends `signal` and waits for the process to end; returns its exit status (or nil on timeout).
+    func stop(signal: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
+        kill(process.processIdentifier, signal)
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        if process.isRunning {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+    }
+}
+
+/// Text collected from a pipe by its reader thread.
+final class TextBuffer: Sendable {
+    private let storage = Mutex("")
+
+    var text: String { storage.withLock { $0 } }
+
+    func append(_ chunk: String) {
+        storage.withLock { $0 += chunk }
+    }
+}
