@@ -16,7 +16,7 @@ struct DashboardCommand: AsyncParsableCommand {
             the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
-        subcommands: [ServeCommand.self],
+        subcommands: [ServeCommand.self, UploadCommand.self],
         defaultSubcommand: nil
     )
 }

@@ -33,6 +33,12 @@ public struct FilesConfiguration: Sendable, Equatable {
     /// Delay before the first fetch retry (`KIMI_FILES_FETCH_INITIAL_DELAY`, default 0.5 s).
     public var fetchInitialDelay: Duration
 
+    /// Whether the uploader consults and fills the file-ID cache (`FILE_CACHE_ENABLED`).
+    public var cacheEnabled: Bool
+
+    /// Retries of a failed upload (429, 5xx, dropped connection, timeout; never other 4xx).
+    public var uploadRetry: RetryPolicy
+
     /// The default provider URL.
     public static let defaultBaseURL = "https://api.moonshot.ai/v1"
 
@@ -49,7 +55,9 @@ public struct FilesConfiguration: Sendable, Equatable {
         fetchTimeout: Duration = .seconds(25),
         fetchRetries: Int = 3,
         fetchBackoff: Double = 0.8,
-        fetchInitialDelay: Duration = .milliseconds(500)
+        fetchInitialDelay: Duration = .milliseconds(500),
+        uploadRetry: RetryPolicy = RetryPolicy(),
+        cacheEnabled: Bool = true
     ) {
         self.apiKey = apiKey
         self.baseURL = baseURL
@@ -63,6 +71,14 @@ public struct FilesConfiguration: Sendable, Equatable {
         self.fetchRetries = fetchRetries
         self.fetchBackoff = fetchBackoff
         self.fetchInitialDelay = fetchInitialDelay
+        self.uploadRetry = uploadRetry
+        self.cacheEnabled = cacheEnabled
+    }
+
+    /// Retries of a content fetch: `fetchRetries` of them, the first after `fetchInitialDelay`, each
+    /// further one (1 + `fetchBackoff`) times longer than the one before.
+    public var fetchRetry: RetryPolicy {
+        RetryPolicy(maxRetries: fetchRetries, initialDelay: fetchInitialDelay, multiplier: 1 + fetchBackoff)
     }
 
     /// The concurrency the uploader really uses: 1 when parallel uploads are off.

@@ -21,6 +21,8 @@ public final class EngineRuntime: Sendable {
     public let fileCache: FileIDCache?
     /// The metrics HTTP server, or `nil` if the endpoint is disabled.
     public let server: MetricsServer?
+    /// The upload path (uploader and its Files API target), or `nil` if it could not be set up.
+    public let uploads: UploadService?
     /// The demo workload, or `nil` if off.
     public let demo: DemoWorkload?
     /// Problems met while assembling that did not stop the engine, one line each.
@@ -52,13 +54,26 @@ public final class EngineRuntime: Sendable {
         }
         self.fileCache = fileCache
 
+        var uploads: UploadService?
+        do {
+            uploads = try UploadService(
+                configuration: configuration.files,
+                fileCache: fileCache,
+                collector: collector,
+                logger: logger
+            )
+        } catch {
+            warnings.append("uploads disabled: \(error)")
+        }
+        self.uploads = uploads
+
         collector.setEngineInfo(
             EngineInfo(
                 name: EngineVersion.name,
                 version: EngineVersion.current,
                 mode: options.mode.rawValue,
                 demo: options.demo != nil,
-                filesAPI: "none"
+                filesAPI: uploads?.targetName ?? "none"
             )
         )
 
@@ -76,6 +91,13 @@ public final class EngineRuntime: Sendable {
             }
             var checks: [HealthCheck] = []
             if let fileCache { checks.append(fileCache.healthCheck) }
+            if let uploads { checks.append(uploads.healthCheck) }
+            var actions = actions
+            if actions.startTestUpload == nil, let uploads {
+                actions.startTestUpload = { files, size in
+                    try await uploads.startTestUpload(files: files, sizeBytes: size)
+                }
+            }
             let endpoint = MetricsEndpoint(
                 collector: collector,
                 token: token,
@@ -106,6 +128,7 @@ public final class EngineRuntime: Sendable {
     /// Everything to run: the server, the demo workload and the cache sweeper.
     public var services: [any Service] {
         var services: [any Service] = [CacheSweeper(cache: responseCache)]
+        if let uploads { services.append(uploads) }
         if let server { services.append(server) }
         if let demo { services.append(demo) }
         return services

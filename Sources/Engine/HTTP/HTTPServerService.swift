@@ -10,24 +10,25 @@ import Glibc
 import Darwin
 #endif
 
-/// The metrics endpoint as a running HTTP server: a `Service` to put in a `ServiceGroup`.
+/// An HTTP server for `responder` on `host:port`: a `Service` to put in a `ServiceGroup`.
 ///
 /// Binds `host:port` (port 0 picks a free one; ``port()`` tells which). A port already in use fails
 /// ``run()`` with an ``EndpointBindError`` naming the port and how to choose another.
-public final class MetricsServer: Service, Sendable {
+public final class HTTPServerService<Responder: HTTPResponder>: Service, Sendable
+where Responder.Context: RequestContext, Responder.Context.Source == ApplicationRequestContextSource {
     /// The address bound.
     public let host: String
     /// The port asked for (0 = any free port).
     public let requestedPort: Int
-    private let endpoint: MetricsEndpoint
+    private let responder: Responder
     private let logger: Logger
     private let bound = BoundPort()
 
-    /// Creates a server for `endpoint` on `host:port`.
-    public init(host: String, port: Int, endpoint: MetricsEndpoint, logger: Logger) {
+    /// Creates a server for `responder` on `host:port`.
+    public init(host: String, port: Int, responder: Responder, logger: Logger) {
         self.host = host
         self.requestedPort = port
-        self.endpoint = endpoint
+        self.responder = responder
         self.logger = logger
     }
 
@@ -35,7 +36,7 @@ public final class MetricsServer: Service, Sendable {
     public func run() async throws {
         let bound = self.bound
         let app = Application(
-            responder: endpoint,
+            responder: responder,
             server: .http1(configuration: .init(idleTimeout: .seconds(60))),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: requestedPort),
@@ -47,12 +48,9 @@ public final class MetricsServer: Service, Sendable {
         )
         do {
             try await app.run()
-        } catch let error as IOError where error.errnoCode == EADDRINUSE {
-            let failure = EndpointBindError(host: host, port: requestedPort, reason: "already in use")
-            bound.fail(failure)
-            throw failure
         } catch let error as IOError {
-            let failure = EndpointBindError(host: host, port: requestedPort, reason: "\(error)")
+            let reason = error.errnoCode == EADDRINUSE ? "already in use" : "\(error)"
+            let failure = EndpointBindError(host: host, port: requestedPort, reason: reason)
             bound.fail(failure)
             throw failure
         } catch {
@@ -64,6 +62,16 @@ public final class MetricsServer: Service, Sendable {
     /// The port the server listens on, once it does; throws if it could not start.
     public func port() async throws -> Int {
         try await bound.value()
+    }
+}
+
+/// The metrics endpoint as a running HTTP server.
+public typealias MetricsServer = HTTPServerService<MetricsEndpoint>
+
+extension HTTPServerService where Responder == MetricsEndpoint {
+    /// Creates a server for the metrics endpoint.
+    public convenience init(host: String, port: Int, endpoint: MetricsEndpoint, logger: Logger) {
+        self.init(host: host, port: port, responder: endpoint, logger: logger)
     }
 }
 

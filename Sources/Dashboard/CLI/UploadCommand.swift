@@ -1,0 +1,137 @@
+import ArgumentParser
+import Engine
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// `dashboard upload FILE…`: the parallel uploader from the shell.
+struct UploadCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "upload",
+        abstract: "Upload files to the Files API in parallel, with live progress; results in input order.",
+        discussion: """
+            Each file is checked, hashed (SHA-256) and looked up in the file-ID cache (FILE_CACHE_PATH): a file
+            already at the provider is not sent again ("cached"). Uploads retry on 429, 5xx and dropped
+            connections, honouring Retry-After. Then the file's extracted content is fetched.
+
+            The target is --files-url, else KIMI_API_URL when KIMI_API_KEY is set, else a built-in sandbox
+            Files API on a loopback port (its files are discarded when the command ends).
+
+            Exit status: 0 only if every file is done or cached; 1 otherwise.
+            """
+    )
+
+    @Argument(help: ArgumentHelp("Files to upload.", valueName: "file"))
+    var files: [String]
+
+    @Option(
+        help: ArgumentHelp(
+            "Files API root, e.g. https://api.moonshot.ai/v1 (default: KIMI_API_URL, or the sandbox).",
+            valueName: "url"
+        )
+    )
+    var filesURL: String?
+
+    @Option(help: ArgumentHelp("Most uploads in flight (default: KIMI_FILES_MAX_PARALLEL or 3).", valueName: "n"))
+    var maxParallel: Int?
+
+    @Option(help: "The purpose sent with each file.")
+    var purpose: String = "file-extract"
+
+    @Flag(help: "Print the results as JSON (in input order) instead of a table; no progress lines.")
+    var json = false
+
+    @Flag(help: "Do not fetch each file's extracted content after uploading.")
+    var noContent = false
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("name at least one file to upload") }
+        if let maxParallel, !(1...64).contains(maxParallel) {
+            throw ValidationError("--max-parallel must be from 1 to 64, got \(maxParallel)")
+        }
+    }
+
+    func run() async throws {
+        let environment = ProcessInfo.processInfo.environment
+        var configuration: EngineConfiguration
+        do {
+            configuration = try EnvironmentReader(environment: environment).engineConfiguration()
+        } catch {
+            printError(error.description)
+            throw ExitCode(78)
+        }
+        if let maxParallel {
+            configuration.files.maxParallel = maxParallel
+            configuration.files.parallelUploads = true
+        }
+        var logOptions = log
+        if logOptions.logFile == nil { logOptions.logLevel = .error }
+        let logger = try logOptions.bootstrap(label: "dashboard.upload")
+        let collector = MetricsCollector(configuration: configuration.metrics)
+        let fileCache = UploadCommand.openCache(configuration, collector: collector)
+
+        var sandbox: FilesSandbox?
+        var client: FilesAPIClient?
+        do {
+            if let url = filesURL ?? (configuration.files.apiKey != nil ? configuration.files.baseURL : nil) {
+                client = try FilesAPIClient(baseURL: url, apiKey: configuration.files.apiKey)
+            } else {
+                sandbox = try FilesSandbox(logger: logger)
+            }
+        } catch {
+            printError("\(error)")
+            throw ExitCode(78)
+        }
+        let group = ServiceGroup(services: sandbox.map { [$0] } ?? [], logger: logger)
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+        if let sandbox {
+            client = try FilesAPIClient(
+                baseURL: try await sandbox.baseURL(),
+                apiKey: nil,
+                providerName: sandbox.providerName
+            )
+            if !json {
+                printError("no KIMI_API_KEY set: uploading to the built-in sandbox Files API (discarded on exit)")
+            }
+        }
+        guard let target = client else { throw ExitCode(1) }
+        let uploader = ParallelUploader(
+            configuration: configuration.files,
+            client: target,
+            fileCache: fileCache,
+            collector: collector,
+            logger: logger
+        )
+        let progress =
+            json ? nil : UploadProgressView(tracker: uploader.tracker, interactive: isatty(STDERR_FILENO) == 1)
+        let display = Task { await progress?.run() }
+        let results = await uploader.upload(files, purpose: purpose, fetchContent: !noContent)
+        display.cancel()
+        _ = await display.value
+        progress?.finish()
+
+        await group.triggerGracefulShutdown()
+        _ = try? await running.value
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            print(String(decoding: try encoder.encode(results), as: UTF8.self))
+        } else {
+            print(UploadSummary.table(results))
+        }
+        if !results.allSatisfy({ $0.state.isSuccess }) { throw ExitCode(1) }
+    }
+
+    static func openCache(_ configuration: EngineConfiguration, collector: MetricsCollector) -> FileIDCache? {
+        guard configuration.fileCache.enabled else { return nil }
+        do {
+            return try FileIDCache(configuration: configuration.fileCache, collector: collector)
+        } catch {
+            printError("warning: \(error); uploading without the file-ID cache")
+            return nil
+        }
+    }
+}

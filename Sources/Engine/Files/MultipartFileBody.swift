@@ -1,0 +1,144 @@
+import Foundation
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A `multipart/form-data` body with a `purpose` field and one file, streamed from disk.
+///
+/// Its length is known before the first byte is sent (preamble + file size + epilogue), and the file is
+/// read in chunks as the HTTP client asks for them, so a 1 GiB file never sits in memory. Progress counts
+/// a chunk as sent when the client asks for the next one, i.e. once it has taken the previous one.
+struct MultipartFileBody: AsyncSequence, Sendable {
+    typealias Element = ByteBuffer
+
+    let path: String
+    let fileSize: Int
+    let boundary: String
+    let preamble: [UInt8]
+    let epilogue: [UInt8]
+    let progress: @Sendable (Int) -> Void
+    static let chunkSize = 256 * 1024
+
+    init(path: String, fileSize: Int, filename: String, purpose: String, progress: @escaping @Sendable (Int) -> Void) {
+        self.path = path
+        self.fileSize = fileSize
+        self.boundary = "----dashboard-" + UUID().uuidString
+        let safeName = filename.replacingOccurrences(of: "\"", with: "%22").replacingOccurrences(of: "\r", with: "")
+            .replacingOccurrences(of: "\n", with: "")
+        let head =
+            "--\(boundary)\r\nContent-Disposition: form-data; name=\"purpose\"\r\n\r\n\(purpose)\r\n"
+            + "--\(boundary)\r\nContent-Disposition: form-data; name=\"file\"; filename=\"\(safeName)\"\r\n"
+            + "Content-Type: application/octet-stream\r\n\r\n"
+        self.preamble = Array(head.utf8)
+        self.epilogue = Array("\r\n--\(boundary)--\r\n".utf8)
+        self.progress = progress
+    }
+
+    /// The `Content-Type` header value.
+    var contentType: String { "multipart/form-data; boundary=\(boundary)" }
+
+    /// The exact number of bytes the body has.
+    var length: Int { preamble.count + fileSize + epilogue.count }
+
+    func makeAsyncIterator() -> Iterator {
+        Iterator(body: self)
+    }
+
+    struct Iterator: AsyncIteratorProtocol {
+        private enum Stage {
+            case preamble, file, epilogue, finished
+        }
+
+        private let body: MultipartFileBody
+        private var stage = Stage.preamble
+        private var reader: FileReader?
+        private var fileBytesRead = 0
+        private var pendingFileBytes = 0
+
+        init(body: MultipartFileBody) {
+            self.body = body
+        }
+
+        mutating func next() async throws -> ByteBuffer? {
+            try Task.checkCancellation()
+            // The client took the previous chunk: count it as sent.
+            if pendingFileBytes > 0 {
+                body.progress(pendingFileBytes)
+                pendingFileBytes = 0
+            }
+            switch stage {
+            case .preamble:
+                stage = body.fileSize > 0 ? .file : .epilogue
+                return ByteBuffer(bytes: body.preamble)
+            case .file:
+                return try readChunk()
+            case .epilogue:
+                stage = .finished
+                closeFile()
+                return ByteBuffer(bytes: body.epilogue)
+            case .finished:
+                return nil
+            }
+        }
+
+        private mutating func readChunk() throws -> ByteBuffer {
+            if reader == nil { reader = try FileReader(path: body.path) }
+            let wanted = Swift.min(MultipartFileBody.chunkSize, body.fileSize - fileBytesRead)
+            guard let chunk = try reader?.read(upTo: wanted), chunk.readableBytes > 0 else {
+                reader = nil
+                throw FileChangedError(path: body.path, expected: body.fileSize, found: fileBytesRead)
+            }
+            fileBytesRead += chunk.readableBytes
+            pendingFileBytes = chunk.readableBytes
+            if fileBytesRead == body.fileSize { stage = .epilogue }
+            return chunk
+        }
+
+        private mutating func closeFile() {
+            reader = nil
+        }
+    }
+}
+
+/// An open file read in chunks; closed when released, also if the upload is cancelled midway.
+final class FileReader {
+    private let descriptor: Int32
+    let path: String
+
+    init(path: String) throws {
+        self.path = path
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw FilesAPIError(.invalidRequest, "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Up to `count` bytes; an empty buffer at end of file.
+    func read(upTo count: Int) throws -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(count)
+        let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
+            max(0, Glibc.read(descriptor, raw.baseAddress, count))
+        }
+        // A read error comes back as an empty buffer: the caller reports the file as changed.
+        _ = got
+        return buffer
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}
+
+/// The file got shorter while it was being sent.
+struct FileChangedError: Error, CustomStringConvertible {
+    let path: String
+    let expected: Int
+    let found: Int
+
+    var description: String {
+        "\(path) changed while uploading (expected \(expected) bytes, could read \(found)); upload it again"
+    }
+}

@@ -1,0 +1,134 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The engine's upload path: the Files API target (the configured provider, or the built-in sandbox when no
+/// `KIMI_API_KEY` is set) and an uploader pointed at it, ready once the sandbox listens.
+public final class UploadService: Service, Sendable {
+    /// The sandbox, when it is the target.
+    public let sandbox: FilesSandbox?
+    /// `sandbox`, or the provider's host.
+    public let targetName: String
+    private let configuration: FilesConfiguration
+    private let fileCache: FileIDCache?
+    private let collector: MetricsCollector
+    private let tracker: UploadTracker
+    private let logger: Logger
+    private let ready = Mutex<ParallelUploader?>(nil)
+
+    /// Sets up the target; throws if the sandbox cannot be created or the provider URL is invalid.
+    public init(
+        configuration: FilesConfiguration,
+        fileCache: FileIDCache?,
+        collector: MetricsCollector,
+        tracker: UploadTracker = UploadTracker(),
+        sandbox sandboxConfiguration: SandboxConfiguration = .init(),
+        logger: Logger
+    ) throws {
+        self.configuration = configuration
+        self.fileCache = fileCache
+        self.collector = collector
+        self.tracker = tracker
+        self.logger = logger
+        if configuration.apiKey == nil {
+            sandbox = try FilesSandbox(configuration: sandboxConfiguration, logger: logger)
+            targetName = "sandbox"
+        } else {
+            sandbox = nil
+            let client = try FilesAPIClient(baseURL: configuration.baseURL, apiKey: configuration.apiKey)
+            targetName = client.providerName
+            ready.withLock { $0 = makeUploader(client) }
+        }
+    }
+
+    /// Runs the sandbox (if it is the target) until graceful shutdown.
+    public func run() async throws {
+        guard let sandbox else {
+            try await gracefulShutdown()
+            return
+        }
+        try await sandbox.run()
+    }
+
+    /// The uploader, once the target is reachable.
+    public func uploader() async throws -> ParallelUploader {
+        if let uploader = ready.withLock({ $0 }) { return uploader }
+        guard let sandbox else { throw FilesAPIError(.invalidRequest, "no Files API target is configured") }
+        let client = try FilesAPIClient(
+            baseURL: try await sandbox.baseURL(),
+            apiKey: nil,
+            providerName: sandbox.providerName
+        )
+        return ready.withLock { ready in
+            if let existing = ready { return existing }
+            let uploader = makeUploader(client)
+            ready = uploader
+            return uploader
+        }
+    }
+
+    /// Generates `files` text files of `sizeBytes` each and uploads them in the background.
+    public func startTestUpload(files: Int, sizeBytes: Int) async throws -> TestUploadStarted {
+        let uploader = try await uploader()
+        let batch = String(UUID().uuidString.prefix(8)).lowercased()
+        let directory = NSTemporaryDirectory() + "dashboard-test-upload-" + batch
+        let paths = try TestFiles.generate(count: files, size: sizeBytes, batch: batch, directory: directory)
+        logger.info(
+            "test upload started",
+            metadata: ["batch": "\(batch)", "files": "\(files)", "bytes": "\(sizeBytes)"]
+        )
+        Task.detached { [logger] in
+            let results = await uploader.upload(paths)
+            try? FileManager.default.removeItem(atPath: directory)
+            let ok = results.filter { $0.state.isSuccess }.count
+            logger.info(
+                "test upload finished",
+                metadata: ["batch": "\(batch)", "ok": "\(ok)", "files": "\(results.count)"]
+            )
+        }
+        return TestUploadStarted(batch: batch, files: files, sizeBytes: sizeBytes)
+    }
+
+    /// A `/health` check: the Files API target answers a file listing.
+    public var healthCheck: HealthCheck {
+        HealthCheck(name: "files_api") { [self] in
+            do {
+                let uploader = try await uploader()
+                let files = try await uploader.client.list(timeout: .seconds(3))
+                return .init(ok: true, detail: "\(targetName) reachable (\(files.count) files)")
+            } catch {
+                return .init(ok: false, detail: "\(targetName) not reachable: \(error)")
+            }
+        }
+    }
+
+    private func makeUploader(_ client: FilesAPIClient) -> ParallelUploader {
+        ParallelUploader(
+            configuration: configuration,
+            client: client,
+            fileCache: fileCache,
+            collector: collector,
+            tracker: tracker,
+            logger: logger
+        )
+    }
+}
+
+/// Generated text files for test uploads: never files a caller names.
+enum TestFiles {
+    static func generate(count: Int, size: Int, batch: String, directory: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        return try (0..<count).map { index in
+            let path = directory + "/test-\(batch)-\(index + 1).txt"
+            let line = Array(
+                "test upload \(batch), file \(index + 1): the quick brown fox jumps over the lazy dog\n".utf8
+            )
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(size)
+            while bytes.count < size { bytes.append(line[bytes.count % line.count]) }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Engine
+import Foundation
+import Logging
+import MetricsClient
+import ServiceLifecycle
+import Testing
+
+@Suite("EngineRuntime")
+struct EngineRuntimeTests {
+    @Test("POST /v1/uploads/test uploads generated files through the real uploader to the sandbox")
+    func testUpload() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let configuration = EngineConfiguration(
+            fileCache: FileCacheConfiguration(path: directory.file("ids.sqlite")),
+            endpoint: EndpointConfiguration(port: 0, controlToken: "t0ken")
+        )
+        let runtime = EngineRuntime(
+            configuration: configuration,
+            options: EngineOptions(mode: .serve, demo: nil, tokenPath: directory.file("token")),
+            logger: logger
+        )
+        #expect(runtime.warnings.isEmpty)
+        let group = ServiceGroup(services: runtime.services, logger: logger)
+        let task = Task { try await group.run() }
+        defer {
+            Task {
+                await group.triggerGracefulShutdown()
+                _ = try? await task.value
+            }
+        }
+        let port = try await #require(runtime.server).port()
+        let server = RunningEndpoint(collector: runtime.collector, port: port, group: group, task: task)
+        let started = try await server.request(
+            "/v1/uploads/test",
+            method: .POST,
+            body: Data(#"{"files":3,"size_bytes":100000}"#.utf8),
+            token: "t0ken"
+        )
+        #expect(started.status == 202, "\(String(decoding: started.body, as: UTF8.self))")
+        var uploads = UploadMetrics(maxParallel: 0)
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let snapshot = try JSONDecoder().decode(
+                MetricsSnapshot.self,
+                from: try await server.request("/metrics").body
+            )
+            uploads = snapshot.uploadMetrics ?? uploads
+            if uploads.completed == 3 { break }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(uploads.completed == 3 && uploads.failed == 0)
+        #expect(uploads.bytesSent == 300_000)
+        #expect(
+            uploads.recent.count == 3 && uploads.recent.allSatisfy { $0.fileID != nil && $0.file.hasPrefix("test-") }
+        )
+        #expect(runtime.uploads?.sandbox?.stats.uploadsStored == 3)
+        #expect(runtime.collector.snapshot(maxAge: .zero).engine?.filesAPI == "sandbox")
+        let health = try await server.request("/health")
+        #expect(health.status == 200)
+        #expect(String(decoding: health.body, as: UTF8.self).contains("files_api"))
+    }
+}
