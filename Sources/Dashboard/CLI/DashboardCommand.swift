@@ -8,11 +8,11 @@ struct DashboardCommand: AsyncParsableCommand {
         commandName: "dashboard",
         abstract: "Live latency, cache and upload dashboard for AI/MCP tool servers.",
         discussion: """
-            `dashboard serve` runs the engine headless: response cache, file-ID cache, metrics endpoint
-            (JSON and Prometheus at http://127.0.0.1:9109/metrics) and a demo workload, for dashboards
+            `dashboard serve` runs the engine headless: response cache, file-ID cache, metrics endpoint \
+            (JSON and Prometheus at http://127.0.0.1:9109/metrics) and a demo workload, for dashboards \
             and scrapers to attach to.
 
-            Settings come from environment variables (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see
+            Settings come from environment variables (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see \
             the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",

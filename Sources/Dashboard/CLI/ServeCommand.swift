@@ -9,9 +9,9 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Run the engine headless and serve its metrics endpoint until SIGINT or SIGTERM.",
         discussion: """
-            Serves GET /metrics (JSON; Prometheus text with Accept: text/plain or at /metrics/prometheus),
-            GET /health, and the control API (POST /v1/tool-calls, /v1/uploads/test, /v1/reset) which needs
-            Authorization: Bearer <token>. The token is METRICS_CONTROL_TOKEN, or a random one stored in
+            Serves GET /metrics (JSON; Prometheus text with Accept: text/plain or at /metrics/prometheus), \
+            GET /health, and the control API (POST /v1/tool-calls, /v1/uploads/test, /v1/reset) which needs \
+            Authorization: Bearer <token>. The token is METRICS_CONTROL_TOKEN, or a random one stored in \
             ~/.local/state/dashboard/control-token (mode 0600) that a local `dashboard --attach` reads.
 
             Binds 127.0.0.1 unless told otherwise: --host 0.0.0.0 exposes the endpoint to the network.

@@ -10,11 +10,11 @@ struct UploadCommand: AsyncParsableCommand {
         commandName: "upload",
         abstract: "Upload files to the Files API in parallel, with live progress; results in input order.",
         discussion: """
-            Each file is checked, hashed (SHA-256) and looked up in the file-ID cache (FILE_CACHE_PATH): a file
-            already at the provider is not sent again ("cached"). Uploads retry on 429, 5xx and dropped
+            Each file is checked, hashed (SHA-256) and looked up in the file-ID cache (FILE_CACHE_PATH): a file \
+            already at the provider is not sent again ("cached"). Uploads retry on 429, 5xx and dropped \
             connections, honouring Retry-After. Then the file's extracted content is fetched.
 
-            The target is --files-url, else KIMI_API_URL when KIMI_API_KEY is set, else a built-in sandbox
+            The target is --files-url, else KIMI_API_URL when KIMI_API_KEY is set, else a built-in sandbox \
             Files API on a loopback port (its files are discarded when the command ends).
 
             Exit status: 0 only if every file is done or cached; 1 otherwise.
@@ -44,10 +44,21 @@ struct UploadCommand: AsyncParsableCommand {
     @Flag(help: "Do not fetch each file's extracted content after uploading.")
     var noContent = false
 
+    @Option(
+        help: ArgumentHelp(
+            "With the built-in sandbox: milliseconds it takes to answer each request, to try out parallelism.",
+            valueName: "ms"
+        )
+    )
+    var sandboxLatency: Int = 50
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("name at least one file to upload") }
+        if !(0...60_000).contains(sandboxLatency) {
+            throw ValidationError("--sandbox-latency must be from 0 to 60000 ms, got \(sandboxLatency)")
+        }
         if let maxParallel, !(1...64).contains(maxParallel) {
             throw ValidationError("--max-parallel must be from 1 to 64, got \(maxParallel)")
         }
@@ -78,7 +89,10 @@ struct UploadCommand: AsyncParsableCommand {
             if let url = filesURL ?? (configuration.files.apiKey != nil ? configuration.files.baseURL : nil) {
                 client = try FilesAPIClient(baseURL: url, apiKey: configuration.files.apiKey)
             } else {
-                sandbox = try FilesSandbox(logger: logger)
+                sandbox = try FilesSandbox(
+                    configuration: SandboxConfiguration(latency: .milliseconds(sandboxLatency)),
+                    logger: logger
+                )
             }
         } catch {
             printError("\(error)")
@@ -108,7 +122,10 @@ struct UploadCommand: AsyncParsableCommand {
         let progress =
             json ? nil : UploadProgressView(tracker: uploader.tracker, interactive: isatty(STDERR_FILENO) == 1)
         let display = Task { await progress?.run() }
+        let clock = ContinuousClock()
+        let started = clock.now
         let results = await uploader.upload(files, purpose: purpose, fetchContent: !noContent)
+        let makespan = (clock.now - started) / .seconds(1)
         display.cancel()
         _ = await display.value
         progress?.finish()
@@ -121,6 +138,14 @@ struct UploadCommand: AsyncParsableCommand {
             print(String(decoding: try encoder.encode(results), as: UTF8.self))
         } else {
             print(UploadSummary.table(results))
+            print(
+                String(
+                    format: "%d files in %.3f s, at most %d at a time",
+                    results.count,
+                    makespan,
+                    configuration.files.effectiveParallelism
+                )
+            )
         }
         if !results.allSatisfy({ $0.state.isSuccess }) { throw ExitCode(1) }
     }

@@ -60,8 +60,10 @@ struct SandboxFilesAPI: HTTPResponder {
             return response
         }
         guard let file = store.file(id) else { return Self.missing(id) }
-        let data = (try? Data(contentsOf: URL(fileURLWithPath: file.path), options: .mappedIfSafe)) ?? Data()
-        let text = String(validating: data.prefix(8 << 20), as: UTF8.self)
+        // Text files give their text (up to 1 MiB, as an extraction would); binary ones (a NUL early on) none.
+        let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: file.path)).read(upToCount: 1 << 20)) ?? Data()
+        let binary = head.prefix(8192).contains(0)
+        let text = binary ? nil : String(validating: head, as: UTF8.self)
         return Self.json(
             FileContent(
                 content: text ?? "",

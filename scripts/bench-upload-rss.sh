@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Peak resident memory of `dashboard upload` sending one 1 GiB (sparse) file to the in-process sandbox
+# (uploader and sandbox both stream, so neither holds the file). Usage: scripts/bench-upload-rss.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+swift build -c release --product dashboard >/dev/null
+workdir=$(mktemp -d)
+trap 'rm -rf "$workdir"' EXIT
+truncate -s 1G "$workdir/big.bin"
+FILE_CACHE_PATH=$workdir/ids.sqlite /usr/bin/time -v .build/release/dashboard upload --sandbox-latency 0 \
+    "$workdir/big.bin" 2> "$workdir/time.txt" | tail -2
+grep -E "Maximum resident|Elapsed" "$workdir/time.txt"
