@@ -7,6 +7,6 @@ swift build -c release --product dashboard >/dev/null
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 truncate -s 1G "$workdir/big.bin"
-FILE_CACHE_PATH=$workdir/ids.sqlite /usr/bin/time -v .build/release/dashboard upload --sandbox-latency 0 \
+KIMI_FILES_MAX_SIZE_MB=2048 FILE_CACHE_PATH=$workdir/ids.sqlite /usr/bin/time -v .build/release/dashboard upload --sandbox-latency 0 \
     "$workdir/big.bin" 2> "$workdir/time.txt" | tail -2
 grep -E "Maximum resident|Elapsed" "$workdir/time.txt"

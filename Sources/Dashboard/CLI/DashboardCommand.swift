@@ -19,4 +19,10 @@ struct DashboardCommand: AsyncParsableCommand {
         subcommands: [ServeCommand.self, UploadCommand.self],
         defaultSubcommand: nil
     )
+
+    /// Tunes the allocator, then parses the command line and runs the command.
+    static func main() async {
+        Allocator.limitArenas()
+        await main(nil)
+    }
 }

@@ -19,7 +19,7 @@ struct MultipartFileBody: AsyncSequence, Sendable {
     let preamble: [UInt8]
     let epilogue: [UInt8]
     let progress: @Sendable (Int) -> Void
-    static let chunkSize = 256 * 1024
+    static let chunkSize = 64 * 1024
 
     init(path: String, fileSize: Int, filename: String, purpose: String, progress: @escaping @Sendable (Int) -> Void) {
         self.path = path

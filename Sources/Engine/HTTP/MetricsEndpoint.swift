@@ -178,16 +178,35 @@ public struct MetricsEndpoint: HTTPResponder {
     }
 }
 
-/// The JSON bytes of the last snapshot, so readers sharing a snapshot also share its encoding.
+/// The JSON bytes of the last snapshot, so readers sharing a snapshot also share its encoding. While one
+/// reader encodes a newer snapshot, others get the previous bytes rather than encoding it too.
 final class EncodedSnapshotCache: Sendable {
-    private let state = Mutex<(timestamp: Double, bytes: ByteBuffer)?>(nil)
+    private struct State {
+        var timestamp: Double = -1
+        var bytes: ByteBuffer?
+        var encoding: Double?
+    }
+
+    private let state = Mutex(State())
 
     func bytes(for snapshot: MetricsSnapshot) -> ByteBuffer {
-        if let cached = state.withLock({ $0 }), cached.timestamp == snapshot.timestamp { return cached.bytes }
+        let cached: ByteBuffer? = state.withLock { state in
+            if state.timestamp == snapshot.timestamp, let bytes = state.bytes { return bytes }
+            if state.encoding == snapshot.timestamp, let bytes = state.bytes { return bytes }
+            state.encoding = snapshot.timestamp
+            return nil
+        }
+        if let cached { return cached }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let bytes = ByteBuffer(bytes: (try? encoder.encode(snapshot)) ?? Data("{}".utf8))
-        state.withLock { $0 = (snapshot.timestamp, bytes) }
+        state.withLock { state in
+            if snapshot.timestamp >= state.timestamp {
+                state.timestamp = snapshot.timestamp
+                state.bytes = bytes
+            }
+            if state.encoding == snapshot.timestamp { state.encoding = nil }
+        }
         return bytes
     }
 }

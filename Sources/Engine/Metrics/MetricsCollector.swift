@@ -18,7 +18,7 @@ public final class MetricsCollector: Sendable {
     private let registry: Mutex<Registry>
     private let caches: Mutex<[String: CacheRecorder]>
     private let sources: Mutex<Sources>
-    private let cachedSnapshot: Mutex<CachedSnapshot?>
+    private let cachedSnapshot: Mutex<CachedSnapshot>
     private let startInstant = ContinuousClock.now
 
     private struct Registry {
@@ -34,7 +34,9 @@ public final class MetricsCollector: Sendable {
 
     private struct CachedSnapshot {
         var taken: ContinuousClock.Instant
-        var value: MetricsSnapshot
+        var value: MetricsSnapshot?
+        /// Whether a reader is computing a fresh one now.
+        var computing: Bool
     }
 
     /// Creates a collector.
@@ -44,7 +46,7 @@ public final class MetricsCollector: Sendable {
         self.registry = Mutex(Registry())
         self.caches = Mutex([:])
         self.sources = Mutex(Sources())
-        self.cachedSnapshot = Mutex(nil)
+        self.cachedSnapshot = Mutex(CachedSnapshot(taken: .now, value: nil, computing: false))
         self.startTime = Date().timeIntervalSince1970
     }
 
@@ -125,21 +127,31 @@ public final class MetricsCollector: Sendable {
         for tool in registry.withLock({ Array($0.tools.values) }) { tool.reset() }
         for cache in caches.withLock({ Array($0.values) }) { cache.reset() }
         counters.reset()
-        cachedSnapshot.withLock { $0 = nil }
+        cachedSnapshot.withLock { $0.value = nil }
     }
 
     /// The current snapshot, reused if it is younger than `maxAge` (by default the configured 250 ms).
     /// Pass `.zero` to force a fresh one, as tests that assert on just-recorded calls do.
+    ///
+    /// One reader at a time recomputes an expired snapshot; readers arriving meanwhile get the previous one
+    /// (at most one refresh older) instead of waiting, so a busy `/metrics` never stalls behind the work.
     public func snapshot(maxAge: Duration? = nil) -> MetricsSnapshot {
         let limit = maxAge ?? configuration.snapshotMaxAge
-        // Computing under the lock means concurrent readers wait for one computation instead of each doing it.
-        return cachedSnapshot.withLock { cached in
-            let now = ContinuousClock.now
-            if let cached, limit > .zero, now - cached.taken < limit { return cached.value }
-            let value = computeSnapshot()
-            cached = CachedSnapshot(taken: now, value: value)
-            return value
+        let now = ContinuousClock.now
+        let reuse: MetricsSnapshot? = cachedSnapshot.withLock { cache in
+            if let value = cache.value, limit > .zero {
+                if now - cache.taken < limit { return value }
+                if cache.computing { return value }
+            }
+            cache.computing = true
+            return nil
         }
+        if let reuse { return reuse }
+        let value = computeSnapshot()
+        cachedSnapshot.withLock { cache in
+            cache = CachedSnapshot(taken: now, value: value, computing: false)
+        }
+        return value
     }
 
     /// The statistics of one tool from a fresh snapshot, or `nil` if it has no calls.
