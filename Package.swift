@@ -21,6 +21,11 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
         .target(
             name: "MetricsClient",
             dependencies: []
@@ -42,6 +47,7 @@ let package = Package(
         .executableTarget(
             name: "Dashboard",
             dependencies: [
+                "CNcurses",
                 "Engine",
                 "MetricsClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
