@@ -66,7 +66,8 @@ let package = Package(
                 "Dashboard",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "EngineTests",
