@@ -69,4 +69,15 @@ struct ScreenGridTests {
         grid.write("c", x: 1, y: 1, style: Style(attributes: .reverse))
         #expect(grid.styleMap == "aa\n.b\n\nlegend:\na fg=red bold\nb reverse\n")
     }
+
+    @Test("glyphs keep clusters of up to five scalars, longer ones their first scalar")
+    func glyphs() {
+        #expect(Glyph("a").character == "a")
+        #expect(Glyph("e\u{301}").character == "e\u{301}")
+        #expect(Glyph("👍🏽").count == 2)
+        let family: Character = "👨\u{200D}👩\u{200D}👧\u{200D}👦"
+        #expect(Glyph(family).character == "👨")
+        #expect(Glyph(family) != Glyph("👨\u{200D}👩"))
+        #expect(Cell("x") != Cell("y") && Cell("x") == Cell("x"))
+    }
 }

@@ -38,9 +38,4 @@ struct ColorPairTable {
         )
         return (number, pair)
     }
-
-    /// Forgets every pair, as after the terminal's colours were reset.
-    mutating func removeAll() {
-        numbers.removeAll()
-    }
 }

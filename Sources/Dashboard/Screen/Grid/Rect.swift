@@ -17,8 +17,6 @@ struct Rect: Sendable, Hashable {
     var maxX: Int { x + width }
     /// The row just below the rectangle.
     var maxY: Int { y + height }
-    /// Whether the rectangle has no cells.
-    var isEmpty: Bool { width == 0 || height == 0 }
 
     /// The top `rows` rows, and the rest below them.
     func splitTop(_ rows: Int) -> (top: Rect, rest: Rect) {
@@ -39,12 +37,7 @@ struct Rect: Sendable, Hashable {
         )
     }
 
-    /// This rectangle shrunk by `columns` on the left and right and `rows` at the top and bottom.
-    func inset(columns: Int, rows: Int) -> Rect {
-        Rect(x: x + columns, y: y + rows, width: width - 2 * columns, height: height - 2 * rows)
-    }
-
-    /// A rectangle of `size` centred in this one (clipped to it).
+    /// A rectangle of `width` × `height` centred in this one (clipped to it).
     func centered(width: Int, height: Int) -> Rect {
         let w = min(width, self.width)
         let h = min(height, self.height)

@@ -64,13 +64,6 @@ struct ScreenGrid: Sendable, Equatable {
         }
     }
 
-    /// Changes the style of every cell in `rect`, keeping the characters.
-    mutating func restyle(_ rect: Rect, style: Style) {
-        for y in max(0, rect.y)..<min(height, rect.maxY) {
-            for x in max(0, rect.x)..<min(width, max(rect.maxX, 0)) { cells[y * width + x].style = style }
-        }
-    }
-
     private mutating func store(_ cell: Cell, at x: Int, y: Int) {
         let index = y * width + x
         let old = cells[index]

@@ -13,11 +13,4 @@ struct Style: Sendable, Hashable {
 
     /// The terminal's normal text.
     static let plain = Style()
-
-    /// This style with `extra` attributes added.
-    func adding(_ extra: CellAttributes) -> Style {
-        var copy = self
-        copy.attributes.formUnion(extra)
-        return copy
-    }
 }
