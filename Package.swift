@@ -22,6 +22,11 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
+        .systemLibrary(
+            name: "CNcurses",
+            pkgConfig: "ncursesw",
+            providers: [.apt(["libncursesw5-dev"])]
+        ),
         .target(
             name: "MetricsClient",
             dependencies: []
@@ -46,6 +51,7 @@ let package = Package(
         .executableTarget(
             name: "Dashboard",
             dependencies: [
+                "CNcurses",
                 "Engine",
                 "MetricsClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -64,7 +70,8 @@ let package = Package(
                 "Dashboard",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
-            ]
+            ],
+            exclude: ["Golden"]
         ),
         .testTarget(
             name: "EngineTests",

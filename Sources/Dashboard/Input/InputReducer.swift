@@ -1,0 +1,118 @@
+/// Applies `key` to the view state and returns what the app must do beyond redrawing, if anything.
+///
+/// Pure: no I/O, no clock. The filter prompt, the help overlay and the reset prompt each take keys
+/// before the normal bindings; Ctrl-C and termination always quit.
+func handle(_ key: Key, state: inout UIState) -> UICommand? {
+    switch key {
+    case .ctrlC, .terminate:
+        return .quit
+    case .resize:
+        state.clampScroll()
+        return .redraw
+    default:
+        break
+    }
+    if state.isConfirmingReset { return confirmReset(key, state: &state) }
+    if state.isEditingFilter { return editFilter(key, state: &state) }
+    if state.isHelpVisible {
+        if key == .char("q") { return .quit }
+        state.isHelpVisible = false
+        return nil
+    }
+    return normalKey(key, state: &state)
+}
+
+private func confirmReset(_ key: Key, state: inout UIState) -> UICommand? {
+    state.isConfirmingReset = false
+    if key == .char("y") || key == .char("Y") {
+        state.statusMessage = StatusMessage("resetting all counters…")
+        return .resetCounters
+    }
+    state.statusMessage = StatusMessage("reset cancelled")
+    return nil
+}
+
+private func editFilter(_ key: Key, state: inout UIState) -> UICommand? {
+    switch key {
+    case .char(let character):
+        state.filterDraft.append(character)
+    case .backspace, .delete:
+        if !state.filterDraft.isEmpty { state.filterDraft.removeLast() }
+    case .enter:
+        state.filterText = state.filterDraft
+        state.isEditingFilter = false
+        state.scroll.latency = 0
+    case .escape:
+        state.filterText = ""
+        state.filterDraft = ""
+        state.isEditingFilter = false
+        state.scroll.latency = 0
+    default:
+        break
+    }
+    return nil
+}
+
+private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
+    switch key {
+    case .char("q"), .char("Q"):
+        return .quit
+    case .char("?"):
+        state.isHelpVisible = true
+    case .char("u"), .char("U"):
+        state.statusMessage = StatusMessage("starting a test upload…")
+        return .startTestUpload
+    case .char("p"), .char("P"):
+        state.isPaused.toggle()
+        state.statusMessage = StatusMessage(state.isPaused ? "paused: display frozen" : "resumed")
+    case .char("s"):
+        state.sortKey = state.sortKey.next
+        state.scroll.latency = 0
+    case .char("S"):
+        state.sortKey = SortKey.allCases.first { $0.next == state.sortKey } ?? .name
+        state.scroll.latency = 0
+    case .char("/"):
+        state.isEditingFilter = true
+        state.filterDraft = state.filterText
+    case .char("+"), .char("="):
+        return .changeRefresh(step: 1)
+    case .char("-"), .char("_"):
+        return .changeRefresh(step: -1)
+    case .char("r"), .char("R"):
+        state.isConfirmingReset = true
+    case .tab:
+        state.focus = state.focus.next
+    case .backTab:
+        state.focus = state.focus.previous
+    case .escape:
+        if !state.filterText.isEmpty {
+            state.filterText = ""
+            state.filterDraft = ""
+            state.scroll.latency = 0
+        }
+        state.statusMessage = nil
+    case .up, .char("k"):
+        scroll(by: -1, state: &state)
+    case .down, .char("j"):
+        scroll(by: 1, state: &state)
+    case .pageUp:
+        scroll(by: -state.scrollLimits.pageSize[state.focus], state: &state)
+    case .pageDown:
+        scroll(by: state.scrollLimits.pageSize[state.focus], state: &state)
+    case .home, .char("g"):
+        state.scroll[state.focus] = 0
+    case .end, .char("G"):
+        state.scroll[state.focus] =
+            state.scrollLimits.maxOffset[state.focus] == .max ? 0 : state.scrollLimits.maxOffset[state.focus]
+    default:
+        break
+    }
+    return nil
+}
+
+private func scroll(by rows: Int, state: inout UIState) {
+    let pane = state.focus
+    let limit = state.scrollLimits.maxOffset[pane]
+    let (sum, overflow) = state.scroll[pane].addingReportingOverflow(rows)
+    state.scroll[pane] = min(max(0, overflow ? limit : sum), limit)
+}

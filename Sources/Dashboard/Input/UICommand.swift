@@ -1,0 +1,13 @@
+/// Something a key asks of the app beyond the view: the reducer decides, the app does it.
+enum UICommand: Sendable, Equatable {
+    /// Restore the terminal and exit.
+    case quit
+    /// Ask the engine for a test upload (`POST /v1/uploads/test`).
+    case startTestUpload
+    /// Reset the engine's counters (`POST /v1/reset`); only sent after the user confirmed with `y`.
+    case resetCounters
+    /// Poll less often (`step` > 0) or more often (`step` < 0), one step of the app's interval ladder.
+    case changeRefresh(step: Int)
+    /// Redraw from scratch (after a resize).
+    case redraw
+}

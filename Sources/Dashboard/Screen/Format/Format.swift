@@ -1,0 +1,100 @@
+import Foundation
+
+/// Number formatting for the panes: short, fixed-width friendly, and cheap (no `String(format:)`).
+enum Format {
+    /// `value` with exactly `decimals` digits after the point (0–4), rounded half away from zero.
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        guard value.isFinite else { return "–" }
+        let decimals = min(max(decimals, 0), 4)
+        let scale = [1, 10, 100, 1000, 10_000][decimals]
+        let scaled = (abs(value) * Double(scale)).rounded()
+        guard scaled < 1e15 else { return String(Int(value)) }
+        let units = Int(scaled)
+        var text = value < 0 && units != 0 ? "-" : ""
+        text += String(units / scale)
+        if decimals > 0 {
+            let fraction = String(units % scale)
+            text += "." + String(repeating: "0", count: decimals - fraction.count) + fraction
+        }
+        return text
+    }
+
+    /// A latency in milliseconds: `0.42ms`, `12.3ms`, `512ms`, `1.25s`, `12.5s`, `125s`.
+    static func latency(_ milliseconds: Double) -> String {
+        guard milliseconds.isFinite, milliseconds >= 0 else { return "–" }
+        switch milliseconds {
+        case ..<9.995: return fixed(milliseconds, decimals: 2) + "ms"
+        case ..<99.95: return fixed(milliseconds, decimals: 1) + "ms"
+        case ..<999.5: return fixed(milliseconds, decimals: 0) + "ms"
+        case ..<9_995: return fixed(milliseconds / 1000, decimals: 2) + "s"
+        case ..<99_950: return fixed(milliseconds / 1000, decimals: 1) + "s"
+        default: return fixed(milliseconds / 1000, decimals: 0) + "s"
+        }
+    }
+
+    /// A count that fits in 7 columns: `999999`, `1.23M`, `12.3M`, `1.23G`.
+    static func count(_ value: Int) -> String {
+        let magnitude = abs(value)
+        switch magnitude {
+        case ..<1_000_000: return String(value)
+        case ..<10_000_000: return fixed(Double(value) / 1e6, decimals: 2) + "M"
+        case ..<1_000_000_000: return fixed(Double(value) / 1e6, decimals: 1) + "M"
+        default: return fixed(Double(value) / 1e9, decimals: 2) + "G"
+        }
+    }
+
+    /// A rate per second: `0.25`, `12.3`, `456`, `12.3k`.
+    static func rate(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        switch abs(value) {
+        case ..<9.995: return fixed(value, decimals: 2)
+        case ..<999.5: return fixed(value, decimals: value < 99.95 ? 1 : 0)
+        default: return fixed(value / 1000, decimals: 1) + "k"
+        }
+    }
+
+    /// A percentage 0–100: `99.5%`, `100%`, `0%`.
+    static func percent(_ value: Double) -> String {
+        guard value.isFinite else { return "–" }
+        if value >= 99.95 || value <= 0 { return fixed(value, decimals: 0) + "%" }
+        return fixed(value, decimals: 1) + "%"
+    }
+
+    /// A byte count in decimal units: `512 B`, `1.5 kB`, `12.3 MB`, `1.02 GB`.
+    static func bytes(_ value: Int) -> String {
+        let v = Double(value)
+        switch abs(value) {
+        case ..<1000: return "\(value) B"
+        case ..<1_000_000: return scaled(v / 1e3) + " kB"
+        case ..<1_000_000_000: return scaled(v / 1e6) + " MB"
+        default: return scaled(v / 1e9) + " GB"
+        }
+    }
+
+    /// A short duration: `2.5s`, `45s`, `3m05s`, `2h07m`, `3d04h`.
+    static func seconds(_ value: Double) -> String {
+        guard value.isFinite, value >= 0 else { return "–" }
+        if value < 9.95, value != value.rounded() { return fixed(value, decimals: 1) + "s" }
+        let total = Int(value.rounded())
+        if total < 60 { return "\(total)s" }
+        if total < 3600 { return "\(total / 60)m" + twoDigits(total % 60) + "s" }
+        if total < 86_400 { return "\(total / 3600)h" + twoDigits(total / 60 % 60) + "m" }
+        return "\(total / 86_400)d" + twoDigits(total / 3600 % 24) + "h"
+    }
+
+    /// A wall-clock time `HH:MM:SS` in `timeZone`.
+    static func clock(_ date: Date, timeZone: TimeZone) -> String {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
+        let secondOfDay = ((local % 86_400) + 86_400) % 86_400
+        return twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
+            + twoDigits(secondOfDay % 60)
+    }
+
+    private static func scaled(_ value: Double) -> String {
+        fixed(value, decimals: abs(value) < 9.995 ? 2 : abs(value) < 99.95 ? 1 : 0)
+    }
+
+    private static func twoDigits(_ value: Int) -> String {
+        value < 10 ? "0\(value)" : String(value)
+    }
+}

@@ -1,0 +1,29 @@
+import MetricsClient
+
+/// One line of the errors pane: how often a tool failed with one error type.
+struct ErrorRow: Sendable, Equatable {
+    var tool: String
+    var type: String
+    var count: Int
+    /// `count` as a percentage (0–100) of the tool's calls.
+    var share: Double
+
+    /// Every (tool, error type) pair with a non-zero count in `snapshot`, most frequent first, then by tool
+    /// and type name.
+    static func rows(for snapshot: MetricsSnapshot?) -> [ErrorRow] {
+        guard let snapshot else { return [] }
+        var rows: [ErrorRow] = []
+        for (tool, metrics) in snapshot.toolMetrics {
+            for (type, count) in metrics.errorTypes where count > 0 {
+                let share = metrics.totalCalls > 0 ? Double(count) * 100 / Double(metrics.totalCalls) : 0
+                rows.append(ErrorRow(tool: tool, type: type, count: count, share: share))
+            }
+        }
+        rows.sort { lhs, rhs in
+            if lhs.count != rhs.count { return lhs.count > rhs.count }
+            if lhs.tool != rhs.tool { return lhs.tool < rhs.tool }
+            return lhs.type < rhs.type
+        }
+        return rows
+    }
+}

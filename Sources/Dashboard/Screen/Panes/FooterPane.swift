@@ -1,0 +1,32 @@
+/// The bottom line: the keys that work right now, and the refresh interval.
+struct FooterPane {
+    let state: DashboardState
+    let theme: Theme
+
+    /// The key hints for the current mode, most useful first; the ones that do not fit are dropped.
+    var hints: [(key: String, label: String)] {
+        let ui = state.ui
+        if ui.isConfirmingReset { return [("y", "reset all counters"), ("n", "cancel")] }
+        if ui.isHelpVisible { return [("?", "close help"), ("Esc", "close"), ("q", "quit")] }
+        if ui.isEditingFilter { return [("Enter", "apply"), ("Esc", "clear"), ("Backspace", "delete")] }
+        return [
+            ("q", "quit"), ("?", "help"), ("u", "upload"), ("p", ui.isPaused ? "resume" : "pause"),
+            ("s", "sort"), ("/", "filter"), ("r", "reset"), ("+/-", "refresh"), ("Tab", "focus"),
+            ("↑↓", "scroll"),
+        ]
+    }
+
+    /// Draws the footer on the first row of `rect`.
+    func draw(in rect: Rect, grid: inout ScreenGrid) {
+        let refresh = "refresh " + Format.seconds(state.refreshInterval)
+        let limit = rect.maxX - DisplayWidth.of(refresh) - 2
+        grid.write(refresh, x: limit + 1, y: rect.y, style: theme.dim)
+        var x = rect.x
+        for hint in hints {
+            let width = DisplayWidth.of(hint.key) + DisplayWidth.of(hint.label) + 4
+            guard x + width <= limit else { break }
+            x = grid.write(" \(hint.key) ", x: x, y: rect.y, style: theme.key)
+            x = grid.write(" \(hint.label) ", x: x, y: rect.y, style: theme.dim)
+        }
+    }
+}

@@ -1,0 +1,34 @@
+/// Draws one frame of the dashboard for `state` on a screen of `size`.
+///
+/// Pure: the same state and size give the same grid. Below `ScreenSize.minimum` the frame says the
+/// terminal is too small; overlays (help, reset prompt) are drawn over the panes.
+func render(_ state: DashboardState, size: ScreenSize) -> ScreenGrid {
+    var grid = ScreenGrid(size: size)
+    let theme = Theme(colorEnabled: state.ui.colorEnabled)
+    guard size.contains(.minimum) else {
+        TooSmallScreen.draw(size: size, grid: &grid, theme: theme)
+        return grid
+    }
+    let content = PaneContent(state)
+    let layout = DashboardLayout(size: size, content: content, ui: state.ui)
+    HeaderPane(state: state, theme: theme).draw(in: layout.header, grid: &grid)
+    if let banner = layout.banner { BannerPane(theme: theme).draw(in: banner, grid: &grid) }
+    LatencyPane(state: state, rows: content.tools, toolCount: content.toolCount, theme: theme)
+        .draw(in: layout.latency, grid: &grid)
+    CachesPane(state: state, caches: content.caches, theme: theme).draw(in: layout.caches, grid: &grid)
+    ErrorsPane(state: state, rows: content.errors, theme: theme).draw(in: layout.errors, grid: &grid)
+    UploadsPane(state: state, list: content.uploads, theme: theme).draw(in: layout.uploads, grid: &grid)
+    StatusLine(state: state, shownTools: content.tools.count, theme: theme).draw(in: layout.status, grid: &grid)
+    FooterPane(state: state, theme: theme).draw(in: layout.footer, grid: &grid)
+    if state.ui.isHelpVisible { HelpOverlay.draw(in: grid.bounds, grid: &grid, theme: theme) }
+    if state.ui.isConfirmingReset { ResetPrompt.draw(in: grid.bounds, grid: &grid, theme: theme) }
+    return grid
+}
+
+/// How far each pane can scroll when `state` is drawn on `size`: assign it to `state.ui.scrollLimits`
+/// after each frame so the scroll keys stop at the last row.
+func scrollLimits(for state: DashboardState, size: ScreenSize) -> ScrollLimits {
+    guard size.contains(.minimum) else { return .unlimited }
+    let content = PaneContent(state)
+    return DashboardLayout(size: size, content: content, ui: state.ui).scrollLimits(for: content)
+}

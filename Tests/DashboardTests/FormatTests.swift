@@ -1,0 +1,59 @@
+import Foundation
+import Testing
+
+@testable import Dashboard
+
+@Suite("number formatting")
+struct FormatTests {
+    @Test("fixed decimals round half away from zero")
+    func fixed() {
+        #expect(Format.fixed(1.005, decimals: 0) == "1")
+        #expect(Format.fixed(2.5, decimals: 0) == "3")
+        #expect(Format.fixed(12.345, decimals: 1) == "12.3")
+        #expect(Format.fixed(0.05, decimals: 2) == "0.05")
+        #expect(Format.fixed(-1.25, decimals: 1) == "-1.3")
+        #expect(Format.fixed(-0.001, decimals: 1) == "0.0")
+        #expect(Format.fixed(.nan, decimals: 1) == "–")
+    }
+
+    @Test(
+        "latencies keep three significant digits and switch to seconds",
+        arguments: [
+            (0.42, "0.42ms"), (9.994, "9.99ms"), (12.34, "12.3ms"), (512.4, "512ms"), (999.6, "1.00s"),
+            (1_250, "1.25s"), (12_500, "12.5s"), (125_000, "125s"),
+        ]
+    )
+    func latency(value: Double, text: String) {
+        #expect(Format.latency(value) == text)
+        #expect(text.count <= 6)
+    }
+
+    @Test("counts, rates, percentages and bytes")
+    func others() {
+        #expect(Format.count(999_999) == "999999")
+        #expect(Format.count(1_234_567) == "1.23M")
+        #expect(Format.count(123_456_789) == "123.5M")
+        #expect(Format.rate(0.25) == "0.25")
+        #expect(Format.rate(42.04) == "42.0")
+        #expect(Format.rate(456) == "456")
+        #expect(Format.rate(12_345) == "12.3k")
+        #expect(Format.percent(99.5) == "99.5%")
+        #expect(Format.percent(100) == "100%")
+        #expect(Format.percent(0) == "0%")
+        #expect(Format.bytes(512) == "512 B")
+        #expect(Format.bytes(1_234_567) == "1.23 MB")
+        #expect(Format.bytes(268_435_456) == "268 MB")
+    }
+
+    @Test("durations and the clock")
+    func durations() {
+        #expect(Format.seconds(2.5) == "2.5s")
+        #expect(Format.seconds(4) == "4s")
+        #expect(Format.seconds(185) == "3m05s")
+        #expect(Format.seconds(3_725) == "1h02m")
+        #expect(Format.seconds(97_200) == "1d03h")
+        let date = Date(timeIntervalSince1970: 1_760_000_000)
+        #expect(Format.clock(date, timeZone: TimeZone(identifier: "UTC")!) == "08:53:20")
+        #expect(Format.clock(date, timeZone: TimeZone(secondsFromGMT: 9 * 3600)!) == "17:53:20")
+    }
+}

@@ -1,0 +1,137 @@
+import MetricsClient
+import Testing
+
+@testable import Dashboard
+
+@Suite("golden screens")
+struct GoldenScreenTests {
+    static let standard = ScreenSize(width: 80, height: 24)
+    static let medium = ScreenSize(width: 120, height: 40)
+    static let large = ScreenSize(width: 200, height: 60)
+
+    func check(
+        _ state: DashboardState,
+        _ size: ScreenSize,
+        _ name: String,
+        styles: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
+        let grid = render(state, size: size)
+        #expect(grid.size == size, sourceLocation: sourceLocation)
+        GoldenFile.check(
+            grid.plainText,
+            named: "\(name)-\(size.width)x\(size.height).txt",
+            sourceLocation: sourceLocation
+        )
+        if styles {
+            GoldenFile.check(
+                grid.styleMap,
+                named: "\(name)-\(size.width)x\(size.height).styles",
+                sourceLocation: sourceLocation
+            )
+        }
+    }
+
+    @Test("an engine not answering yet: connecting, empty panes")
+    func emptyConnecting() {
+        check(Fixtures.state(nil, connection: .connecting), Self.standard, "empty-connecting")
+    }
+
+    @Test("three tools with errors and caches", arguments: [standard, medium, large])
+    func threeTools(size: ScreenSize) {
+        check(
+            Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools)),
+            size,
+            "three-tools",
+            styles: size == Self.medium
+        )
+    }
+
+    @Test("fifty tools scroll, with the position shown", arguments: [0, 20, 999])
+    func fiftyTools(offset: Int) {
+        var ui = UIState(sortKey: .p95)
+        ui.scroll.latency = offset
+        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.fiftyTools), ui: ui)
+        check(state, Self.standard, "fifty-tools-offset\(offset)")
+    }
+
+    @Test("sorted by calls/s, the sparkline shows the call rate")
+    func rateTrend() {
+        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools), ui: UIState(sortKey: .callsPerSecond))
+        check(state, Self.medium, "rate-trend")
+    }
+
+    @Test("fifty tools on large terminals")
+    func fiftyToolsLarge() {
+        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.fiftyTools), ui: UIState(sortKey: .calls))
+        check(state, Self.large, "fifty-tools")
+        check(state, ScreenSize(width: 250, height: 70), "fifty-tools")
+    }
+
+    @Test("CJK, emoji and combining marks in tool names")
+    func unicodeNames() {
+        check(Fixtures.state(Fixtures.snapshot(tools: Fixtures.unicodeTools)), Self.standard, "unicode-names")
+        check(Fixtures.state(Fixtures.snapshot(tools: Fixtures.unicodeTools)), Self.medium, "unicode-names")
+    }
+
+    @Test("uploads in progress and recent results")
+    func uploads() {
+        var state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: Fixtures.uploads))
+        state.uploadRates = ["u5": 2.25, "u7": 0]
+        state.ui.statusMessage = StatusMessage("test upload started")
+        check(state, Self.standard, "uploads")
+        check(state, Self.medium, "uploads")
+    }
+
+    @Test("disconnected and stale engines keep the last data and say so")
+    func unhealthy() {
+        let snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        check(
+            Fixtures.state(snapshot, connection: .disconnected(reason: "connection refused")),
+            Self.standard,
+            "disconnected"
+        )
+        check(Fixtures.state(snapshot, connection: .stale(seconds: 12)), Self.standard, "stale")
+        check(
+            Fixtures.state(snapshot, connection: .reconnecting(attempt: 3, nextTryIn: 4)),
+            Self.standard,
+            "reconnecting"
+        )
+        check(Fixtures.state(nil, connection: .incompatible(reason: "not JSON")), Self.standard, "incompatible")
+    }
+
+    @Test("help overlay, reset prompt, paused banner and filter prompt")
+    func overlays() {
+        let snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        check(Fixtures.state(snapshot, ui: UIState(isHelpVisible: true)), Self.standard, "help")
+        check(Fixtures.state(snapshot, ui: UIState(isConfirmingReset: true)), Self.standard, "reset-prompt")
+        check(Fixtures.state(snapshot, ui: UIState(isPaused: true)), Self.standard, "paused")
+        check(
+            Fixtures.state(snapshot, ui: UIState(filterDraft: "th", isEditingFilter: true)),
+            Self.standard,
+            "filter-editing"
+        )
+        let error = StatusMessage("cannot upload: no token (pass --token)", kind: .error)
+        check(Fixtures.state(snapshot, ui: UIState(filterText: "ch", statusMessage: error)), Self.standard, "filtered")
+    }
+
+    @Test(
+        "a terminal below 80×24 gets a too-small screen",
+        arguments: [ScreenSize(width: 79, height: 24), ScreenSize(width: 30, height: 10)]
+    )
+    func tooSmall(size: ScreenSize) {
+        check(Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools)), size, "too-small")
+    }
+
+    @Test("monochrome uses attributes only")
+    func monochrome() {
+        let state = Fixtures.state(
+            Fixtures.snapshot(tools: Fixtures.threeTools, uploads: Fixtures.uploads),
+            ui: UIState(colorEnabled: false)
+        )
+        check(state, Self.medium, "monochrome", styles: true)
+        let grid = render(state, size: Self.medium)
+        #expect(grid.cells.allSatisfy { $0.foreground == .default && $0.background == .default })
+        #expect(grid.cells.contains { $0.attributes.contains(.reverse) })
+    }
+}

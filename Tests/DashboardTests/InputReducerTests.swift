@@ -1,0 +1,132 @@
+import Testing
+
+@testable import Dashboard
+
+@Suite("key reducer")
+struct InputReducerTests {
+    @Test("q, Ctrl-C and termination quit from any mode")
+    func quit() {
+        var state = UIState()
+        #expect(handle(.char("q"), state: &state) == .quit)
+        #expect(handle(.ctrlC, state: &state) == .quit)
+        state.isEditingFilter = true
+        #expect(handle(.char("q"), state: &state) == nil)
+        #expect(state.filterDraft == "q")
+        #expect(handle(.ctrlC, state: &state) == .quit)
+        state = UIState(isConfirmingReset: true)
+        #expect(handle(.terminate, state: &state) == .quit)
+    }
+
+    @Test("? shows help; any key hides it without acting, q still quits")
+    func help() {
+        var state = UIState()
+        #expect(handle(.char("?"), state: &state) == nil)
+        #expect(state.isHelpVisible)
+        #expect(handle(.char("u"), state: &state) == nil)
+        #expect(!state.isHelpVisible)
+        state.isHelpVisible = true
+        #expect(handle(.char("q"), state: &state) == .quit)
+    }
+
+    @Test("r asks, y confirms the reset, anything else cancels")
+    func reset() {
+        var state = UIState()
+        #expect(handle(.char("r"), state: &state) == nil)
+        #expect(state.isConfirmingReset)
+        #expect(handle(.char("y"), state: &state) == .resetCounters)
+        #expect(!state.isConfirmingReset)
+        _ = handle(.char("r"), state: &state)
+        #expect(handle(.char("n"), state: &state) == nil)
+        #expect(!state.isConfirmingReset)
+        #expect(state.statusMessage == StatusMessage("reset cancelled"))
+        _ = handle(.char("r"), state: &state)
+        #expect(handle(.escape, state: &state) == nil)
+        #expect(handle(.char("y"), state: &state) == nil)
+    }
+
+    @Test("u, + and - become commands; p pauses")
+    func commands() {
+        var state = UIState()
+        #expect(handle(.char("u"), state: &state) == .startTestUpload)
+        #expect(handle(.char("+"), state: &state) == .changeRefresh(step: 1))
+        #expect(handle(.char("-"), state: &state) == .changeRefresh(step: -1))
+        #expect(handle(.char("p"), state: &state) == nil)
+        #expect(state.isPaused)
+        _ = handle(.char("p"), state: &state)
+        #expect(!state.isPaused)
+        #expect(handle(.resize, state: &state) == .redraw)
+    }
+
+    @Test("s cycles through every sort key and back")
+    func sort() {
+        var state = UIState()
+        var seen: [SortKey] = [state.sortKey]
+        for _ in SortKey.allCases.indices {
+            _ = handle(.char("s"), state: &state)
+            seen.append(state.sortKey)
+        }
+        #expect(seen == [.name, .calls, .callsPerSecond, .p95, .p99, .errors, .name])
+        _ = handle(.char("S"), state: &state)
+        #expect(state.sortKey == .errors)
+    }
+
+    @Test("/ edits the filter: typing, Backspace, Enter applies, Esc clears")
+    func filter() {
+        var state = UIState()
+        _ = handle(.char("/"), state: &state)
+        #expect(state.isEditingFilter)
+        for character in "chax" { _ = handle(.char(character), state: &state) }
+        _ = handle(.backspace, state: &state)
+        #expect(state.filterDraft == "cha" && state.filterText == "")
+        _ = handle(.enter, state: &state)
+        #expect(!state.isEditingFilter && state.filterText == "cha")
+        _ = handle(.char("/"), state: &state)
+        #expect(state.filterDraft == "cha")
+        _ = handle(.escape, state: &state)
+        #expect(!state.isEditingFilter && state.filterText == "" && state.filterDraft == "")
+        state.filterText = "x"
+        _ = handle(.escape, state: &state)
+        #expect(state.filterText == "")
+    }
+
+    @Test("Tab moves focus; scroll keys move the focused pane within its limits")
+    func scrolling() {
+        var state = UIState()
+        state.scrollLimits = ScrollLimits(
+            maxOffset: PaneOffsets(latency: 30, errors: 2, uploads: 0),
+            pageSize: PaneOffsets(latency: 10, errors: 3, uploads: 3)
+        )
+        _ = handle(.down, state: &state)
+        _ = handle(.char("j"), state: &state)
+        #expect(state.scroll.latency == 2)
+        _ = handle(.pageDown, state: &state)
+        _ = handle(.pageDown, state: &state)
+        _ = handle(.pageDown, state: &state)
+        #expect(state.scroll.latency == 30)
+        _ = handle(.char("k"), state: &state)
+        #expect(state.scroll.latency == 29)
+        _ = handle(.home, state: &state)
+        #expect(state.scroll.latency == 0)
+        _ = handle(.up, state: &state)
+        #expect(state.scroll.latency == 0)
+        _ = handle(.end, state: &state)
+        #expect(state.scroll.latency == 30)
+        _ = handle(.tab, state: &state)
+        #expect(state.focus == .errors)
+        _ = handle(.pageDown, state: &state)
+        #expect(state.scroll.errors == 2 && state.scroll.latency == 30)
+        _ = handle(.tab, state: &state)
+        _ = handle(.tab, state: &state)
+        #expect(state.focus == .latency)
+        _ = handle(.backTab, state: &state)
+        #expect(state.focus == .uploads)
+    }
+
+    @Test("a resize pulls scroll offsets back into the new limits")
+    func resizeClamps() {
+        var state = UIState(scroll: PaneOffsets(latency: 40, errors: 5, uploads: 1))
+        state.scrollLimits.maxOffset = PaneOffsets(latency: 10, errors: 0, uploads: 3)
+        _ = handle(.resize, state: &state)
+        #expect(state.scroll == PaneOffsets(latency: 10, errors: 0, uploads: 1))
+    }
+}
