@@ -31,19 +31,31 @@ final class BinaryProcess: Sendable {
         process.standardError = error
         process.standardOutput = output
         process.standardInput = FileHandle.nullDevice
-        error.fileHandleForReading.readabilityHandler = { [errorText] handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            errorText.append(chunk)
-        }
-        output.fileHandleForReading.readabilityHandler = { [outputText] handle in
-            let chunk = String(decoding: handle.availableData, as: UTF8.self)
-            outputText.append(chunk)
+        for (pipe, buffer) in [(error, errorText), (output, outputText)] {
+            pipe.fileHandleForReading.readabilityHandler = { handle in
+                let data = handle.availableData
+                if data.isEmpty {
+                    handle.readabilityHandler = nil
+                    buffer.close()
+                } else {
+                    buffer.append(String(decoding: data, as: UTF8.self))
+                }
+            }
         }
         try process.run()
     }
 
     var standardError: String { errorText.text }
     var standardOutput: String { outputText.text }
+
+    /// Waits for the process to exit and for all its output to be read; returns the exit status.
+    func finish(timeout: Duration = .seconds(30)) async throws -> Int32 {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning || !errorText.isClosed || !outputText.isClosed, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        return process.terminationStatus
+    }
 
     /// Waits until standard error contains `text`, up to `timeout`.
     func waitForError(containing text: String, timeout: Duration) async throws -> Bool {
@@ -75,11 +87,16 @@ final class BinaryProcess: Sendable {
 
 /// Text collected from a pipe by its reader thread.
 final class TextBuffer: Sendable {
-    private let storage = Mutex("")
+    private let storage = Mutex((text: "", closed: false))
 
-    var text: String { storage.withLock { $0 } }
+    var text: String { storage.withLock { $0.text } }
+    var isClosed: Bool { storage.withLock { $0.closed } }
 
     func append(_ chunk: String) {
-        storage.withLock { $0 += chunk }
+        storage.withLock { $0.text += chunk }
+    }
+
+    func close() {
+        storage.withLock { $0.closed = true }
     }
 }

@@ -101,8 +101,7 @@ struct ServeCommandTests {
         #expect(try await first.waitForError(containing: "serving http://", timeout: .seconds(10)))
         let port = try #require(Self.port(from: first.standardError))
         let second = try BinaryProcess(["serve", "--port", "\(port)", "--no-demo"], environment: environment)
-        second.process.waitUntilExit()
-        #expect(second.process.terminationStatus == 1)
+        #expect(try await second.finish() == 1)
         #expect(second.standardError.contains("127.0.0.1:\(port)") && second.standardError.contains("--port"))
         #expect(try await first.stop(signal: SIGTERM) == 0)
     }
@@ -110,8 +109,7 @@ struct ServeCommandTests {
     @Test("a bad environment value stops start-up with one line naming it")
     func badEnvironment() async throws {
         let serve = try BinaryProcess(["serve", "--no-demo"], environment: ["SEMANTIC_CACHE_MAX_SIZE": "20  # MB"])
-        serve.process.waitUntilExit()
-        #expect(serve.process.terminationStatus == 78)
+        #expect(try await serve.finish() == 78)
         let lines = serve.standardError.split(separator: "\n")
         #expect(lines.count == 1 && lines[0].contains("SEMANTIC_CACHE_MAX_SIZE") && lines[0].contains("20  # MB"))
     }
@@ -120,9 +118,7 @@ struct ServeCommandTests {
     func help() async throws {
         for arguments in [["--version"], ["--help"], ["serve", "--help"]] {
             let process = try BinaryProcess(arguments)
-            process.process.waitUntilExit()
-            #expect(process.process.terminationStatus == 0)
-            try await Task.sleep(for: .milliseconds(50))
+            #expect(try await process.finish() == 0)
             #expect(!process.standardOutput.isEmpty)
         }
     }
