@@ -29,7 +29,12 @@ let package = Package(
         ),
         .target(
             name: "MetricsClient",
-            dependencies: []
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
         ),
         .target(
             name: "Engine",
@@ -63,7 +68,16 @@ let package = Package(
             dependencies: ["Engine"],
             path: "Tests/FileCacheWriter"
         ),
-        .testTarget(name: "MetricsClientTests", dependencies: ["MetricsClient"]),
+        .testTarget(
+            name: "MetricsClientTests",
+            dependencies: [
+                "Engine",
+                "MetricsClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         .testTarget(
             name: "DashboardTests",
             dependencies: [

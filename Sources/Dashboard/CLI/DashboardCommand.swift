@@ -10,13 +10,14 @@ struct DashboardCommand: AsyncParsableCommand {
         discussion: """
             `dashboard serve` runs the engine headless: response cache, file-ID cache, metrics endpoint \
             (JSON and Prometheus at http://127.0.0.1:9109/metrics) and a demo workload, for dashboards \
-            and scrapers to attach to.
+            and scrapers to attach to. `dashboard snapshot` polls such an endpoint once and prints a summary \
+            (or the JSON with --json), for scripts and CI.
 
             Settings come from environment variables (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see \
             the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
-        subcommands: [ServeCommand.self, UploadCommand.self],
+        subcommands: [ServeCommand.self, SnapshotCommand.self, UploadCommand.self],
         defaultSubcommand: nil
     )
 

@@ -1,0 +1,79 @@
+import ArgumentParser
+import Foundation
+import MetricsClient
+
+/// `dashboard snapshot`: one poll of a metrics endpoint, printed for people or scripts.
+struct SnapshotCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "snapshot",
+        abstract: "Poll a metrics endpoint once and print a plain-text summary, or the JSON with --json.",
+        discussion: """
+            Fetches GET /metrics from the endpoint (the dashboard engine, `dashboard serve`, or the Python
+            original's metrics server) and prints its tools (calls, success rate, p50/p95/p99 latency, errors),
+            caches (hit rate, entries, evictions), uploads and process figures. With --json, prints the decoded
+            snapshot as JSON instead. Values the server sent that cannot be right (NaN, negative counts) are
+            listed as warnings.
+
+            Exit status: 0 on success; 1 when the endpoint cannot be reached or does not answer in time;
+            2 when it answers with something that is not a metrics snapshot (HTML, other JSON, an HTTP error,
+            a redirect, a response over 8 MiB). The reason is printed as one line on standard error.
+
+            Examples:
+              dashboard snapshot
+              dashboard snapshot --attach 10.0.0.5:9109 --json | jq '.tool_metrics | keys'
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "The endpoint: HOST:PORT, [IPv6]:PORT, HOST (port 9109) or an http(s):// URL.",
+            valueName: "host:port"
+        )
+    )
+    var attach = "127.0.0.1:9109"
+
+    @Flag(help: "Print the decoded snapshot as JSON instead of a summary.")
+    var json = false
+
+    @Option(
+        help: ArgumentHelp(
+            "A bearer token to send with the request, for endpoints behind an authenticating proxy.",
+            valueName: "token"
+        )
+    )
+    var token: String?
+
+    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
+    var timeout: Double = 5
+
+    func validate() throws {
+        do {
+            _ = try MetricsTarget(parsing: attach)
+        } catch {
+            throw ValidationError("--attach: \(error.reason); \(error.hint ?? "")")
+        }
+        guard timeout.isFinite, timeout > 0, timeout <= 600 else {
+            throw ValidationError("--timeout must be greater than 0 and at most 600 seconds, got \(timeout)")
+        }
+    }
+
+    func run() async throws {
+        let target = try MetricsTarget(parsing: attach)
+        let poller = MetricsPoller(
+            target: target,
+            configuration: PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: token)
+        )
+        switch await poller.pollOnce() {
+        case .success(let polled):
+            if json {
+                print(try SnapshotReport.json(polled.snapshot))
+                for line in SnapshotReport.issueLines(polled.decoded) { printError("warning: \(line)") }
+            } else {
+                print(SnapshotReport.text(polled, target: target), terminator: "")
+            }
+        case .failure(let error):
+            printError(error.description)
+            throw ExitCode(error.isIncompatible ? 2 : 1)
+        }
+    }
+}

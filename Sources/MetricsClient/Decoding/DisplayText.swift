@@ -1,0 +1,43 @@
+/// Makes names from the network safe to print on a terminal.
+///
+/// Tool and cache names come from whatever server is being watched. A name could carry an escape sequence
+/// that recolours or clears the screen, a newline that breaks a table, a bidirectional override that
+/// reorders what follows, or be thousands of characters long. Dictionary keys keep the raw name (it is the
+/// tool's identity); anything shown to a person should go through ``sanitized(_:maxLength:)`` first.
+public enum DisplayText {
+    /// `text` with control, format and bidirectional-override characters replaced by `�`, shortened to at
+    /// most `maxLength` characters (ending in `…` when cut).
+    public static func sanitized(_ text: String, maxLength: Int = 120) -> String {
+        var result = ""
+        var count = 0
+        for character in text {
+            if count == maxLength {
+                result.removeLast()
+                result.append("…")
+                return result
+            }
+            result.append(isSafe(character) ? character : "\u{FFFD}")
+            count += 1
+        }
+        return result
+    }
+
+    /// Whether `text` would print unchanged by ``sanitized(_:maxLength:)`` (ignoring length).
+    public static func isPrintable(_ text: String) -> Bool {
+        text.allSatisfy(isSafe)
+    }
+
+    private static func isSafe(_ character: Character) -> Bool {
+        for scalar in character.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .unassigned, .privateUse:
+                // Zero-width joiners are format characters but belong inside emoji sequences.
+                if scalar == "\u{200D}" { continue }
+                return false
+            default:
+                continue
+            }
+        }
+        return true
+    }
+}

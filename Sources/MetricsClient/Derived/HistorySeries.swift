@@ -1,0 +1,42 @@
+/// The last values of one measure, oldest first, for a sparkline: a ring buffer of fixed capacity.
+public struct HistorySeries: Sendable, Equatable {
+    /// The most values kept.
+    public let capacity: Int
+    private var storage: [Double] = []
+    private var start = 0
+
+    /// Creates an empty series keeping at most `capacity` values.
+    public init(capacity: Int) {
+        self.capacity = max(1, capacity)
+    }
+
+    /// The values kept, oldest first.
+    public var values: [Double] {
+        guard storage.count == capacity, start > 0 else { return storage }
+        return Array(storage[start...] + storage[..<start])
+    }
+
+    /// How many values are kept.
+    public var count: Int { storage.count }
+
+    /// The newest value.
+    public var latest: Double? {
+        guard !storage.isEmpty else { return nil }
+        return storage.count < capacity ? storage.last : storage[(start + capacity - 1) % capacity]
+    }
+
+    /// Adds a value, dropping the oldest when full.
+    public mutating func append(_ value: Double) {
+        if storage.count < capacity {
+            storage.append(value)
+        } else {
+            storage[start] = value
+            start = (start + 1) % capacity
+        }
+    }
+
+    /// Whether two series hold the same values in the same order.
+    public static func == (lhs: HistorySeries, rhs: HistorySeries) -> Bool {
+        lhs.capacity == rhs.capacity && lhs.values == rhs.values
+    }
+}
