@@ -37,16 +37,18 @@ struct FileIDCacheProcessTests {
     }
 
     @Test("two processes writing the same file: every row of both is there")
-    func twoProcesses() throws {
+    func twoProcesses() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let path = directory.file("ids.sqlite")
-        let first = try Self.writer(path: path, prefix: "a", count: 300)
-        let second = try Self.writer(path: path, prefix: "b", count: 300)
-        let outputs = [first, second].map { process, pipe in
-            let data = pipe.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        let outputs = try await offThePool {
+            let first = try Self.writer(path: path, prefix: "a", count: 300)
+            let second = try Self.writer(path: path, prefix: "b", count: 300)
+            return [first, second].map { process, pipe in
+                let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                process.waitUntilExit()
+                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+            }
         }
         #expect(outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") })
         let cache = try FileIDCache(
@@ -62,22 +64,25 @@ struct FileIDCacheProcessTests {
     }
 
     @Test("a writer killed with SIGKILL mid-loop: the file opens and every acknowledged write is there")
-    func killedWriter() throws {
+    func killedWriter() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let path = directory.file("ids.sqlite")
-        let (process, pipe) = try Self.writer(path: path, prefix: "k", count: 1_000_000)
-        var received = Data()
-        let reader = pipe.fileHandleForReading
-        while Self.acknowledged(String(decoding: received, as: UTF8.self)).count < 300 {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            received.append(chunk)
+        let (received, reason) = try await offThePool {
+            let (process, pipe) = try Self.writer(path: path, prefix: "k", count: 1_000_000)
+            var received = Data()
+            let reader = pipe.fileHandleForReading
+            while Self.acknowledged(String(decoding: received, as: UTF8.self)).count < 300 {
+                let chunk = reader.availableData
+                if chunk.isEmpty { break }
+                received.append(chunk)
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            received.append(reader.readDataToEndOfFile())
+            return (received, process.terminationReason)
         }
-        kill(process.processIdentifier, SIGKILL)
-        process.waitUntilExit()
-        received.append(reader.readDataToEndOfFile())
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(reason == .uncaughtSignal)
         let acknowledged = Self.acknowledged(String(decoding: received, as: UTF8.self))
         #expect(acknowledged.count >= 300)
         let cache = try FileIDCache(

@@ -262,7 +262,9 @@ struct MetricsEndpointTests {
         let server = try await RunningEndpoint.start()
         defer { Task { await server.stop() } }
         // The kernel's own table of listening sockets: the local address must be 127.0.0.1, not 0.0.0.0.
-        let table = try String(contentsOfFile: "/proc/net/tcp", encoding: .utf8)
+        // Read to the end: /proc files report size 0, and a size-based read stops after the first page.
+        let file = try #require(FileHandle(forReadingAtPath: "/proc/net/tcp"))
+        let table = String(decoding: file.readDataToEndOfFile(), as: UTF8.self)
         let portHex = String(format: "%04X", server.port)
         let listening = table.split(separator: "\n").filter { $0.contains(":\(portHex) ") && $0.contains(" 0A ") }
         #expect(!listening.isEmpty)

@@ -8,17 +8,22 @@ struct DashboardCommand: AsyncParsableCommand {
         commandName: "dashboard",
         abstract: "Live latency, cache and upload dashboard for AI/MCP tool servers.",
         discussion: """
-            `dashboard serve` runs the engine headless: response cache, file-ID cache, metrics endpoint \
-            (JSON and Prometheus at http://127.0.0.1:9109/metrics) and a demo workload, for dashboards \
-            and scrapers to attach to. `dashboard snapshot` polls such an endpoint once and prints a summary \
-            (or the JSON with --json), for scripts and CI.
+            With no subcommand, opens the live dashboard: latency per tool (p50/p95/p99), cache hit rates, \
+            errors by type and upload progress. By default it runs its own engine (response cache, file-ID \
+            cache, a sandbox Files API and a demo workload) and serves that engine's metrics on \
+            http://127.0.0.1:9109 so others can attach; --attach HOST:PORT watches another engine instead \
+            (or any server speaking the same JSON, such as the Python original's).
 
-            Settings come from environment variables (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see \
-            the README); flags override them.
+            Keys: q quit, ? help, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
+            Tab focus, arrows or j/k scroll.
+
+            `dashboard serve` runs the engine headless, `dashboard snapshot` prints one poll for scripts, \
+            `dashboard upload FILE…` uploads from the shell. Settings come from environment variables \
+            (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
-        subcommands: [ServeCommand.self, SnapshotCommand.self, UploadCommand.self],
-        defaultSubcommand: nil
+        subcommands: [WatchCommand.self, ServeCommand.self, SnapshotCommand.self, UploadCommand.self],
+        defaultSubcommand: WatchCommand.self
     )
 
     /// Tunes the allocator, then parses the command line and runs the command.

@@ -14,12 +14,20 @@ public struct EngineOptions: Sendable, Equatable {
     public var demo: DemoConfiguration?
     /// The control-token file used when `METRICS_CONTROL_TOKEN` is not set.
     public var tokenPath: String
+    /// The sandbox Files API's knobs, when it is the upload target.
+    public var sandbox: SandboxConfiguration
 
     /// Creates engine options.
-    public init(mode: Mode, demo: DemoConfiguration? = DemoConfiguration(), tokenPath: String) {
+    public init(
+        mode: Mode,
+        demo: DemoConfiguration? = DemoConfiguration(),
+        tokenPath: String,
+        sandbox: SandboxConfiguration = .visible
+    ) {
         self.mode = mode
         self.demo = demo
         self.tokenPath = tokenPath
+        self.sandbox = sandbox
     }
 }
 

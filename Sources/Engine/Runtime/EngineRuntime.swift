@@ -60,6 +60,7 @@ public final class EngineRuntime: Sendable {
                 configuration: configuration.files,
                 fileCache: fileCache,
                 collector: collector,
+                sandbox: options.sandbox,
                 logger: logger
             )
         } catch {

@@ -27,6 +27,12 @@ public struct SandboxConfiguration: Sendable, Equatable {
     }
 }
 
+extension SandboxConfiguration {
+    /// A sandbox slow enough that test uploads are visible on the dashboard: 150 ms per request and
+    /// 6 MB/s per upload, so an 8 MiB file takes about a second and a half.
+    public static let visible = SandboxConfiguration(latency: .milliseconds(150), bandwidth: 6_000_000)
+}
+
 /// A fault the sandbox injects into the next matching request, in order, for tests and demos.
 public enum SandboxFault: Sendable, Equatable {
     /// Answer with this status and a Files API error body (and `Retry-After` seconds, if given).

@@ -31,6 +31,9 @@ public final class UploadService: Service, Sendable {
         self.collector = collector
         self.tracker = tracker
         self.logger = logger
+        // The snapshot shows the (idle) uploader from the start, not only after the first upload.
+        let maxParallel = configuration.effectiveParallelism
+        collector.setUploadMetricsSource { [tracker] in tracker.metrics(maxParallel: maxParallel) }
         if configuration.apiKey == nil {
             sandbox = try FilesSandbox(configuration: sandboxConfiguration, logger: logger)
             targetName = "sandbox"

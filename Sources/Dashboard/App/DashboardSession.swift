@@ -1,0 +1,71 @@
+import Engine
+import Foundation
+import MetricsClient
+import Synchronization
+
+/// What the dashboard is watching, and how it asks for uploads and resets: its own engine, or a remote one.
+protocol DashboardBackend: Sendable {
+    /// Starts a test upload; returns a line for the status area.
+    func startTestUpload() async throws -> String
+    /// Resets the counters; returns a line for the status area.
+    func resetCounters() async throws -> String
+}
+
+/// The embedded engine: uploads and resets go straight to it.
+struct EmbeddedBackend: DashboardBackend {
+    let runtime: EngineRuntime
+    static let testFiles = 4
+    static let testFileBytes = 8 * 1_048_576
+
+    func startTestUpload() async throws -> String {
+        guard let uploads = runtime.uploads else {
+            throw CommandFailure("cannot start a test upload: the engine has no uploader (see the log)")
+        }
+        let started = try await uploads.startTestUpload(files: Self.testFiles, sizeBytes: Self.testFileBytes)
+        return
+            "test upload \(started.batch): \(started.files) files of \(started.sizeBytes / 1_048_576) MiB to \(uploads.targetName)"
+    }
+
+    func resetCounters() async throws -> String {
+        runtime.collector.reset()
+        return "counters reset"
+    }
+}
+
+/// A remote engine: uploads and resets go through its control API with the token.
+struct AttachedBackend: DashboardBackend {
+    let target: MetricsTarget
+    let credential: ControlCredential?
+
+    func startTestUpload() async throws -> String {
+        let receipt = try await client().startTestUpload(files: 4, sizeBytes: 8 * 1_048_576)
+        return "test upload started on \(target.host):\(target.port)" + (receipt.batch.map { " (batch \($0))" } ?? "")
+    }
+
+    func resetCounters() async throws -> String {
+        try await client().reset()
+        return "counters reset on \(target.host):\(target.port)"
+    }
+
+    private func client() throws -> ControlClient {
+        guard let credential else {
+            throw CommandFailure(
+                "no control token for \(target.host):\(target.port): pass --token or set METRICS_CONTROL_TOKEN"
+            )
+        }
+        return ControlClient(target: target, credential: credential)
+    }
+}
+
+/// Status lines produced by background work, picked up by the screen loop.
+final class StatusInbox: Sendable {
+    private let messages = Mutex<[StatusMessage]>([])
+
+    func post(_ message: StatusMessage) {
+        messages.withLock { $0.append(message) }
+    }
+
+    func take() -> StatusMessage? {
+        messages.withLock { $0.isEmpty ? nil : $0.removeLast() }
+    }
+}

@@ -1,0 +1,68 @@
+import ArgumentParser
+
+/// `dashboard [watch]`: the live terminal dashboard, of its own engine or of a remote one.
+struct WatchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "watch",
+        abstract: "Open the live dashboard (the default): of an embedded engine, or of one at --attach HOST:PORT.",
+        discussion: """
+            The embedded engine runs the response cache, the file-ID cache, a sandbox Files API and a demo \
+            workload, and serves its metrics on http://127.0.0.1:9109 (or a free port if that one is taken) \
+            so others can attach. Logs go to --log-file, never to the screen.
+
+            Keys: q quit, ? help, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
+            Tab focus, arrows or j/k scroll.
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "Watch the engine at HOST:PORT instead of running one (any server of the /metrics JSON schema).",
+            valueName: "host:port"
+        )
+    )
+    var attach: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Control token for u and r when attached (default: METRICS_CONTROL_TOKEN, then the local token file).",
+            valueName: "token"
+        )
+    )
+    var token: String?
+
+    @Option(help: ArgumentHelp("Seconds between polls (0.25 to 10; + and - change it live).", valueName: "seconds"))
+    var refresh: Double = 1
+
+    @Flag(help: "Monochrome: no colours (also when NO_COLOR is set).")
+    var noColor = false
+
+    @Flag(help: "Do not run the demo workload in the embedded engine.")
+    var noDemo = false
+
+    @Option(help: ArgumentHelp("Demo tool calls started per second.", valueName: "calls/s"))
+    var demoRate: Double = 20
+
+    @Option(
+        help: ArgumentHelp(
+            "Port of the embedded engine's endpoint (default: METRICS_JSON_PORT or 9109; if taken, any free port).",
+            valueName: "port"
+        )
+    )
+    var port: Int?
+
+    @OptionGroup var log: LogOptions
+
+    func validate() throws {
+        guard refresh.isFinite, (0.25...10).contains(refresh) else {
+            throw ValidationError("--refresh must be from 0.25 to 10 seconds, got \(refresh)")
+        }
+        guard demoRate.isFinite, demoRate > 0, demoRate <= 10_000 else {
+            throw ValidationError("--demo-rate must be greater than 0 and at most 10000 calls/s, got \(demoRate)")
+        }
+        if let port, !(0...65_535).contains(port) {
+            throw ValidationError("--port must be from 0 to 65535, got \(port)")
+        }
+    }
+
+}

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+
+/// The real binary in a real terminal (tmux): what a person would see and do.
+@Suite("dashboard in a terminal", .serialized)
+struct DashboardSmokeTests {
+    static var available: Bool {
+        if TmuxSession.tmux != nil { return true }
+        // tmux comes from Debian's package; CI installs it, so there the test must run.
+        return ProcessInfo.processInfo.environment["CI"] != nil
+    }
+
+    /// A shell command that runs the dashboard in a scratch home, then reports how it ended and the tty state.
+    static func command(_ arguments: String, home: String) -> String {
+        let environment = "HOME=\(home) FILE_CACHE_PATH=\(home)/ids.sqlite METRICS_JSON_PORT=0 TERM=xterm-256color"
+        return
+            "cd \(home) && env \(environment) \(BinaryProcess.path) \(arguments); echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; sleep 60"
+    }
+
+    static func home() throws -> String {
+        let path = NSTemporaryDirectory() + "dashboard-tui-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        return path
+    }
+
+    @Test("starts with live numbers, u uploads with visible progress, survives a resize storm, q exits 0 cleanly")
+    func session() async throws {
+        guard Self.available else { return }
+        let home = try Self.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let tmux = try TmuxSession(command: Self.command("--demo-rate 40", home: home))
+        defer { tmux.kill() }
+
+        let (live, first) = try await tmux.waitFor(timeout: .seconds(15)) { screen in
+            screen.contains("connected") && screen.contains("chat") && screen.contains("semantic_cache")
+                && screen.contains("Uploads") && screen.contains("calls/s")
+        }
+        #expect(live, "\(first)")
+        #expect(first.contains("embedded") && first.contains("DEMO") && first.contains("SANDBOX"))
+
+        try tmux.send("u")
+        let (uploading, during) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("uploading") }
+        #expect(uploading, "\(during)")
+        let (finished, after) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("4 done") }
+        #expect(finished, "\(after)")
+        #expect(after.contains("✓ done") && after.contains("test-"))
+
+        var generator = SystemRandomNumberGenerator()
+        for index in 0..<20 {
+            let small = index % 5 == 4
+            try tmux.resize(
+                width: small ? 60 : Int.random(in: 80...200, using: &generator),
+                height: small ? 15 : Int.random(in: 24...60, using: &generator)
+            )
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        try tmux.resize(width: 60, height: 15)
+        let (tooSmall, small) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("terminal too small") }
+        #expect(tooSmall, "\(small)")
+        #expect(small.contains("have 60×15, need 80×24"))
+        try tmux.resize(width: 120, height: 40)
+        let (back, restored) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("Latency") }
+        #expect(back, "\(restored)")
+
+        try tmux.send("q")
+        let (ended, final) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("EXIT=") }
+        #expect(ended && final.contains("EXIT=0"), "\(final)")
+        // The terminal is usable again: echo and line editing on, the cursor shown, nothing of the UI left.
+        let (modes, tty) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("icanon") }
+        #expect(modes && tty.contains(" echo") || tty.hasPrefix("echo"), "\(tty)")
+        #expect(!tty.contains("-echo") && !tty.contains("-icanon"))
+        #expect(try tmux.display("#{cursor_flag}") == "1")
+        #expect(!tty.contains("Latency") && !tty.contains("press u"))
+    }
+
+    @Test("SIGTERM and SIGINT restore the terminal too", arguments: ["TERM", "INT"])
+    func signals(signal: String) async throws {
+        guard Self.available else { return }
+        let home = try Self.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let tmux = try TmuxSession(command: Self.command("--no-demo", home: home))
+        defer { tmux.kill() }
+        let (live, first) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("connected") }
+        #expect(live, "\(first)")
+        let shell = try tmux.display("#{pane_pid}")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/pkill")
+        process.arguments = ["-\(signal)", "-P", shell, "dashboard"]
+        try process.run()
+        process.waitUntilExit()
+        let (ended, final) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("icanon") }
+        #expect(ended, "\(final)")
+        #expect(final.contains("EXIT=0"), "\(final)")
+        #expect(!final.contains("-echo") && !final.contains("-icanon"))
+        #expect(try tmux.display("#{cursor_flag}") == "1")
+    }
+
+    @Test("without a terminal it says to use snapshot, instead of drawing over a pipe")
+    func notATerminal() async throws {
+        let run = try BinaryProcess(["--no-demo"])
+        #expect(try await run.finish() == 2)
+        #expect(run.standardError.contains("dashboard snapshot"))
+    }
+}
