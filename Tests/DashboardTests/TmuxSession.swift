@@ -17,7 +17,11 @@ struct TmuxSession {
     static func run(_ arguments: [String]) throws -> String {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: tmux ?? "/usr/bin/tmux")
-        process.arguments = arguments
+        // A server of the tests' own: settings of the user's sessions (NO_COLOR, say) must not leak in.
+        process.arguments = ["-L", "dashboard-tests"] + arguments
+        var environment = ProcessInfo.processInfo.environment
+        environment["NO_COLOR"] = nil
+        process.environment = environment
         let output = Pipe()
         process.standardOutput = output
         process.standardError = output

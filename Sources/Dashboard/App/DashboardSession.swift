@@ -15,7 +15,7 @@ protocol DashboardBackend: Sendable {
 struct EmbeddedBackend: DashboardBackend {
     let runtime: EngineRuntime
     static let testFiles = 4
-    static let testFileBytes = 8 * 1_048_576
+    static let testFileBytes = 24 * 1_048_576
 
     func startTestUpload() async throws -> String {
         guard let uploads = runtime.uploads else {
@@ -38,7 +38,7 @@ struct AttachedBackend: DashboardBackend {
     let credential: ControlCredential?
 
     func startTestUpload() async throws -> String {
-        let receipt = try await client().startTestUpload(files: 4, sizeBytes: 8 * 1_048_576)
+        let receipt = try await client().startTestUpload(files: 4, sizeBytes: EmbeddedBackend.testFileBytes)
         return "test upload started on \(target.host):\(target.port)" + (receipt.batch.map { " (batch \($0))" } ?? "")
     }
 

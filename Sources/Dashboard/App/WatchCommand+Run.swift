@@ -71,6 +71,7 @@ extension WatchCommand {
                 )
             )
             state.ui.colorEnabled = terminal.hasColor
+            logger.info("terminal", metadata: ["colors": "\(terminal.colorCount)", "utf8": "\(terminal.isUTF8)"])
             var screen = DashboardScreen(terminal: terminal, poller: poller, backend: backend, state: state)
             await screen.run()
             terminal.shutdown()

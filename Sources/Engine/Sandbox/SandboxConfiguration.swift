@@ -29,8 +29,8 @@ public struct SandboxConfiguration: Sendable, Equatable {
 
 extension SandboxConfiguration {
     /// A sandbox slow enough that test uploads are visible on the dashboard: 150 ms per request and
-    /// 6 MB/s per upload, so an 8 MiB file takes about a second and a half.
-    public static let visible = SandboxConfiguration(latency: .milliseconds(150), bandwidth: 6_000_000)
+    /// 8 MB/s per upload, so a 24 MiB test file takes about three seconds.
+    public static let visible = SandboxConfiguration(latency: .milliseconds(150), bandwidth: 8_000_000)
 }
 
 /// A fault the sandbox injects into the next matching request, in order, for tests and demos.

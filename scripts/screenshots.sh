@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Captures the real dashboard in tmux and renders PNG pictures of it, plus plain-text captures:
+#   embedded.png (engine + demo + a test upload in progress), attached.png (watching `dashboard serve`),
+#   help.png (the ? overlay), narrow.png (80×24).
+# Needs: tmux, aha, chromium (Debian packages). Usage: scripts/screenshots.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+# A tmux server of our own, so no setting of another session (NO_COLOR, say) leaks into the pictures.
+tmux() { command tmux -L dashboard-screenshots "$@"; }
+unset NO_COLOR
+root=$PWD
+swift build -c release --product dashboard >/dev/null
+binary=$root/.build/release/dashboard
+out=$root/screenshots
+mkdir -p "$out"
+work=$(mktemp -d)
+serve_pid=""
+cleanup() {
+    tmux kill-server 2>/dev/null || true
+    [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+environment="HOME=$work FILE_CACHE_PATH=$work/ids.sqlite METRICS_JSON_PORT=0 TERM=xterm-256color"
+
+# start NAME WIDTH HEIGHT ARGS…: runs the dashboard in a fresh tmux session.
+start() {
+    local width=$2 height=$3
+    shift 3
+    tmux kill-session -t shot 2>/dev/null || true
+    tmux new-session -d -s shot -x "$width" -y "$height" "cd $work && env $environment $binary $* ; sleep 5"
+}
+
+# capture NAME: text and picture of the current screen.
+capture() {
+    local name=$1
+    tmux capture-pane -p -t shot > "$out/$name.txt"
+    tmux capture-pane -p -e -t shot > "$work/$name.ansi"
+    local columns rows
+    columns=$(tmux display-message -p -t shot '#{pane_width}')
+    rows=$(tmux display-message -p -t shot '#{pane_height}')
+    {
+        echo '<!DOCTYPE html><html><head><meta charset="utf-8"><style>'
+        echo 'body{margin:0;background:#1c1c1c}'
+        echo 'pre{margin:12px;font:15px/1.2 "DejaVu Sans Mono","Noto Sans Mono CJK SC","Noto Color Emoji",monospace;color:#d0d0d0}'
+        echo '</style></head><body><pre>'
+        aha --no-header < "$work/$name.ansi"
+        echo '</pre></body></html>'
+    } > "$work/$name.html"
+    local width=$((columns * 9 + 24)) height=$((rows * 18 + 24))
+    chromium --headless --no-sandbox --disable-gpu --hide-scrollbars --force-device-scale-factor=1 \
+        --window-size="$width,$height" --screenshot="$out/$name.png" "file://$work/$name.html" >/dev/null 2>&1
+    echo "captured $name (${columns}x${rows})"
+}
+
+start embedded 120 40
+sleep 9
+tmux send-keys -t shot u
+sleep 1.6
+capture embedded
+
+start help 120 40
+sleep 4
+tmux send-keys -t shot '?'
+sleep 1
+capture help
+
+start narrow 80 24
+sleep 8
+capture narrow
+
+tmux kill-session -t shot 2>/dev/null || true
+env HOME="$work" FILE_CACHE_PATH="$work/serve-ids.sqlite" METRICS_CONTROL_TOKEN=screenshot-token \
+    "$binary" serve --port 19309 --demo-rate 30 --log-file "$work/serve.log" 2>/dev/null &
+serve_pid=$!
+sleep 2
+start attached 120 40 --attach 127.0.0.1:19309 --token screenshot-token
+sleep 9
+tmux send-keys -t shot s s s
+sleep 1.5
+capture attached
