@@ -28,10 +28,10 @@ struct DashboardSmokeTests {
         guard Self.available else { return }
         let home = try Self.home()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let tmux = try TmuxSession(command: Self.command("--demo-rate 40", home: home))
+        let tmux = try TmuxSession(command: Self.command("--demo-rate 40 --refresh 0.5 --upload-size 8", home: home))
         defer { tmux.kill() }
 
-        let (live, first) = try await tmux.waitFor(timeout: .seconds(15)) { screen in
+        let (live, first) = try await tmux.waitFor(timeout: .seconds(30)) { screen in
             screen.contains("connected") && screen.contains("chat") && screen.contains("semantic_cache")
                 && screen.contains("Uploads") && screen.contains("calls/s")
         }
@@ -39,9 +39,16 @@ struct DashboardSmokeTests {
         #expect(first.contains("embedded") && first.contains("DEMO") && first.contains("SANDBOX"))
 
         try tmux.send("u")
-        let (uploading, during) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("uploading") }
+        // Upload rows with their bars appear (a file is queued, hashing, uploading or processing) …
+        let (uploading, during) = try await tmux.waitFor(timeout: .seconds(30)) { screen in
+            ["queued", "hashing", "uploading", "processing"].contains {
+                screen.contains("\($0)\n") || screen.contains("\($0) ")
+            }
+                && screen.contains("test-") && screen.contains("MB")
+        }
         #expect(uploading, "\(during)")
-        let (finished, after) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("4 done") }
+        // … and complete.
+        let (finished, after) = try await tmux.waitFor(timeout: .seconds(60)) { $0.contains("4 done") }
         #expect(finished, "\(after)")
         #expect(after.contains("✓ done") && after.contains("test-"))
 
@@ -55,15 +62,15 @@ struct DashboardSmokeTests {
             try await Task.sleep(for: .milliseconds(50))
         }
         try tmux.resize(width: 60, height: 15)
-        let (tooSmall, small) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("terminal too small") }
+        let (tooSmall, small) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("terminal too small") }
         #expect(tooSmall, "\(small)")
         #expect(small.contains("have 60×15, need 80×24"))
         try tmux.resize(width: 120, height: 40)
-        let (back, restored) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("Latency") }
+        let (back, restored) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("Latency") }
         #expect(back, "\(restored)")
 
         try tmux.send("q")
-        let (ended, final) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("EXIT=") }
+        let (ended, final) = try await tmux.waitFor(timeout: .seconds(20)) { $0.contains("EXIT=") }
         #expect(ended && final.contains("EXIT=0"), "\(final)")
         // The terminal is usable again: echo and line editing on, the cursor shown, nothing of the UI left.
         let (modes, tty) = try await tmux.waitFor(timeout: .seconds(5)) { $0.contains("icanon") }

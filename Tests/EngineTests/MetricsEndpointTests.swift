@@ -228,7 +228,9 @@ struct MetricsEndpointTests {
         let clock = ContinuousClock()
         let start = clock.now
         for _ in 0..<5 { #expect(try await server.request("/metrics").status == 200) }
-        #expect(clock.now - start < .seconds(3))
+        // Blocked behind the dribbling client, these would take its 40 s; the bound only has to tell the two
+        // apart, with room for a machine busy with the rest of the suite.
+        #expect(clock.now - start < .seconds(15))
     }
 
     @Test("200 concurrent connections are all served")

@@ -114,7 +114,8 @@ struct ParallelUploaderTests {
         #expect(results[0].state == .failed)
         #expect(results[0].reason?.contains("timed out after 1 s") == true, "\(results[0].reason ?? "")")
         #expect(results[1].state == .done && results[2].state == .done)
-        #expect(elapsed >= .seconds(1) && elapsed < .seconds(5))
+        // Without the timeout the batch would wait forever; the upper bound leaves room for a busy machine.
+        #expect(elapsed >= .seconds(1) && elapsed < .seconds(20))
         #expect(fixture.collector.toolMetrics("file_upload")?.errorTypes == ["timeout": 1])
     }
 
@@ -211,7 +212,8 @@ struct ParallelUploaderTests {
         let clock = ContinuousClock()
         let start = clock.now
         let results = await batch.value
-        #expect(clock.now - start < .seconds(3))
+        // Cancelled uploads stop at once; without cancellation these 1 MB files at 200 kB/s take 20 s.
+        #expect(clock.now - start < .seconds(10))
         #expect(results.count == 4 && results.allSatisfy { $0.state.isFinal })
         #expect(results.contains { $0.state == .failed })
     }

@@ -69,11 +69,9 @@ struct UploadFixture {
     /// Writes a file of `size` bytes of text whose content depends on `seed`.
     func makeFile(_ name: String, size: Int, seed: Int = 0) throws -> String {
         let path = directory.file(name)
-        let line = Array("line \(seed) of \(name): the quick brown fox jumps over the lazy dog\n".utf8)
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(size)
-        while bytes.count < size { bytes.append(line[bytes.count % line.count]) }
-        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let line = "line \(seed) of \(name): the quick brown fox jumps over the lazy dog\n"
+        let text = String(repeating: line, count: size / line.utf8.count + 1)
+        try Data(text.utf8.prefix(size)).write(to: URL(fileURLWithPath: path))
         return path
     }
 

@@ -14,14 +14,14 @@ protocol DashboardBackend: Sendable {
 /// The embedded engine: uploads and resets go straight to it.
 struct EmbeddedBackend: DashboardBackend {
     let runtime: EngineRuntime
+    let testFileBytes: Int
     static let testFiles = 4
-    static let testFileBytes = 24 * 1_048_576
 
     func startTestUpload() async throws -> String {
         guard let uploads = runtime.uploads else {
             throw CommandFailure("cannot start a test upload: the engine has no uploader (see the log)")
         }
-        let started = try await uploads.startTestUpload(files: Self.testFiles, sizeBytes: Self.testFileBytes)
+        let started = try await uploads.startTestUpload(files: Self.testFiles, sizeBytes: testFileBytes)
         return
             "test upload \(started.batch): \(started.files) files of \(started.sizeBytes / 1_048_576) MiB to \(uploads.targetName)"
     }
@@ -36,9 +36,10 @@ struct EmbeddedBackend: DashboardBackend {
 struct AttachedBackend: DashboardBackend {
     let target: MetricsTarget
     let credential: ControlCredential?
+    let testFileBytes: Int
 
     func startTestUpload() async throws -> String {
-        let receipt = try await client().startTestUpload(files: 4, sizeBytes: EmbeddedBackend.testFileBytes)
+        let receipt = try await client().startTestUpload(files: EmbeddedBackend.testFiles, sizeBytes: testFileBytes)
         return "test upload started on \(target.host):\(target.port)" + (receipt.batch.map { " (batch \($0))" } ?? "")
     }
 

@@ -40,7 +40,8 @@ extension WatchCommand {
             state.target = "\(target.host):\(target.port)"
             backend = AttachedBackend(
                 target: target,
-                credential: ControlCredential.resolve(flag: token, environment: environment, target: target)
+                credential: ControlCredential.resolve(flag: token, environment: environment, target: target),
+                testFileBytes: uploadSize * 1_048_576
             )
         } else {
             let started = try await startEngine(environment: environment, logger: logger)
@@ -48,7 +49,7 @@ extension WatchCommand {
             target = MetricsTarget(host: "127.0.0.1", port: started.port)
             state.mode = .embedded
             state.target = started.portNote.map { "127.0.0.1:\(started.port) (\($0))" } ?? "127.0.0.1:\(started.port)"
-            backend = EmbeddedBackend(runtime: started.runtime)
+            backend = EmbeddedBackend(runtime: started.runtime, testFileBytes: uploadSize * 1_048_576)
             if let warning = started.runtime.warnings.first {
                 state.ui.statusMessage = StatusMessage(warning, kind: .error)
             }

@@ -51,6 +51,11 @@ struct WatchCommand: AsyncParsableCommand {
     )
     var port: Int?
 
+    @Option(
+        help: ArgumentHelp("Size of each of the 4 generated files a test upload (u) sends, in MiB.", valueName: "MiB")
+    )
+    var uploadSize: Int = 24
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -59,6 +64,9 @@ struct WatchCommand: AsyncParsableCommand {
         }
         guard demoRate.isFinite, demoRate > 0, demoRate <= 10_000 else {
             throw ValidationError("--demo-rate must be greater than 0 and at most 10000 calls/s, got \(demoRate)")
+        }
+        guard (1...256).contains(uploadSize) else {
+            throw ValidationError("--upload-size must be from 1 to 256 MiB, got \(uploadSize)")
         }
         if let port, !(0...65_535).contains(port) {
             throw ValidationError("--port must be from 0 to 65535, got \(port)")

@@ -124,13 +124,21 @@ enum TestFiles {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         return try (0..<count).map { index in
             let path = directory + "/test-\(batch)-\(index + 1).txt"
-            let line = Array(
-                "test upload \(batch), file \(index + 1): the quick brown fox jumps over the lazy dog\n".utf8
-            )
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(size)
-            while bytes.count < size { bytes.append(line[bytes.count % line.count]) }
-            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let line = "test upload \(batch), file \(index + 1): the quick brown fox jumps over the lazy dog\n"
+            // One 64 KiB block of whole lines, written as often as needed: fast even for large files.
+            let block = Data(String(repeating: line, count: max(1, 65_536 / line.utf8.count)).utf8)
+            guard FileManager.default.createFile(atPath: path, contents: nil),
+                let handle = FileHandle(forWritingAtPath: path)
+            else {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            defer { try? handle.close() }
+            var written = 0
+            while written < size {
+                let chunk = block.prefix(size - written)
+                try handle.write(contentsOf: chunk)
+                written += chunk.count
+            }
             return path
         }
     }
