@@ -16,11 +16,17 @@ struct DashboardScreen {
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
-    init(terminal: CursesTerminal, poller: MetricsPoller, backend: any DashboardBackend, state: DashboardState) {
+    init(
+        terminal: CursesTerminal,
+        poller: MetricsPoller,
+        backend: any DashboardBackend,
+        inbox: StatusInbox,
+        state: DashboardState
+    ) {
         self.terminal = terminal
         self.poller = poller
         self.backend = backend
-        self.inbox = StatusInbox()
+        self.inbox = inbox
         self.state = state
     }
 

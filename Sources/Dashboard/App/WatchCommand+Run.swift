@@ -64,6 +64,20 @@ extension WatchCommand {
         )
         let polling = Task { await poller.run() }
         defer { polling.cancel() }
+        // An engine that stops on its own (a failed service) is reported on the screen, never printed over it.
+        let inbox = StatusInbox()
+        let watchdog = Task { [task = engine?.task] in
+            guard let task else { return }
+            do {
+                try await task.value
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.error("engine stopped", metadata: ["error": "\(error)"])
+                inbox.post(StatusMessage("the engine stopped: \(error)", kind: .error))
+            }
+        }
+        defer { watchdog.cancel() }
 
         do {
             let terminal = try CursesTerminal(
@@ -73,7 +87,13 @@ extension WatchCommand {
             )
             state.ui.colorEnabled = terminal.hasColor
             logger.info("terminal", metadata: ["colors": "\(terminal.colorCount)", "utf8": "\(terminal.isUTF8)"])
-            var screen = DashboardScreen(terminal: terminal, poller: poller, backend: backend, state: state)
+            var screen = DashboardScreen(
+                terminal: terminal,
+                poller: poller,
+                backend: backend,
+                inbox: inbox,
+                state: state
+            )
             await screen.run()
             terminal.shutdown()
         } catch {
