@@ -124,13 +124,7 @@ extension WatchCommand {
     ) async throws -> (
         runtime: EngineRuntime, group: ServiceGroup, task: Task<Void, any Error>, port: Int, portNote: String?
     ) {
-        var configuration: EngineConfiguration
-        do {
-            configuration = try EnvironmentReader(environment: environment).engineConfiguration()
-        } catch {
-            printError(error.description)
-            throw ExitCode(78)
-        }
+        var configuration = try engineConfiguration(environment)
         configuration.endpoint.enabled = true
         if let port { configuration.endpoint.port = port }
         var portNote: String?

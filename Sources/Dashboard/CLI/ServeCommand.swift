@@ -45,13 +45,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration: EngineConfiguration
-        do {
-            configuration = try EnvironmentReader(environment: environment).engineConfiguration()
-        } catch {
-            printError(error.description)
-            throw ExitCode(78)
-        }
+        var configuration = try engineConfiguration(environment)
         if let host { configuration.endpoint.host = host }
         if let port { configuration.endpoint.port = port }
         configuration.endpoint.enabled = true

@@ -66,13 +66,7 @@ struct UploadCommand: AsyncParsableCommand {
 
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
-        var configuration: EngineConfiguration
-        do {
-            configuration = try EnvironmentReader(environment: environment).engineConfiguration()
-        } catch {
-            printError(error.description)
-            throw ExitCode(78)
-        }
+        var configuration = try engineConfiguration(environment)
         if let maxParallel {
             configuration.files.maxParallel = maxParallel
             configuration.files.parallelUploads = true

@@ -56,15 +56,12 @@ public final class ParallelUploader: Sendable {
 
         await withTaskGroup(of: (Int, UploadResult).self) { group in
             var pending = plan.work[...]
-            var running = 0
             func startNext() {
                 guard let item = pending.popFirst() else { return }
-                running += 1
                 group.addTask { (item.index, await self.process(item, purpose: purpose, fetchContent: fetchContent)) }
             }
             for _ in 0..<configuration.effectiveParallelism { startNext() }
             while let (index, result) = await group.next() {
-                running -= 1
                 results[index] = result
                 startNext()
             }
