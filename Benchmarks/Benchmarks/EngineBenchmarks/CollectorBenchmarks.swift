@@ -29,7 +29,8 @@ func collectorBenchmarks() {
         warmedCollector()
     }
 
-    Benchmark("record, handle, 2 threads, distinct tools", configuration: scaled) { benchmark, recorders in
+    Benchmark("record, handle, 2 threads, distinct tools", configuration: scaled) {
+        (benchmark: Benchmark, recorders: [ToolRecorder]) in
         let count = benchmark.scaledIterations.count
         DispatchQueue.concurrentPerform(iterations: 2) { thread in
             recordCalls(recorders[thread], count: count, seed: thread)

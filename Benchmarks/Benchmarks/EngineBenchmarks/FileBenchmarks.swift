@@ -56,7 +56,8 @@ final class FileCacheFixture: @unchecked Sendable {  // Used from one benchmark 
             }
         }
         try pool.close()
-        precondition(try cache.count() == rows)
+        let stored = try cache.count()
+        precondition(stored == rows, "expected \(rows) rows, found \(stored)")
         // Lookups visit rows in a scattered order, so they do not walk the index sequentially.
         hashes = (0..<1_000).map { fileHash(($0 * 7_919) % rows) }
         inserted = rows

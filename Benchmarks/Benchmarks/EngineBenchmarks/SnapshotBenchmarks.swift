@@ -32,7 +32,8 @@ func snapshotBenchmarks() {
         fullCollector()
     }
 
-    Benchmark("hdrhistogram valueAtPercentile x4, one tool", configuration: configuration) { benchmark, histogram in
+    Benchmark("hdrhistogram valueAtPercentile x4, one tool", configuration: configuration) {
+        (benchmark: Benchmark, histogram: Histogram<UInt64>) in
         for _ in benchmark.scaledIterations {
             for percentile in [50.0, 95.0, 99.0, 99.9] {
                 blackHole(histogram.valueAtPercentile(percentile))
