@@ -71,6 +71,21 @@ extension FileIDCache {
                     """
             )
         }
+        // Counting rows with COUNT(*) scans the whole table (about 1 ms at 100 000 rows), and every write
+        // publishes the size: keep the count in a one-row table that triggers update in the same transaction,
+        // so it is exact across processes and costs one row update per write.
+        migrator.registerMigration("v2-entry-count") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE file_ids_count (id INTEGER PRIMARY KEY CHECK (id = 0), entries INTEGER NOT NULL);
+                    INSERT INTO file_ids_count (id, entries) VALUES (0, (SELECT COUNT(*) FROM file_ids));
+                    CREATE TRIGGER file_ids_count_insert AFTER INSERT ON file_ids
+                        BEGIN UPDATE file_ids_count SET entries = entries + 1 WHERE id = 0; END;
+                    CREATE TRIGGER file_ids_count_delete AFTER DELETE ON file_ids
+                        BEGIN UPDATE file_ids_count SET entries = entries - 1 WHERE id = 0; END;
+                    """
+            )
+        }
         try migrator.migrate(pool)
     }
 

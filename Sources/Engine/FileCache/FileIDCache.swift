@@ -42,8 +42,9 @@ public final class FileIDCache: Sendable {
         let row = try access("read") { database in
             try database.read { db in
                 try Row.fetchOne(
-                    db,
-                    sql: "SELECT file_id, created_at FROM file_ids WHERE sha256 = ? AND provider = ?",
+                    db.cachedStatement(
+                        sql: "SELECT file_id, created_at FROM file_ids WHERE sha256 = ? AND provider = ?"
+                    ),
                     arguments: [hash, provider]
                 )
             }
@@ -85,19 +86,19 @@ public final class FileIDCache: Sendable {
             )
         }
         let created = now().timeIntervalSince1970
-        try access("write") { database in
+        let entries = try access("write") { database in
             try database.write { db in
-                try db.execute(
+                try db.cachedStatement(
                     sql: """
                         INSERT INTO file_ids (sha256, provider, file_id, created_at) VALUES (?, ?, ?, ?)
                         ON CONFLICT (sha256, provider) DO UPDATE SET file_id = excluded.file_id,
                             created_at = excluded.created_at
-                        """,
-                    arguments: [hash, provider, id, created]
-                )
+                        """
+                ).execute(arguments: [hash, provider, id, created])
+                return try Self.entries(db)
             }
         }
-        try publishSize()
+        metrics.setSize(entries: entries, bytes: nil)
     }
 
     /// Forgets `fileID` everywhere, e.g. after the provider answered 404 for it or it was deleted.
@@ -133,8 +134,13 @@ public final class FileIDCache: Sendable {
     /// Entries stored, expired ones included until they are met or purged.
     public func count() throws(FileIDCacheError) -> Int {
         try access("count") { database in
-            try database.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM file_ids") ?? 0 }
+            try database.read { db in try Self.entries(db) }
         }
+    }
+
+    /// The entry count the triggers keep (see the `v2-entry-count` migration).
+    static func entries(_ db: Database) throws -> Int {
+        try Int.fetchOne(db.cachedStatement(sql: "SELECT entries FROM file_ids_count WHERE id = 0")) ?? 0
     }
 
     func isExpired(createdAt: Double) -> Bool {

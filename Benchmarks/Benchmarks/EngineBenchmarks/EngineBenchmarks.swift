@@ -1,0 +1,16 @@
+import Benchmark
+
+/// Every benchmark of the engine's hot paths; DESIGN §9 lists the targets and BENCHMARKS.md the results.
+let benchmarks: @Sendable () -> Void = {
+    Benchmark.defaultConfiguration = .init(
+        metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],
+        warmupIterations: 3,
+        maxDuration: .seconds(3),
+        maxIterations: 1_000
+    )
+    collectorBenchmarks()
+    snapshotBenchmarks()
+    responseCacheBenchmarks()
+    fileIDCacheBenchmarks()
+    hashingBenchmarks()
+}

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# CPU, resident memory and time to first frame of `dashboard --attach` watching an engine with 50 tools,
+# refreshing every second for a while, in a 120x40 tmux pane. The engine keeps receiving calls meanwhile.
+# Usage: scripts/bench-dashboard-attach.sh [seconds]   (needs: tmux, python3, curl; builds the release binary)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+duration=${1:-60}
+swift build -c release --product dashboard >/dev/null
+binary=$PWD/.build/release/dashboard
+port=19219
+token=bench-token
+session=bench-attach-$$
+workdir=$(mktemp -d)
+cleanup() {
+    tmux kill-session -t "$session" 2>/dev/null || true
+    [ -n "${feeder:-}" ] && kill "$feeder" 2>/dev/null || true
+    kill "$server" 2>/dev/null || true
+    rm -rf "$workdir"
+}
+trap cleanup EXIT
+
+METRICS_CONTROL_TOKEN=$token FILE_CACHE_PATH=$workdir/ids.sqlite HOME=$workdir \
+    "$binary" serve --no-demo --port $port --log-file "$workdir/serve.log" 2>/dev/null &
+server=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
+
+# Calls for 50 tools: 200 each up front, then 10 each per second while the dashboard runs.
+cat > "$workdir/calls.py" <<'PY'
+import json, random, sys
+per_tool = int(sys.argv[1])
+calls = []
+for tool in range(50):
+    for _ in range(per_tool):
+        ok = random.random() > 0.03
+        calls.append({"tool": f"tool_{tool:02d}", "latency_ms": random.lognormvariate(5, 0.8),
+                      "success": ok, "error_type": None if ok else "timeout"})
+print(json.dumps(calls))
+PY
+python3 "$workdir/calls.py" 200 > "$workdir/first.json"
+python3 "$workdir/calls.py" 10 > "$workdir/tick.json"
+post() { curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$1" \
+    "http://127.0.0.1:$port/v1/tool-calls" >/dev/null; }
+post "$workdir/first.json"
+(while true; do post "$workdir/tick.json"; sleep 1; done) &
+feeder=$!
+
+ticks=$(getconf CLK_TCK)
+start=$(date +%s%N)
+tmux new -d -s "$session" -x 120 -y 40 \
+    "exec env TERM=xterm-256color $binary --attach 127.0.0.1:$port --refresh 1 --log-file $workdir/attach.log"
+first_frame=
+for _ in $(seq 500); do
+    if tmux capture-pane -p -t "$session" 2>/dev/null | grep -q 'tool_'; then
+        first_frame=$(( ($(date +%s%N) - start) / 1000000 ))
+        break
+    fi
+    sleep 0.01
+done
+pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
+cpu() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+rss() { awk '/VmRSS/ {print $2}' "/proc/$pid/status"; }
+echo "time to first frame (tmux start to a tool row on screen): ${first_frame:-none} ms; pid $pid"
+
+before=$(cpu)
+t0=$(date +%s%N)
+peak=0
+samples=()
+for _ in $(seq "$duration"); do
+    sleep 1
+    now=$(rss)
+    samples+=("$now")
+    [ "$now" -gt "$peak" ] && peak=$now
+done
+after=$(cpu)
+elapsed=$(( $(date +%s%N) - t0 ))
+tmux capture-pane -p -t "$session" | head -12
+awk -v t="$(( after - before ))" -v hz="$ticks" -v ns="$elapsed" -v peak="$peak" -v last="${samples[-1]}" \
+    -v first="${samples[0]}" 'BEGIN {
+    printf "CPU over %.1f s: %.2f s of CPU = %.2f %% of one core\n", ns / 1e9, t / hz, 100 * (t / hz) / (ns / 1e9)
+    printf "VmRSS: first %.1f MiB, last %.1f MiB, peak %.1f MiB\n", first / 1024, last / 1024, peak / 1024
+}'
