@@ -142,6 +142,18 @@ struct MetricsCollectorTests {
         #expect(collector.snapshot().toolMetrics["t"]?.totalCalls == 2)
     }
 
+    @Test("the refresher keeps the shared snapshot current ahead of readers")
+    func refresher() async throws {
+        let collector = MetricsCollector(configuration: MetricsConfiguration(snapshotMaxAge: .milliseconds(100)))
+        let refresher = Task { await collector.runSnapshotRefresher() }
+        defer { refresher.cancel() }
+        _ = collector.snapshot()
+        collector.record(tool: "t", latencyMs: 1, success: true)
+        try await Task.sleep(for: .milliseconds(400))
+        // A reader that accepts any age gets the cached snapshot as it is: the refresher has updated it.
+        #expect(collector.snapshot(maxAge: .seconds(3600)).toolMetrics["t"]?.totalCalls == 1)
+    }
+
     @Test("disabled metrics record nothing and say so")
     func disabled() {
         let collector = MetricsCollector(configuration: MetricsConfiguration(enabled: false))

@@ -37,6 +37,8 @@ public final class MetricsCollector: Sendable {
         var value: MetricsSnapshot?
         /// Whether a reader is computing a fresh one now.
         var computing: Bool
+        /// When a reader last asked for a snapshot.
+        var lastRead: ContinuousClock.Instant?
     }
 
     /// Creates a collector.
@@ -46,7 +48,7 @@ public final class MetricsCollector: Sendable {
         self.registry = Mutex(Registry())
         self.caches = Mutex([:])
         self.sources = Mutex(Sources())
-        self.cachedSnapshot = Mutex(CachedSnapshot(taken: .now, value: nil, computing: false))
+        self.cachedSnapshot = Mutex(CachedSnapshot(taken: .now, value: nil, computing: false, lastRead: nil))
         self.startTime = Date().timeIntervalSince1970
     }
 
@@ -139,6 +141,7 @@ public final class MetricsCollector: Sendable {
         let limit = maxAge ?? configuration.snapshotMaxAge
         let now = ContinuousClock.now
         let reuse: MetricsSnapshot? = cachedSnapshot.withLock { cache in
+            cache.lastRead = now
             if let value = cache.value, limit > .zero {
                 if now - cache.taken < limit { return value }
                 if cache.computing { return value }
@@ -149,9 +152,30 @@ public final class MetricsCollector: Sendable {
         if let reuse { return reuse }
         let value = computeSnapshot()
         cachedSnapshot.withLock { cache in
-            cache = CachedSnapshot(taken: now, value: value, computing: false)
+            cache.taken = now
+            cache.value = value
+            cache.computing = false
         }
         return value
+    }
+
+    /// Keeps the shared snapshot fresh ahead of its readers until cancelled, so a reader finds a current
+    /// one instead of computing it on its request. Works only while someone read a snapshot in the last
+    /// two seconds: an engine nobody watches does no snapshot work.
+    public func runSnapshotRefresher() async {
+        let period = configuration.snapshotMaxAge * 0.8
+        while !Task.isCancelled {
+            do {
+                try await Task.sleep(for: period)
+            } catch {
+                return
+            }
+            let lastRead = cachedSnapshot.withLock { $0.lastRead }
+            guard let lastRead, ContinuousClock.now - lastRead < .seconds(2) else { continue }
+            _ = snapshot(maxAge: period * 0.5)
+            // That read was ours, not a reader's.
+            cachedSnapshot.withLock { $0.lastRead = lastRead }
+        }
     }
 
     /// The statistics of one tool from a fresh snapshot, or `nil` if it has no calls.

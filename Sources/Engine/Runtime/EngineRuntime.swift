@@ -128,7 +128,7 @@ public final class EngineRuntime: Sendable {
 
     /// Everything to run: the server, the demo workload and the cache sweeper.
     public var services: [any Service] {
-        var services: [any Service] = [CacheSweeper(cache: responseCache)]
+        var services: [any Service] = [CacheSweeper(cache: responseCache), SnapshotRefresher(collector: collector)]
         if let uploads { services.append(uploads) }
         if let server { services.append(server) }
         if let demo { services.append(demo) }
@@ -157,6 +157,15 @@ public final class EngineRuntime: Sendable {
         guard case .notADatabase = first.code else { throw first }
         warnings.append(first.description)
         return try FileIDCache(configuration: configuration, collector: collector)
+    }
+}
+
+/// Runs ``MetricsCollector/runSnapshotRefresher()`` as a service.
+struct SnapshotRefresher: Service {
+    let collector: MetricsCollector
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await collector.runSnapshotRefresher() }
     }
 }
 
