@@ -149,9 +149,15 @@ struct MetricsCollectorTests {
         defer { refresher.cancel() }
         _ = collector.snapshot()
         collector.record(tool: "t", latencyMs: 1, success: true)
-        try await Task.sleep(for: .milliseconds(400))
-        // A reader that accepts any age gets the cached snapshot as it is: the refresher has updated it.
-        #expect(collector.snapshot(maxAge: .seconds(3600)).toolMetrics["t"]?.totalCalls == 1)
+        // A reader that accepts any age gets the cached snapshot as it is, never a recomputed one: only the
+        // refresher can make the new call appear in it.
+        var calls: Int?
+        let deadline = ContinuousClock.now + .seconds(10)
+        while calls == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            calls = collector.snapshot(maxAge: .seconds(3600)).toolMetrics["t"]?.totalCalls
+        }
+        #expect(calls == 1)
     }
 
     @Test("disabled metrics record nothing and say so")
