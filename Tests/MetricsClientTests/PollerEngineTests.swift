@@ -93,11 +93,18 @@ struct PollerEngineTests {
         Self.record(restarted, tool: "chat", calls: 3)
         let again = try await EngineFixture.start(collector: restarted, port: engine.port)
         defer { Task { await again.stop() } }
+        // Keep the very state that first shows the new engine: a later poll compares two of its snapshots.
+        var firstAfterRestart: PollerState?
         #expect(
-            await harness.wait { $0.status.isConnected && $0.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 }
-                != nil
+            await harness.wait { state in
+                guard state.status.isConnected, state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 else {
+                    return false
+                }
+                firstAfterRestart = state
+                return true
+            } != nil
         )
-        let after = try #require(harness.state.derived)
+        let after = try #require(firstAfterRestart?.derived)
         #expect(after.serverRestarted && after.counterReset)
         #expect(after.tools["chat"]?.calls == 3)
         let rates = harness.state.history.tools["chat"]?.callsPerSecond.values ?? []
