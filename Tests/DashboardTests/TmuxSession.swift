@@ -13,22 +13,33 @@ struct TmuxSession {
         _ = try Self.run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
     }
 
+    /// Runs one tmux command and returns what it printed.
+    ///
+    /// Spawned and reaped by hand (posix_spawn + waitpid), with output to a file: the first `new-session`
+    /// starts the tmux server, which inherits the child's descriptors, and Foundation's `Process` was seen to
+    /// wait forever on that first client.
     @discardableResult
     static func run(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: tmux ?? "/usr/bin/tmux")
+        let path = NSTemporaryDirectory() + "tmux-output-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: path) }
         // A server of the tests' own: settings of the user's sessions (NO_COLOR, say) must not leak in.
-        process.arguments = ["-L", "dashboard-tests"] + arguments
+        let script = "exec \"$0\" -L dashboard-tests \"$@\" >'\(path)' 2>&1 </dev/null"
+        let argv = ["/bin/sh", "-c", script, tmux ?? "/usr/bin/tmux"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
-        process.environment = environment
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        let envp = environment.map { "\($0.key)=\($0.value)" }
+        var cArguments = argv.map { strdup($0) } + [nil]
+        var cEnvironment = envp.map { strdup($0) } + [nil]
+        defer {
+            for pointer in cArguments { free(pointer) }
+            for pointer in cEnvironment { free(pointer) }
+        }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &cArguments, &cEnvironment)
+        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
+        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
     }
 
     /// The visible screen as text.
