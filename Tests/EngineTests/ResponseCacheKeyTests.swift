@@ -86,7 +86,13 @@ struct ResponseCacheKeyTests {
 
     @Test("the key is stable across runs: a known request has a known digest")
     func stable() {
-        // Recorded once; a change here means every persisted or shared key would change.
-        #expect(Self.base.key.description == "2d81162db06db51c6211b167b76af1ef2fa64c22e0038f9ffbe104fc043c2c19")
+        // A change here means every persisted or shared key would change. The value was computed outside
+        // Swift, from the documented encoding (tag byte, little-endian UInt64 length, bytes):
+        //   f = lambda t, b: t.encode() + struct.pack("<Q", len(b)) + b
+        //   m = b"response-cache/v2" + f("p", b"Explain WAL mode") + f("m", b"kimi-k2") + f("t", b"30")
+        //     + f("s", sha256(b"You are terse.").digest()) + f("k", b"low") + f("w", b"0") + f("x", b"2")
+        //     + f("n", b"max_tokens") + f("v", b"512") + f("n", b"top_p") + f("v", b"0.9")
+        //   sha256(m).hexdigest()
+        #expect(Self.base.key.description == "4f83c91320f49615c638deabafa9bd8cdcc4b564439abc0a8c9632775a30350a")
     }
 }

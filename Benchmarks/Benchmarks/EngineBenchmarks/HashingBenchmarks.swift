@@ -55,7 +55,7 @@ struct HashFixture: Sendable {
             path = existing
         } else {
             path = directory.appendingPathComponent("file.bin").path
-            FileManager.default.createFile(atPath: path, contents: nil)
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
             let handle = FileHandle(forWritingAtPath: path)!
             var state: UInt64 = 0x9E37_79B9_7F4A_7C15
             var block = [UInt64](repeating: 0, count: 1 << 17)

@@ -66,7 +66,7 @@ public final class DemoWorkload: Service, Sendable {
     /// Generates calls until graceful shutdown or cancellation.
     public func run() async throws {
         logger.info("demo workload started", metadata: ["rate": "\(configuration.rate)"])
-        try await cancelWhenGracefulShutdown {
+        await cancelWhenGracefulShutdown {
             await withDiscardingTaskGroup { group in
                 var generator = SystemRandomNumberGenerator()
                 while !Task.isCancelled {

@@ -122,6 +122,12 @@ public struct MetricsEndpoint: HTTPResponder {
         return accept.contains("text/plain") && !accept.contains("application/json")
     }
 
+    /// Encodes the current snapshot ahead of the next `/metrics` request, so requests only copy bytes;
+    /// the snapshot refresher calls this after each refresh.
+    func prepareJSON() {
+        _ = encoded.bytes(for: collector.snapshot())
+    }
+
     private func json() -> Response {
         let body = encoded.bytes(for: collector.snapshot())
         var headers = HTTPFields()
@@ -197,9 +203,7 @@ final class EncodedSnapshotCache: Sendable {
             return nil
         }
         if let cached { return cached }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let bytes = ByteBuffer(bytes: (try? encoder.encode(snapshot)) ?? Data("{}".utf8))
+        let bytes = ByteBuffer(bytes: snapshot.encodedJSON())
         state.withLock { state in
             if snapshot.timestamp >= state.timestamp {
                 state.timestamp = snapshot.timestamp

@@ -161,8 +161,9 @@ public final class MetricsCollector: Sendable {
 
     /// Keeps the shared snapshot fresh ahead of its readers until cancelled, so a reader finds a current
     /// one instead of computing it on its request. Works only while someone read a snapshot in the last
-    /// two seconds: an engine nobody watches does no snapshot work.
-    public func runSnapshotRefresher() async {
+    /// two seconds: an engine nobody watches does no snapshot work. `afterRefresh` runs after each refresh
+    /// (the endpoint encodes the new snapshot there, also off the request path).
+    public func runSnapshotRefresher(afterRefresh: () -> Void = {}) async {
         let period = configuration.snapshotMaxAge * 0.8
         while !Task.isCancelled {
             do {
@@ -173,7 +174,8 @@ public final class MetricsCollector: Sendable {
             let lastRead = cachedSnapshot.withLock { $0.lastRead }
             guard let lastRead, ContinuousClock.now - lastRead < .seconds(2) else { continue }
             _ = snapshot(maxAge: period * 0.5)
-            // That read was ours, not a reader's.
+            afterRefresh()
+            // Those reads were ours, not a reader's.
             cachedSnapshot.withLock { $0.lastRead = lastRead }
         }
     }

@@ -95,12 +95,12 @@ public final class ToolRecorder: Sendable {
             )
         }
         guard var metrics = result else { return nil }
-        scratch.sort()
-        scratch.withUnsafeBufferPointer { sorted in
-            metrics.p50LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 500, sorted: sorted))
-            metrics.p95LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 950, sorted: sorted))
-            metrics.p99LatencyMs = MetricsRounding.twoDecimals(NearestRank.value(perMille: 990, sorted: sorted))
+        let window = scratch.withUnsafeMutableBufferPointer { samples in
+            NearestRank.values(perMille: [500, 950, 990], selectingIn: samples)
         }
+        metrics.p50LatencyMs = MetricsRounding.twoDecimals(window[0])
+        metrics.p95LatencyMs = MetricsRounding.twoDecimals(window[1])
+        metrics.p99LatencyMs = MetricsRounding.twoDecimals(window[2])
         metrics.lifetime = LifetimePercentiles(
             p50Ms: MetricsRounding.twoDecimals(Double(lifetime[0]) / 1000),
             p95Ms: MetricsRounding.twoDecimals(Double(lifetime[1]) / 1000),

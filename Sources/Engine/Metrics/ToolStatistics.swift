@@ -1,12 +1,10 @@
-import Histogram
-
 /// Everything the collector keeps about one tool; lives inside a ``ToolRecorder``'s lock.
 ///
 /// Every buffer is sized when the tool is first seen, so recording a call allocates nothing afterwards
 /// (a new error type is the one exception: its name is stored once).
 struct ToolStatistics {
     /// Latencies are kept in the histogram as whole microseconds up to this bound (one hour).
-    static let histogramMaxMicros: UInt64 = 3_600_000_000
+    static let histogramMaxMicros = LatencyHistogram.highestTrackableValue
     /// The largest latency recorded as given; larger ones are clamped to it and counted.
     static let maxLatencyMs = Double(histogramMaxMicros) / 1000
 
@@ -21,7 +19,7 @@ struct ToolStatistics {
     var window: [Double]
     var windowNext = 0
     var windowFilled = 0
-    var histogram: Histogram<UInt64>
+    var histogram = LatencyHistogram()
     /// Calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
     var bucketCounts: [Int]
     let maxErrorTypes: Int
@@ -33,11 +31,6 @@ struct ToolStatistics {
 
     init(windowSize: Int, maxErrorTypes: Int) {
         window = [Double](repeating: 0, count: windowSize)
-        histogram = Histogram(
-            lowestDiscernibleValue: 1,
-            highestTrackableValue: Self.histogramMaxMicros,
-            numberOfSignificantValueDigits: .two
-        )
         bucketCounts = [Int](repeating: 0, count: Self.bucketBoundsMs.count + 1)
         self.maxErrorTypes = maxErrorTypes
     }
@@ -51,7 +44,7 @@ struct ToolStatistics {
         windowNext += 1
         if windowNext == window.count { windowNext = 0 }
         if windowFilled < window.count { windowFilled += 1 }
-        _ = histogram.record(UInt64((latencyMs * 1000).rounded()))
+        histogram.record(UInt64((latencyMs * 1000).rounded()))
         var bucket = 0
         while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
         bucketCounts[bucket] += 1

@@ -13,7 +13,7 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
     /// Computes the key of `request`.
     public init(_ request: CacheRequest) {
         var hasher = SHA256()
-        hasher.feed(bytes: "response-cache/v1")
+        hasher.feed(bytes: "response-cache/v2")
         hasher.feed(tag: "p", trimming: request.prompt)
         hasher.feed(tag: "m", string: request.model)
         if let temperature = request.temperature, temperature.isFinite {
@@ -24,8 +24,13 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
             hasher.feed(tag: "t", absent: request.temperature == nil ? "none" : "nonfinite")
         }
         if let system = request.systemPrompt {
-            let digest = SHA256.hash(data: Data(system.utf8))
-            hasher.feed(tag: "s", string: digest.map { String(format: "%02x", $0) }.joined())
+            // The system prompt's own SHA-256, fed as its 32 bytes.
+            var inner = SHA256()
+            inner.feed(bytes: system)
+            inner.finalize().withUnsafeBytes { digest in
+                hasher.feed(tag: UInt8(ascii: "s"), length: digest.count)
+                hasher.update(bufferPointer: digest)
+            }
         } else {
             hasher.feed(tag: "s", absent: "none")
         }

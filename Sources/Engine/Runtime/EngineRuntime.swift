@@ -28,6 +28,7 @@ public final class EngineRuntime: Sendable {
     /// Problems met while assembling that did not stop the engine, one line each.
     public let warnings: [String]
     private let logger: Logger
+    private let endpoint: MetricsEndpoint?
 
     /// Assembles the engine.
     public init(
@@ -107,6 +108,7 @@ public final class EngineRuntime: Sendable {
                 actions: actions,
                 version: EngineVersion.current
             )
+            self.endpoint = endpoint
             self.server = MetricsServer(
                 host: configuration.endpoint.host,
                 port: configuration.endpoint.port,
@@ -114,6 +116,7 @@ public final class EngineRuntime: Sendable {
                 logger: logger
             )
         } else {
+            self.endpoint = nil
             self.server = nil
         }
 
@@ -128,7 +131,9 @@ public final class EngineRuntime: Sendable {
 
     /// Everything to run: the server, the demo workload and the cache sweeper.
     public var services: [any Service] {
-        var services: [any Service] = [CacheSweeper(cache: responseCache), SnapshotRefresher(collector: collector)]
+        var services: [any Service] = [
+            CacheSweeper(cache: responseCache), SnapshotRefresher(collector: collector, endpoint: endpoint),
+        ]
         if let uploads { services.append(uploads) }
         if let server { services.append(server) }
         if let demo { services.append(demo) }
@@ -163,9 +168,12 @@ public final class EngineRuntime: Sendable {
 /// Runs ``MetricsCollector/runSnapshotRefresher()`` as a service.
 struct SnapshotRefresher: Service {
     let collector: MetricsCollector
+    let endpoint: MetricsEndpoint?
 
     func run() async throws {
-        await cancelWhenGracefulShutdown { await collector.runSnapshotRefresher() }
+        await cancelWhenGracefulShutdown {
+            await collector.runSnapshotRefresher { endpoint?.prepareJSON() }
+        }
     }
 }
 

@@ -134,7 +134,7 @@ final class MultipartReceiver {
         if partName == nil { startPart() }
         if partName == "file" {
             if output == nil {
-                FileManager.default.createFile(atPath: temporaryPath, contents: nil)
+                _ = FileManager.default.createFile(atPath: temporaryPath, contents: nil)
                 output = FileHandle(forWritingAtPath: temporaryPath)
             }
             buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
@@ -159,7 +159,7 @@ final class MultipartReceiver {
             output = nil
             if filename != nil, bytes >= 0 { complete = true }
             if bytes == 0, !FileManager.default.fileExists(atPath: temporaryPath) {
-                FileManager.default.createFile(atPath: temporaryPath, contents: nil)
+                _ = FileManager.default.createFile(atPath: temporaryPath, contents: nil)
             }
         }
         headers = [:]
