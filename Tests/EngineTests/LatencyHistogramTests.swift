@@ -18,7 +18,7 @@ struct LatencyHistogramTests {
     )
     func matchesLibrary(count: Int) {
         var generator = SplitMix64(seed: UInt64(count) * 7919)
-        var ours = LatencyHistogram()
+        var ours = LatencyHistogram<UInt64>()
         var theirs = Self.reference()
         for _ in 0..<count {
             // Spread over every bucket: 0 µs up to the trackable maximum.
@@ -35,16 +35,39 @@ struct LatencyHistogramTests {
     func edges() {
         let values: [UInt64] = [0, 1, 127, 128, 255, 256, 257, 511, 512, 1_000_000, 3_599_999_999, 3_600_000_000]
         for value in values {
-            var ours = LatencyHistogram()
+            var ours = LatencyHistogram<UInt64>()
             var theirs = Self.reference()
             ours.record(value)
             _ = theirs.record(value)
             #expect(ours.values(atPerMille: [500]) == [theirs.valueAtPercentile(50)], "value \(value)")
         }
-        var clamped = LatencyHistogram()
+        var clamped = LatencyHistogram<UInt64>()
         clamped.record(UInt64.max)
         #expect(clamped.values(atPerMille: [500, 1000]) == [3_600_000_000, 3_600_000_000])
-        #expect(LatencyHistogram().values(atPerMille: [500, 990]) == [0, 0])
+        #expect(LatencyHistogram<UInt64>().values(atPerMille: [500, 990]) == [0, 0])
+    }
+
+    @Test("forgetting values leaves the counts a fresh histogram of the rest would have")
+    func removal() {
+        var generator = SplitMix64(seed: 5)
+        let values = (0..<5_000).map { _ in (generator.next() % 100_000) << (generator.next() % 12) }
+        var sliding = LatencyHistogram<UInt32>()
+        var indices: [Int] = []
+        for value in values { indices.append(sliding.record(value)) }
+        for index in indices.prefix(3_000) { sliding.remove(index: index) }
+        var fresh = LatencyHistogram<UInt32>()
+        for value in values.suffix(2_000) { fresh.record(value) }
+        #expect(sliding.totalCount == 2_000)
+        for rank: UInt64 in [1, 2, 500, 1_000, 1_999, 2_000] {
+            #expect(sliding.locate(rank: rank) == fresh.locate(rank: rank), "rank \(rank)")
+        }
+        let sorted = values.suffix(2_000).sorted()
+        for rank in [1, 777, 2_000] {
+            let (index, below) = fresh.locate(rank: UInt64(rank))
+            // The located index holds the rank-th value, and exactly `below` values sort before that index.
+            #expect(LatencyHistogram<UInt32>.countsIndex(of: sorted[rank - 1]) == index)
+            #expect(sorted.filter { LatencyHistogram<UInt32>.countsIndex(of: $0) < index }.count == Int(below))
+        }
     }
 
     @Test(
@@ -69,8 +92,12 @@ struct LatencyHistogramTests {
                 quantiles.map { NearestRank.value(perMille: $0, sorted: sorted) }
             }
             var scratch = samples
-            let selected = scratch.withUnsafeMutableBufferPointer {
-                NearestRank.values(perMille: quantiles, selectingIn: $0)
+            let selected = scratch.withUnsafeMutableBufferPointer { buffer in
+                quantiles.map { quantile in
+                    let rank = NearestRank.rank(perMille: quantile, count: count)
+                    NearestRank.select(rank - 1, in: buffer, from: 0)
+                    return buffer[rank - 1]
+                }
             }
             #expect(selected == expected, "\(shape), \(count) samples")
             #expect(scratch.sorted() == sorted, "selection lost or duplicated a sample")

@@ -43,6 +43,27 @@ struct PercentileTests {
         #expect(metrics.maxLatencyMs == Self.rounded(samples.max()!))
     }
 
+    @Test(
+        "window percentiles stay exact with many equal latencies, zeros and clamped values",
+        arguments: [1, 3, 100, 1000]
+    )
+    func repetitiveWindow(windowSize: Int) throws {
+        var generator = SplitMix64(seed: 17 + UInt64(windowSize))
+        let collector = MetricsCollector(configuration: MetricsConfiguration(windowSize: windowSize))
+        let levels: [Double] = [0, 0.0004, 0.0005, 1, 1.001, 1.002, 250, 250, 7_200_000]
+        var recorded: [Double] = []
+        for _ in 0..<5_000 {
+            let latency = levels[Int(generator.next() % UInt64(levels.count))]
+            collector.record(tool: "t", latencyMs: latency, success: true)
+            recorded.append(min(latency, 3_600_000))
+        }
+        let window = Array(recorded.suffix(windowSize))
+        let metrics = try #require(collector.toolMetrics("t"))
+        #expect(metrics.p50LatencyMs == Self.rounded(Self.reference(window, numerator: 50, denominator: 100)))
+        #expect(metrics.p95LatencyMs == Self.rounded(Self.reference(window, numerator: 95, denominator: 100)))
+        #expect(metrics.p99LatencyMs == Self.rounded(Self.reference(window, numerator: 99, denominator: 100)))
+    }
+
     @Test("small windows: one sample is every percentile; two samples split at the median")
     func tinyWindows() throws {
         let collector = MetricsCollector(configuration: MetricsConfiguration(windowSize: 2))

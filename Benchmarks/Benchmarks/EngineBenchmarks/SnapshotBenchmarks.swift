@@ -75,9 +75,11 @@ func snapshotBenchmarks() {
 }
 
 /// 100 tools, 1000 calls each, latencies log-spread between 1 ms and a few seconds, 3 % failures.
-struct FullCollector {
+final class FullCollector {
     let collector: MetricsCollector
     let recorders: [ToolRecorder]
+    /// SplitMix64 state for the calls added between snapshots.
+    private var state: UInt64 = 0x9E37_79B9_7F4A_7C15
 
     init() {
         let collector = MetricsCollector()
@@ -100,10 +102,16 @@ struct FullCollector {
         }
     }
 
-    /// One more call on every tool.
+    /// One more call on every tool, from the same distribution, so the windows stay as random as they
+    /// started (a constant latency would turn them into runs of equal values over the benchmark).
     func touchEveryTool() {
-        for (index, recorder) in recorders.enumerated() {
-            recorder.record(latencyMs: Double(index % 37) * 13.7 + 1, success: true)
+        for recorder in recorders {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            z ^= z >> 31
+            recorder.record(latencyMs: exp(Double(z >> 11) / Double(1 << 53) * 8), success: true)
         }
     }
 }

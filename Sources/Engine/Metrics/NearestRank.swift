@@ -18,24 +18,6 @@ enum NearestRank {
         return rank == 0 ? 0 : sorted[rank - 1]
     }
 
-    /// The `perMille`/1000 quantiles of `samples` (ascending quantiles), the same values sorting would give,
-    /// found by selection instead: expected O(n) rather than a full sort. Reorders `samples`; 0s when empty.
-    static func values(perMille: [Int], selectingIn samples: UnsafeMutableBufferPointer<Double>) -> [Double] {
-        var result = [Double](repeating: 0, count: perMille.count)
-        var settled = 0
-        for (slot, quantile) in perMille.enumerated() {
-            let rank = rank(perMille: quantile, count: samples.count)
-            guard rank > 0 else { continue }
-            // Everything before `settled` is at or below every sample after it.
-            if rank - 1 >= settled {
-                select(rank - 1, in: samples, from: settled)
-                settled = rank
-            }
-            result[slot] = samples[rank - 1]
-        }
-        return result
-    }
-
     /// Reorders `buffer[start...]` so that `buffer[k]` holds the value sorting would put there, with nothing
     /// larger before it and nothing smaller after it (C++'s `nth_element`). Hoare partitioning around a
     /// median of three handles runs of equal latencies evenly; a range that keeps partitioning badly is

@@ -74,9 +74,10 @@ public final class ToolRecorder: Sendable {
     func metrics(scratch: inout [Double]) -> ToolMetrics? {
         var result: ToolMetrics?
         var lifetime: [UInt64] = []
+        var window: [Double] = []
         state.withLock { stats in
             guard stats.total > 0 else { return }
-            stats.copyWindow(into: &scratch)
+            window = stats.windowPercentiles(perMille: [500, 950, 990], scratch: &scratch)
             lifetime = stats.histogram.values(atPerMille: [500, 950, 990, 999])
             result = ToolMetrics(
                 toolName: name,
@@ -95,9 +96,6 @@ public final class ToolRecorder: Sendable {
             )
         }
         guard var metrics = result else { return nil }
-        let window = scratch.withUnsafeMutableBufferPointer { samples in
-            NearestRank.values(perMille: [500, 950, 990], selectingIn: samples)
-        }
         metrics.p50LatencyMs = MetricsRounding.twoDecimals(window[0])
         metrics.p95LatencyMs = MetricsRounding.twoDecimals(window[1])
         metrics.p99LatencyMs = MetricsRounding.twoDecimals(window[2])

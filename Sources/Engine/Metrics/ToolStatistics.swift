@@ -4,7 +4,7 @@
 /// (a new error type is the one exception: its name is stored once).
 struct ToolStatistics {
     /// Latencies are kept in the histogram as whole microseconds up to this bound (one hour).
-    static let histogramMaxMicros = LatencyHistogram.highestTrackableValue
+    static let histogramMaxMicros = LatencyHistogram<UInt64>.highestTrackableValue
     /// The largest latency recorded as given; larger ones are clamped to it and counted.
     static let maxLatencyMs = Double(histogramMaxMicros) / 1000
 
@@ -17,9 +17,14 @@ struct ToolStatistics {
     var errorTypes: [String: Int] = [:]
     /// A ring of the last `window.count` latencies; `windowNext` is where the next one goes.
     var window: [Double]
+    /// Each window sample's counts index in the histograms, alongside `window`.
+    var windowIndices: [UInt16]
     var windowNext = 0
     var windowFilled = 0
-    var histogram = LatencyHistogram()
+    /// The window's samples counted by bucket, so a percentile's bucket is found without sorting.
+    var windowBuckets = LatencyHistogram<UInt32>()
+    /// Every call since start.
+    var histogram = LatencyHistogram<UInt64>()
     /// Calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
     var bucketCounts: [Int]
     let maxErrorTypes: Int
@@ -31,6 +36,7 @@ struct ToolStatistics {
 
     init(windowSize: Int, maxErrorTypes: Int) {
         window = [Double](repeating: 0, count: windowSize)
+        windowIndices = [UInt16](repeating: 0, count: windowSize)
         bucketCounts = [Int](repeating: 0, count: Self.bucketBoundsMs.count + 1)
         self.maxErrorTypes = maxErrorTypes
     }
@@ -40,11 +46,17 @@ struct ToolStatistics {
         latencySumMs += latencyMs
         if latencyMs < minLatencyMs { minLatencyMs = latencyMs }
         if latencyMs > maxLatencyMs { maxLatencyMs = latencyMs }
+        let index = histogram.record(UInt64((latencyMs * 1000).rounded()))
+        if windowFilled == window.count {
+            windowBuckets.remove(index: Int(windowIndices[windowNext]))
+        } else {
+            windowFilled += 1
+        }
+        windowBuckets.add(index: index)
         window[windowNext] = latencyMs
+        windowIndices[windowNext] = UInt16(truncatingIfNeeded: index)
         windowNext += 1
         if windowNext == window.count { windowNext = 0 }
-        if windowFilled < window.count { windowFilled += 1 }
-        histogram.record(UInt64((latencyMs * 1000).rounded()))
         var bucket = 0
         while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
         bucketCounts[bucket] += 1
@@ -70,10 +82,32 @@ struct ToolStatistics {
         self = ToolStatistics(windowSize: window.count, maxErrorTypes: maxErrorTypes)
     }
 
-    /// Copies the window's samples into `buffer` (replacing its contents) without sharing storage, so the
-    /// next `record` does not have to copy the ring.
-    func copyWindow(into buffer: inout [Double]) {
-        buffer.removeAll(keepingCapacity: true)
-        buffer.append(contentsOf: window[0..<windowFilled])
+    /// The window's nearest-rank percentiles (parts per thousand, ascending), 0s when it is empty.
+    ///
+    /// Exact, without sorting: the window's bucket counts give the bucket holding each rank and how many
+    /// samples lie below it; the samples of that bucket (a handful, two significant digits wide) are then
+    /// picked out of the ring and the one at the remaining rank selected. Rounding to microseconds is
+    /// monotonic, so bucket order is value order. `scratch` is reused between calls.
+    func windowPercentiles(perMille: [Int], scratch: inout [Double]) -> [Double] {
+        let count = windowFilled
+        guard count > 0 else { return [Double](repeating: 0, count: perMille.count) }
+        return perMille.map { quantile in
+            let rank = NearestRank.rank(perMille: quantile, count: count)
+            let (index, below) = windowBuckets.locate(rank: UInt64(rank))
+            scratch.removeAll(keepingCapacity: true)
+            let target = UInt16(truncatingIfNeeded: index)
+            windowIndices.withUnsafeBufferPointer { indices in
+                window.withUnsafeBufferPointer { samples in
+                    for position in 0..<count where indices[position] == target {
+                        scratch.append(samples[position])
+                    }
+                }
+            }
+            let offset = rank - 1 - Int(below)
+            return scratch.withUnsafeMutableBufferPointer { candidates in
+                NearestRank.select(offset, in: candidates, from: 0)
+                return candidates[offset]
+            }
+        }
     }
 }

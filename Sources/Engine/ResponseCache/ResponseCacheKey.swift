@@ -1,4 +1,7 @@
-import Crypto
+// swift-crypto's own BoringSSL module, under its `SHA256`: its C context can live on the stack, where
+// `SHA256()` puts it in a class instance, one allocation per key (measured in Benchmarks/). The key is the
+// same SHA-256 either way; the tests check a known digest computed outside Swift.
+import CCryptoBoringSSL
 import Foundation
 
 /// The SHA-256 of a ``CacheRequest``'s canonical encoding.
@@ -12,7 +15,7 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
 
     /// Computes the key of `request`.
     public init(_ request: CacheRequest) {
-        var hasher = SHA256()
+        var hasher = KeyHasher()
         hasher.feed(bytes: "response-cache/v2")
         hasher.feed(tag: "p", trimming: request.prompt)
         hasher.feed(tag: "m", string: request.model)
@@ -25,9 +28,10 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
         }
         if let system = request.systemPrompt {
             // The system prompt's own SHA-256, fed as its 32 bytes.
-            var inner = SHA256()
+            var inner = KeyHasher()
             inner.feed(bytes: system)
-            inner.finalize().withUnsafeBytes { digest in
+            var digest = inner.finalize()
+            withUnsafeBytes(of: &digest) { digest in
                 hasher.feed(tag: UInt8(ascii: "s"), length: digest.count)
                 hasher.update(bufferPointer: digest)
             }
@@ -49,15 +53,7 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
             hasher.feed(tag: "n", string: name)
             hasher.feed(tag: "v", string: request.extra[name] ?? "")
         }
-        let digest = hasher.finalize()
-        words = digest.withUnsafeBytes { raw in
-            (
-                raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 16, as: UInt64.self),
-                raw.loadUnaligned(fromByteOffset: 24, as: UInt64.self)
-            )
-        }
+        words = hasher.finalize()
     }
 
     /// The key as 64 hex digits.
@@ -79,7 +75,29 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-extension SHA256 {
+/// SHA-256 with its state in a value, so hashing a key allocates nothing.
+private struct KeyHasher {
+    private var context = SHA256_CTX()
+
+    init() {
+        CCryptoBoringSSL_SHA256_Init(&context)
+    }
+
+    mutating func update(bufferPointer bytes: UnsafeRawBufferPointer) {
+        CCryptoBoringSSL_SHA256_Update(&context, bytes.baseAddress, bytes.count)
+    }
+
+    /// The digest's 32 bytes, in order, as four words.
+    mutating func finalize() -> (UInt64, UInt64, UInt64, UInt64) {
+        var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        withUnsafeMutableBytes(of: &digest) { raw in
+            _ = CCryptoBoringSSL_SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+        }
+        return digest
+    }
+}
+
+extension KeyHasher {
     fileprivate mutating func feed(bytes string: String) {
         var copy = string
         copy.withUTF8 { update(bufferPointer: UnsafeRawBufferPointer($0)) }
