@@ -41,6 +41,7 @@ python3 "$workdir/calls.py" 10 > "$workdir/tick.json"
 post() { curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$1" \
     "http://127.0.0.1:$port/v1/tool-calls" >/dev/null; }
 post "$workdir/first.json"
+sleep 0.5  # let the engine's shared snapshot (refreshed every 200 ms) include those calls
 (while true; do post "$workdir/tick.json"; sleep 1; done) &
 feeder=$!
 
@@ -74,6 +75,12 @@ done
 after=$(cpu)
 elapsed=$(( $(date +%s%N) - t0 ))
 tmux capture-pane -p -t "$session" | head -12
+# Where the resident memory is: the process's own (anonymous) pages against pages of the binary and the
+# shared libraries it maps (file-backed, clean, shared with every other process using them).
+awk '/RssAnon|RssFile/ {printf "%s %.1f MiB  ", $1, $2 / 1024} END {print ""}' "/proc/$pid/status"
+awk '/^Pss:/ {printf "Pss (shared pages divided among their users): %.1f MiB\n", $2 / 1024}' "/proc/$pid/smaps_rollup"
+awk '/^[0-9a-f]+-[0-9a-f]+ / {name = $6} /^Rss:/ {rss[name] += $2}
+    END {for (n in rss) if (rss[n] >= 1024) printf "  %6.1f MiB  %s\n", rss[n] / 1024, n}' "/proc/$pid/smaps" | sort -rn
 awk -v t="$(( after - before ))" -v hz="$ticks" -v ns="$elapsed" -v peak="$peak" -v last="${samples[-1]}" \
     -v first="${samples[0]}" 'BEGIN {
     printf "CPU over %.1f s: %.2f s of CPU = %.2f %% of one core\n", ns / 1e9, t / hz, 100 * (t / hz) / (ns / 1e9)

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # /metrics throughput under wrk: 64 connections against an engine holding 100 tools with full windows.
 # Usage: scripts/bench-metrics-wrk.sh [seconds]   (needs: wrk, python3; builds the release binary)
+# The server runs with one malloc arena (the binary's default); MALLOC_ARENA_MAX=N in the environment
+# overrides that, for comparing the two.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
@@ -33,6 +35,7 @@ PY
     curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$workdir/calls.json" \
         "http://127.0.0.1:$port/v1/tool-calls" >/dev/null
 done
+sleep 0.5  # the shared snapshot may be up to 250 ms old
 tools=$(curl -s "http://127.0.0.1:$port/metrics" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["tool_metrics"]))')
 echo "engine holds $tools tools; body $(curl -s "http://127.0.0.1:$port/metrics" | wc -c) bytes"
 wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$port/metrics"

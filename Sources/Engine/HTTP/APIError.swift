@@ -31,18 +31,6 @@ struct APIError: Error, Sendable {
     }
 
     var response: Response {
-        struct Body: Encodable {
-            struct Detail: Encodable {
-                var type: String
-                var message: String
-            }
-            var error: Detail
-        }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(Body(error: .init(type: type, message: message)))) ?? Data()
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        Response.jsonError(status, type: type, message: message)
     }
 }

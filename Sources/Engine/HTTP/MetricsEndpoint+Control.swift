@@ -51,7 +51,7 @@ extension MetricsEndpoint {
                 errorType: call.errorType
             )
         }
-        return Self.json(["recorded": calls.count])
+        return Response.json(["recorded": calls.count])
     }
 
     /// Starts a test upload of generated files (never files named by the caller).
@@ -87,7 +87,7 @@ extension MetricsEndpoint {
             )
         }
         do {
-            return Self.json(try await start(files, size), status: .accepted)
+            return Response.json(try await start(files, size), status: .accepted)
         } catch {
             throw APIError(.internalServerError, "upload_failed", "could not start the test upload: \(error)")
         }

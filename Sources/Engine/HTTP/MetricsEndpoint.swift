@@ -90,7 +90,7 @@ public struct MetricsEndpoint: HTTPResponder {
             try authorize(request)
             collector.reset()
             await actions.reset?()
-            return Self.json(["status": "reset"])
+            return Response.json(["status": "reset"])
         default:
             throw APIError.notFound(path)
         }
@@ -171,17 +171,9 @@ public struct MetricsEndpoint: HTTPResponder {
             metrics_enabled: collector.configuration.enabled,
             checks: checks
         )
-        return Self.json(body, status: healthy ? .ok : .serviceUnavailable)
+        return Response.json(body, status: healthy ? .ok : .serviceUnavailable)
     }
 
-    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
 }
 
 /// The JSON bytes of the last snapshot, so readers sharing a snapshot also share its encoding. While one

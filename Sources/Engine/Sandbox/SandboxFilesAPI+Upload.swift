@@ -80,7 +80,7 @@ extension SandboxFilesAPI {
             path: path,
             createdAt: Int(Date().timeIntervalSince1970)
         )
-        return Self.json(Self.object(stored!))
+        return Response.json(Self.object(stored!))
     }
 
     /// The `boundary` parameter of a `multipart/form-data` content type.

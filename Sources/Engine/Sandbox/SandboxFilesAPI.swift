@@ -35,16 +35,16 @@ struct SandboxFilesAPI: HTTPResponder {
         switch (request.method, parts.count) {
         case (.get, 2):
             let list = FileList(object: "list", data: store.files.map(Self.object))
-            return Self.json(list)
+            return Response.json(list)
         case (.get, 3):
             guard let file = store.file(parts[2]) else { return Self.missing(parts[2]) }
-            return Self.json(Self.object(file))
+            return Response.json(Self.object(file))
         case (.get, 4) where parts[3] == "content":
             return try await content(parts[2], context: context)
         case (.delete, 3):
             guard let file = store.remove(parts[2]) else { return Self.missing(parts[2]) }
             try? FileManager.default.removeItem(atPath: file.path)
-            return Self.json(FileDeletion(id: file.id, deleted: true))
+            return Response.json(FileDeletion(id: file.id, deleted: true))
         default:
             return Self.error(
                 .methodNotAllowed,
@@ -64,7 +64,7 @@ struct SandboxFilesAPI: HTTPResponder {
         let head = (try? FileHandle(forReadingFrom: URL(fileURLWithPath: file.path)).read(upToCount: 1 << 20)) ?? Data()
         let binary = head.prefix(8192).contains(0)
         let text = binary ? nil : String(validating: head, as: UTF8.self)
-        return Self.json(
+        return Response.json(
             FileContent(
                 content: text ?? "",
                 fileType: text == nil ? "application/octet-stream" : "text/plain",
@@ -117,16 +117,7 @@ struct SandboxFilesAPI: HTTPResponder {
         error(.notFound, "resource_not_found_error", "file \(id) not found")
     }
 
-    static func json<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        var headers = HTTPFields()
-        headers[.contentType] = "application/json; charset=utf-8"
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
-    }
-
     static func error(_ status: HTTPResponse.Status, _ type: String, _ message: String) -> Response {
-        json(ProviderErrorBody(error: .init(type: type, message: message)), status: status)
+        Response.jsonError(status, type: type, message: message)
     }
 }
