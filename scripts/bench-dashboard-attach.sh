@@ -5,8 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-60}
-swift build -c release --product dashboard >/dev/null
-binary=$PWD/.build/release/dashboard
+# BINARY=path measures that build instead (e.g. one linked with --static-swift-stdlib).
+if [ -z "${BINARY:-}" ]; then
+    swift build -c release --product dashboard >/dev/null
+    BINARY=$PWD/.build/release/dashboard
+fi
+binary=$BINARY
 port=19219
 token=bench-token
 session=bench-attach-$$

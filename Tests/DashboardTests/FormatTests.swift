@@ -45,6 +45,23 @@ struct FormatTests {
         #expect(Format.bytes(268_435_456) == "268 MB")
     }
 
+    @Test("timestamps read as ISO8601DateFormatter writes them, across centuries, leap days and negative times")
+    func timestamps() {
+        let formatter = ISO8601DateFormatter()
+        var generator = SystemRandomNumberGenerator()
+        // 2000-02-29, 2100-02-28 23:59:59 (no leap day), 1600-01-01; the formatter switches to the Julian
+        // calendar before October 1582 where ISO 8601 stays Gregorian, so the range starts after that.
+        var samples: [Double] = [0, -1, 86_399.999, 951_782_400, 4_107_542_399, -11_676_096_000, 1_764_272_109.75]
+        for _ in 0..<2_000 {
+            samples.append(Double(Int64.random(in: -12_000_000_000...250_000_000_000, using: &generator)))
+        }
+        for seconds in samples {
+            let expected = formatter.string(from: Date(timeIntervalSince1970: seconds.rounded(.down)))
+            #expect(Format.timestamp(seconds) == expected, "\(seconds)")
+        }
+        #expect(Format.timestamp(.nan) == "–")
+    }
+
     @Test("durations and the clock")
     func durations() {
         #expect(Format.seconds(2.5) == "2.5s")

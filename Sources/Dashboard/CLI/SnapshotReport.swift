@@ -56,7 +56,7 @@ enum SnapshotReport {
         } else {
             source = "metrics server"
         }
-        let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: snapshot.timestamp))
+        let time = Format.timestamp(snapshot.timestamp)
         let system = snapshot.systemMetrics
         var facts = [
             "uptime \(Self.uptime(system.uptimeSeconds))",

@@ -90,6 +90,30 @@ enum Format {
             + twoDigits(secondOfDay % 60)
     }
 
+    /// `seconds` since 1970 as an ISO 8601 UTC time, `2026-11-27T19:35:09Z` (what `ISO8601DateFormatter`
+    /// writes for any date since 1583; before, ISO 8601's proleptic Gregorian calendar), computed directly: that formatter loads ICU's calendar and locale data, several MiB of a
+    /// small process's memory, for one log timestamp.
+    static func timestamp(_ seconds: Double) -> String {
+        guard seconds.isFinite, abs(seconds) < 1e14 else { return "–" }
+        let whole = Int(seconds.rounded(.down))
+        let days = whole >= 0 ? whole / 86_400 : -((-whole + 86_399) / 86_400)
+        let secondOfDay = whole - days * 86_400
+        // Days since 1970-01-01 to a proleptic Gregorian date (H. Hinnant's civil_from_days).
+        let shifted = days + 719_468
+        let era = (shifted >= 0 ? shifted : shifted - 146_096) / 146_097
+        let dayOfEra = shifted - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        let yearText = String(year)
+        return String(repeating: "0", count: max(0, 4 - yearText.count)) + yearText + "-" + twoDigits(month) + "-"
+            + twoDigits(day) + "T" + twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
+            + twoDigits(secondOfDay % 60) + "Z"
+    }
+
     private static func scaled(_ value: Double) -> String {
         fixed(value, decimals: abs(value) < 9.995 ? 2 : abs(value) < 99.95 ? 1 : 0)
     }
