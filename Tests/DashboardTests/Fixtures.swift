@@ -7,7 +7,6 @@ import MetricsClient
 enum Fixtures {
     /// 2025-10-09 08:53:20 UTC.
     static let now = Date(timeIntervalSince1970: 1_760_000_000)
-    static let utc = TimeZone(identifier: "UTC")!
 
     static func tool(
         _ name: String,
@@ -109,7 +108,7 @@ enum Fixtures {
             intervalHitRates: snapshot == nil ? [:] : ["semantic_cache": 71.5],
             ui: ui,
             now: now,
-            timeZone: utc
+            clockZone: .utc
         )
     }
 

@@ -127,6 +127,6 @@ func fiftyToolState() -> DashboardState {
         intervalHitRates: ["semantic_cache": 71.5],
         uploadRates: ["u0": 12.5, "u1": 11.0, "u2": 9.5],
         now: now,
-        timeZone: TimeZone(identifier: "UTC")!
+        clockZone: .utc
     )
 }

@@ -82,9 +82,9 @@ enum Format {
         return "\(total / 86_400)d" + twoDigits(total / 3600 % 24) + "h"
     }
 
-    /// A wall-clock time `HH:MM:SS` in `timeZone`.
-    static func clock(_ date: Date, timeZone: TimeZone) -> String {
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + timeZone.secondsFromGMT(for: date)
+    /// A wall-clock time `HH:MM:SS` in `zone`.
+    static func clock(_ date: Date, zone: ClockZone) -> String {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(at: date)
         let secondOfDay = ((local % 86_400) + 86_400) % 86_400
         return twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
             + twoDigits(secondOfDay % 60)

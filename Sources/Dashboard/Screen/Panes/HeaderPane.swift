@@ -52,7 +52,7 @@ struct HeaderPane {
     /// Draws the header on the first row of `rect`.
     func draw(in rect: Rect, grid: inout ScreenGrid) {
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: theme.headerBar)
-        let clock = Format.clock(state.now, timeZone: state.timeZone)
+        let clock = Format.clock(state.now, zone: state.clockZone)
         grid.write(clock, x: rect.maxX - clock.count - 1, y: rect.y, style: theme.headerBar)
         let available = rect.width - clock.count - 3
         let gap = 2

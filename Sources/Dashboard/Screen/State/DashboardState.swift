@@ -35,7 +35,7 @@ struct DashboardState: Sendable {
     /// The time the header's clock shows.
     var now: Date
     /// The time zone of the header's clock.
-    var timeZone: TimeZone
+    var clockZone: ClockZone
 
     /// Creates a state; everything but what a test or the poller cares about has a default.
     init(
@@ -53,7 +53,7 @@ struct DashboardState: Sendable {
         thresholds: LatencyThresholds = LatencyThresholds(),
         ui: UIState = UIState(),
         now: Date = Date(),
-        timeZone: TimeZone = .current
+        clockZone: ClockZone = .local
     ) {
         self.snapshot = snapshot
         self.mode = mode
@@ -69,7 +69,7 @@ struct DashboardState: Sendable {
         self.thresholds = thresholds
         self.ui = ui
         self.now = now
-        self.timeZone = timeZone
+        self.clockZone = clockZone
     }
 
     /// What empty panes say before any snapshot arrived.
