@@ -5,10 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-60}
-# BINARY=path measures that build instead (e.g. one linked with --static-swift-stdlib).
+# BINARY=path measures that build instead of scripts/build-release.sh's (e.g. one against shared libraries).
 if [ -z "${BINARY:-}" ]; then
-    swift build -c release --product dashboard >/dev/null
-    BINARY=$PWD/.build/release/dashboard
+    BINARY=$(scripts/build-release.sh 2>/dev/null)
 fi
 binary=$BINARY
 port=19219

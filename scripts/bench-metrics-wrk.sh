@@ -6,8 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
-swift build -c release --product dashboard >/dev/null
-binary=.build/release/dashboard
+binary=$(scripts/build-release.sh 2>/dev/null)
 port=19209
 token=bench-token
 workdir=$(mktemp -d)

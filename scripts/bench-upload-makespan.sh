@@ -4,8 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-swift build -c release --product dashboard >/dev/null
-binary=$PWD/.build/release/dashboard
+binary=$(scripts/build-release.sh 2>/dev/null)
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 for parallel in 3 1; do

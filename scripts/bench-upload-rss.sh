@@ -3,10 +3,10 @@
 # (uploader and sandbox both stream, so neither holds the file). Usage: scripts/bench-upload-rss.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-swift build -c release --product dashboard >/dev/null
+binary=$(scripts/build-release.sh 2>/dev/null)
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 truncate -s 1G "$workdir/big.bin"
-KIMI_FILES_MAX_SIZE_MB=2048 FILE_CACHE_PATH=$workdir/ids.sqlite /usr/bin/time -v .build/release/dashboard upload --sandbox-latency 0 \
+KIMI_FILES_MAX_SIZE_MB=2048 FILE_CACHE_PATH=$workdir/ids.sqlite /usr/bin/time -v "$binary" upload --sandbox-latency 0 \
     "$workdir/big.bin" 2> "$workdir/time.txt" | tail -2
 grep -E "Maximum resident|Elapsed" "$workdir/time.txt"

@@ -9,8 +9,7 @@ cd "$(dirname "$0")/.."
 tmux() { command tmux -L dashboard-screenshots "$@"; }
 unset NO_COLOR
 root=$PWD
-swift build -c release --product dashboard >/dev/null
-binary=$root/.build/release/dashboard
+binary=$("$root/scripts/build-release.sh" 2>/dev/null)
 out=$root/screenshots
 mkdir -p "$out"
 work=$(mktemp -d)
