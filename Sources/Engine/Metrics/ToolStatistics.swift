@@ -104,6 +104,9 @@ struct ToolStatistics {
                 }
             }
             let offset = rank - 1 - Int(below)
+            // The bucket's samples are exactly those counted there, so this holds; checked anyway, since
+            // the selection below indexes without bounds checks.
+            guard offset >= 0, offset < scratch.count else { return 0 }
             return scratch.withUnsafeMutableBufferPointer { candidates in
                 NearestRank.select(offset, in: candidates, from: 0)
                 return candidates[offset]
