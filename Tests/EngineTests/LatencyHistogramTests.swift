@@ -47,6 +47,25 @@ struct LatencyHistogramTests {
         #expect(LatencyHistogram<UInt64>().values(atPerMille: [500, 990]) == [0, 0])
     }
 
+    @Test("exposition buckets found through the histogram index equal comparing the latency with every bound")
+    func exposureBuckets() throws {
+        var generator = SplitMix64(seed: 11)
+        var latencies: [Double] = [0, 0.0004, 0.0005, 3_600_000]
+        for bound in ToolStatistics.bucketBoundsMs {
+            // At each bound, a hair either side, and a few microseconds around it.
+            latencies += [bound, bound.nextUp, bound.nextDown, bound - 0.0005, bound + 0.0005]
+            latencies += (-8...8).map { bound + Double($0) * 0.001 }
+        }
+        for _ in 0..<20_000 { latencies.append(Double(generator.next() % 400_000_000) / 1000) }
+        for latency in latencies {
+            var stats = ToolStatistics(windowSize: 4, maxErrorTypes: 4)
+            stats.record(latencyMs: latency, success: true, errorType: nil)
+            let bounds = ToolStatistics.bucketBoundsMs
+            let expected = bounds.firstIndex { latency <= $0 } ?? bounds.count
+            #expect(stats.bucketCounts.firstIndex(of: 1) == expected, "\(latency) ms")
+        }
+    }
+
     @Test("forgetting values leaves the counts a fresh histogram of the rest would have")
     func removal() {
         var generator = SplitMix64(seed: 5)
@@ -102,5 +121,27 @@ struct LatencyHistogramTests {
             #expect(selected == expected, "\(shape), \(count) samples")
             #expect(scratch.sorted() == sorted, "selection lost or duplicated a sample")
         }
+    }
+}
+
+@Suite("Tool index")
+struct ToolIndexTests {
+    @Test("finds every stored name through growth, replaces on a second set, misses names never stored")
+    func lookups() {
+        let collector = MetricsCollector()
+        let recorders = (0..<3).map { collector.tool("r\($0)") }
+        var index = ToolIndex()
+        let names =
+            (0..<5_000).map { "tool_\($0)" } + ["", "é", "tool with spaces", String(repeating: "x", count: 300)]
+        for (position, name) in names.enumerated() { index.set(recorders[position % 3], for: name) }
+        #expect(index.count == names.count)
+        for (position, name) in names.enumerated() {
+            #expect(index.recorder(for: name) === recorders[position % 3], "\(name)")
+        }
+        index.set(recorders[2], for: "tool_0")
+        #expect(index.recorder(for: "tool_0") === recorders[2])
+        #expect(index.count == names.count)
+        #expect(index.recorder(for: "tool_5000") == nil)
+        #expect(index.recorder(for: "Tool_1") == nil)
     }
 }

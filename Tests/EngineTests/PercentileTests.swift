@@ -102,7 +102,7 @@ struct PercentileTests {
             // Log-normal-ish spread from 0.1 ms to ~10 s.
             let latency = Double(generator.next() % 1000 + 1) * Double(1 << (generator.next() % 14)) / 10
             collector.record(tool: "t", latencyMs: latency, success: true)
-            _ = histogram.record(UInt64((latency * 1000).rounded()))
+            _ = histogram.record(UInt64(latency * 1000 + 0.5))
         }
         let lifetime = try #require(collector.toolMetrics("t")?.lifetime)
         let expected = [50.0, 95, 99, 99.9].map { Self.rounded(Double(histogram.valueAtPercentile($0)) / 1000) }

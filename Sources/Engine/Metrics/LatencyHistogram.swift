@@ -59,6 +59,16 @@ struct LatencyHistogram<Count: FixedWidthInteger & UnsignedInteger> {
         totalCount &+= 1
     }
 
+    /// Forgets one value counted at `old` and counts one at `new`: a window's oldest sample making room.
+    mutating func move(from old: Int, to new: Int) {
+        slots.withUnsafeMutableBufferPointer { slots in
+            slots[old] &-= 1
+            slots[Self.countsLength + Self.bucket(ofIndex: old)] &-= 1
+            slots[new] &+= 1
+            slots[Self.countsLength + Self.bucket(ofIndex: new)] &+= 1
+        }
+    }
+
     /// Forgets one value counted at `index`, which must have been added.
     mutating func remove(index: Int) {
         slots.withUnsafeMutableBufferPointer { slots in
@@ -101,6 +111,18 @@ struct LatencyHistogram<Count: FixedWidthInteger & UnsignedInteger> {
             let index = locate(rank: rank).index
             return Swift.max(Swift.min(Self.highestEquivalentValue(index: index), maxValue), low)
         }
+    }
+
+    /// The values counted at `index`.
+    static func valueRange(index: Int) -> ClosedRange<UInt64> {
+        let high = highestEquivalentValue(index: index)
+        var bucket = (index >> subBucketHalfCountMagnitude) - 1
+        var subBucket = (index & (subBucketHalfCount - 1)) + subBucketHalfCount
+        if bucket < 0 {
+            subBucket -= subBucketHalfCount
+            bucket = 0
+        }
+        return (UInt64(subBucket) << bucket)...high
     }
 
     private static func bucket(ofIndex index: Int) -> Int {

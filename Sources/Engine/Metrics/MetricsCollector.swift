@@ -23,8 +23,8 @@ public final class MetricsCollector: Sendable {
 
     private struct Registry {
         var tools: [String: ToolRecorder] = [:]
-        /// Raw names seen that needed sanitising, mapped to the recorder they count under.
-        var aliases: [String: ToolRecorder] = [:]
+        /// Every name looked up so far (sanitised or not) to the recorder it counts under: the fast path.
+        var index = ToolIndex()
     }
 
     private struct Sources {
@@ -57,7 +57,7 @@ public final class MetricsCollector: Sendable {
     /// ``MetricsConfiguration/overflowToolName``.
     public func tool(_ name: String) -> ToolRecorder {
         registry.withLock { registry in
-            if let recorder = registry.tools[name] ?? registry.aliases[name] { return recorder }
+            if let recorder = registry.index.recorder(for: name) { return recorder }
             let clean = LabelSanitizer.sanitize(name)
             let recorder: ToolRecorder
             if let existing = registry.tools[clean] {
@@ -68,9 +68,9 @@ public final class MetricsCollector: Sendable {
                     registry.tools[key] ?? ToolRecorder(name: key, configuration: configuration, collector: counters)
                 registry.tools[key] = recorder
             }
-            // Remember the raw spelling so the next call skips sanitising, but only a bounded number of them.
-            if clean != name, registry.aliases.count < configuration.maxTools * 4 {
-                registry.aliases[name] = recorder
+            // Remember this spelling so the next call skips sanitising, but only a bounded number of them.
+            if registry.index.count < configuration.maxTools * 5 {
+                registry.index.set(recorder, for: name)
             }
             return recorder
         }

@@ -34,6 +34,18 @@ struct ToolStatistics {
         1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000, 300_000,
     ]
 
+    /// For each histogram counts index, the exposition bucket of every latency counted there, or
+    /// ``boundInside`` when a bucket bound falls inside the index's range and the latency itself must be
+    /// compared. A latency `x` ms is counted at the index of `round(x · 1000)` µs, so an index whose range
+    /// holds no bound (in µs) only ever sees latencies at least 0.5 µs from every bound.
+    static let exposureBucketByIndex: [UInt8] = (0..<LatencyHistogram<UInt64>.countsLength).map { index in
+        let range = LatencyHistogram<UInt64>.valueRange(index: index)
+        let bounds = bucketBoundsMs.map { UInt64($0 * 1000) }
+        if bounds.contains(where: range.contains) { return boundInside }
+        return UInt8(bounds.firstIndex { range.lowerBound <= $0 } ?? bounds.count)
+    }
+    static let boundInside: UInt8 = .max
+
     init(windowSize: Int, maxErrorTypes: Int) {
         window = [Double](repeating: 0, count: windowSize)
         windowIndices = [UInt16](repeating: 0, count: windowSize)
@@ -46,19 +58,23 @@ struct ToolStatistics {
         latencySumMs += latencyMs
         if latencyMs < minLatencyMs { minLatencyMs = latencyMs }
         if latencyMs > maxLatencyMs { maxLatencyMs = latencyMs }
-        let index = histogram.record(UInt64((latencyMs * 1000).rounded()))
+        // Whole microseconds, rounded half up (the latency is finite, at least 0 and at most an hour).
+        let index = histogram.record(UInt64(latencyMs * 1000 + 0.5))
         if windowFilled == window.count {
-            windowBuckets.remove(index: Int(windowIndices[windowNext]))
+            windowBuckets.move(from: Int(windowIndices[windowNext]), to: index)
         } else {
             windowFilled += 1
+            windowBuckets.add(index: index)
         }
-        windowBuckets.add(index: index)
         window[windowNext] = latencyMs
         windowIndices[windowNext] = UInt16(truncatingIfNeeded: index)
         windowNext += 1
         if windowNext == window.count { windowNext = 0 }
-        var bucket = 0
-        while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
+        var bucket = Int(Self.exposureBucketByIndex[index])
+        if bucket == Self.boundInside {
+            bucket = 0
+            while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
+        }
         bucketCounts[bucket] += 1
         if success {
             successful += 1
