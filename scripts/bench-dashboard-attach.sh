@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 duration=${1:-60}
 # BINARY=path measures that build instead of scripts/build-release.sh's (e.g. one against shared libraries).
 if [ -z "${BINARY:-}" ]; then
-    BINARY=$(scripts/build-release.sh 2>/dev/null)
+    BINARY=$(scripts/build-release.sh)
 fi
 binary=$BINARY
 port=19219

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 duration=${1:-15}
-binary=$(scripts/build-release.sh 2>/dev/null)
+binary=$(scripts/build-release.sh)
 port=19209
 token=bench-token
 workdir=$(mktemp -d)

@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-5}
-binary=$(scripts/build-release.sh 2>/dev/null)
+binary=$(scripts/build-release.sh)
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 for parallel in 3 1; do

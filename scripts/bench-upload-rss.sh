@@ -3,7 +3,7 @@
 # (uploader and sandbox both stream, so neither holds the file). Usage: scripts/bench-upload-rss.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-binary=$(scripts/build-release.sh 2>/dev/null)
+binary=$(scripts/build-release.sh)
 workdir=$(mktemp -d)
 trap 'rm -rf "$workdir"' EXIT
 truncate -s 1G "$workdir/big.bin"

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 tmux() { command tmux -L dashboard-screenshots "$@"; }
 unset NO_COLOR
 root=$PWD
-binary=$("$root/scripts/build-release.sh" 2>/dev/null)
+binary=$("$root/scripts/build-release.sh")
 out=$root/screenshots
 mkdir -p "$out"
 work=$(mktemp -d)

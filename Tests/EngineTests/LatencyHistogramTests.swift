@@ -106,15 +106,13 @@ struct LatencyHistogramTests {
             default: break
             }
             let sorted = samples.sorted()
-            let quantiles = [1, 500, 500, 950, 990, 999, 1000]
-            let expected = sorted.withUnsafeBufferPointer { sorted in
-                quantiles.map { NearestRank.value(perMille: $0, sorted: sorted) }
-            }
+            // Ranks of the percentiles, the first and last, and the same rank twice in a row.
+            let ranks = [1, 500, 500, 950, 990, 999, 1000].map { NearestRank.rank(perMille: $0, count: count) }
+            let expected = ranks.map { sorted[$0 - 1] }
             var scratch = samples
             let selected = scratch.withUnsafeMutableBufferPointer { buffer in
-                quantiles.map { quantile in
-                    let rank = NearestRank.rank(perMille: quantile, count: count)
-                    NearestRank.select(rank - 1, in: buffer, from: 0)
+                ranks.map { rank in
+                    NearestRank.select(rank - 1, in: buffer)
                     return buffer[rank - 1]
                 }
             }

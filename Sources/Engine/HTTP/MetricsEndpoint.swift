@@ -173,7 +173,6 @@ public struct MetricsEndpoint: HTTPResponder {
         )
         return Response.json(body, status: healthy ? .ok : .serviceUnavailable)
     }
-
 }
 
 /// The JSON bytes of the last snapshot, so readers sharing a snapshot also share its encoding. While one

@@ -109,34 +109,22 @@ struct LatencyHistogram<Count: FixedWidthInteger & UnsignedInteger> {
         return perMille.map { quantile in
             let rank = Swift.max(1, (UInt64(quantile) * totalCount + 999) / 1000)
             let index = locate(rank: rank).index
-            return Swift.max(Swift.min(Self.highestEquivalentValue(index: index), maxValue), low)
+            return Swift.max(Swift.min(Self.valueRange(index: index).upperBound, maxValue), low)
         }
     }
 
     /// The values counted at `index`.
     static func valueRange(index: Int) -> ClosedRange<UInt64> {
-        let high = highestEquivalentValue(index: index)
         var bucket = (index >> subBucketHalfCountMagnitude) - 1
         var subBucket = (index & (subBucketHalfCount - 1)) + subBucketHalfCount
         if bucket < 0 {
             subBucket -= subBucketHalfCount
             bucket = 0
         }
-        return (UInt64(subBucket) << bucket)...high
+        return (UInt64(subBucket) << bucket)...((UInt64(subBucket + 1) << bucket) - 1)
     }
 
     private static func bucket(ofIndex index: Int) -> Int {
         Swift.max(0, (index >> subBucketHalfCountMagnitude) - 1)
-    }
-
-    /// The largest value counted at `index`.
-    private static func highestEquivalentValue(index: Int) -> UInt64 {
-        var bucket = (index >> subBucketHalfCountMagnitude) - 1
-        var subBucket = (index & (subBucketHalfCount - 1)) + subBucketHalfCount
-        if bucket < 0 {
-            subBucket -= subBucketHalfCount
-            bucket = 0
-        }
-        return (UInt64(subBucket + 1) << bucket) - 1
     }
 }

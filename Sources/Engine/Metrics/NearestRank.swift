@@ -11,19 +11,12 @@ enum NearestRank {
         return max(1, (perMille * count + 999) / 1000)
     }
 
-    /// The `perMille`/1000 quantile of `sorted`, which must be in ascending order; 0 when empty.
-    @inlinable
-    static func value(perMille: Int, sorted: UnsafeBufferPointer<Double>) -> Double {
-        let rank = rank(perMille: perMille, count: sorted.count)
-        return rank == 0 ? 0 : sorted[rank - 1]
-    }
-
-    /// Reorders `buffer[start...]` so that `buffer[k]` holds the value sorting would put there, with nothing
-    /// larger before it and nothing smaller after it (C++'s `nth_element`). Hoare partitioning around a
+    /// Reorders `buffer` so that `buffer[k]` holds the value sorting would put there, with nothing larger
+    /// before it and nothing smaller after it (C++'s `nth_element`). Hoare partitioning around a
     /// median of three handles runs of equal latencies evenly; a range that keeps partitioning badly is
     /// sorted instead, which bounds the worst case at O(n log n).
-    static func select(_ k: Int, in buffer: UnsafeMutableBufferPointer<Double>, from start: Int) {
-        var low = start
+    static func select(_ k: Int, in buffer: UnsafeMutableBufferPointer<Double>) {
+        var low = 0
         var high = buffer.count - 1
         var budget = 2 * (Int.bitWidth - (high - low + 1).leadingZeroBitCount) + 4
         while high > low {

@@ -38,12 +38,14 @@ struct ToolStatistics {
     /// ``boundInside`` when a bucket bound falls inside the index's range and the latency itself must be
     /// compared. A latency `x` ms is counted at the index of `round(x · 1000)` µs, so an index whose range
     /// holds no bound (in µs) only ever sees latencies at least 0.5 µs from every bound.
-    static let exposureBucketByIndex: [UInt8] = (0..<LatencyHistogram<UInt64>.countsLength).map { index in
-        let range = LatencyHistogram<UInt64>.valueRange(index: index)
+    static let exposureBucketByIndex: [UInt8] = {
         let bounds = bucketBoundsMs.map { UInt64($0 * 1000) }
-        if bounds.contains(where: range.contains) { return boundInside }
-        return UInt8(bounds.firstIndex { range.lowerBound <= $0 } ?? bounds.count)
-    }
+        return (0..<LatencyHistogram<UInt64>.countsLength).map { index in
+            let range = LatencyHistogram<UInt64>.valueRange(index: index)
+            if bounds.contains(where: range.contains) { return boundInside }
+            return UInt8(bounds.firstIndex { range.lowerBound <= $0 } ?? bounds.count)
+        }
+    }()
     static let boundInside: UInt8 = .max
 
     init(windowSize: Int, maxErrorTypes: Int) {
@@ -124,7 +126,7 @@ struct ToolStatistics {
             // the selection below indexes without bounds checks.
             guard offset >= 0, offset < scratch.count else { return 0 }
             return scratch.withUnsafeMutableBufferPointer { candidates in
-                NearestRank.select(offset, in: candidates, from: 0)
+                NearestRank.select(offset, in: candidates)
                 return candidates[offset]
             }
         }

@@ -90,9 +90,10 @@ enum Format {
             + twoDigits(secondOfDay % 60)
     }
 
-    /// `seconds` since 1970 as an ISO 8601 UTC time, `2026-11-27T19:35:09Z` (what `ISO8601DateFormatter`
-    /// writes for any date since 1583; before, ISO 8601's proleptic Gregorian calendar), computed directly: that formatter loads ICU's calendar and locale data, several MiB of a
-    /// small process's memory, for one log timestamp.
+    /// `seconds` since 1970 as an ISO 8601 UTC time, `2026-11-27T19:35:09Z`: what `ISO8601DateFormatter`
+    /// writes for any date since 1583 (before that, ISO 8601's proleptic Gregorian calendar). Computed
+    /// directly, because that formatter loads ICU's calendar and locale data, several MiB of a small
+    /// process's memory, for one log timestamp.
     static func timestamp(_ seconds: Double) -> String {
         guard seconds.isFinite, abs(seconds) < 1e14 else { return "–" }
         let whole = Int(seconds.rounded(.down))
