@@ -2,19 +2,24 @@ import Foundation
 import Testing
 
 /// The real binary in a real terminal (tmux): what a person would see and do.
-@Suite("dashboard in a terminal", .serialized)
+///
+/// Runs where tmux is installed, and always in CI (which installs it), where a missing tmux fails the
+/// suite instead of skipping it.
+@Suite(
+    "dashboard in a terminal",
+    .serialized,
+    .enabled(
+        if: TmuxSession.tmux != nil || ProcessInfo.processInfo.environment["CI"] != nil,
+        "tmux is not installed (apt-get install tmux)"
+    )
+)
 struct DashboardSmokeTests {
-    static var available: Bool {
-        if TmuxSession.tmux != nil { return true }
-        // tmux comes from Debian's package; CI installs it, so there the test must run.
-        return ProcessInfo.processInfo.environment["CI"] != nil
-    }
 
     /// A shell command that runs the dashboard in a scratch home, then reports how it ended and the tty state.
     static func command(_ arguments: String, home: String) -> String {
         let environment = "HOME=\(home) FILE_CACHE_PATH=\(home)/ids.sqlite METRICS_JSON_PORT=0 TERM=xterm-256color"
         return
-            "cd \(home) && env \(environment) \(BinaryProcess.path) \(arguments); echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; sleep 60"
+            "cd \(home) && env \(environment) \(BinaryProcess.path) \(arguments); echo EXIT=$? ENDED=$(date +%s.%N); stty -a | tr ' ' '\\n' | grep -x -e echo -e -echo -e icanon -e -icanon | tr '\\n' ' '; echo; sleep 60"
     }
 
     static func home() throws -> String {
@@ -25,10 +30,10 @@ struct DashboardSmokeTests {
 
     @Test("starts with live numbers, u uploads with visible progress, survives a resize storm, q exits 0 cleanly")
     func session() async throws {
-        guard Self.available else { return }
+        try #require(TmuxSession.tmux != nil, "tmux is not installed")
         let home = try Self.home()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        let tmux = try TmuxSession(command: Self.command("--demo-rate 40 --refresh 0.5 --upload-size 8", home: home))
+        let tmux = try TmuxSession(command: Self.command("--demo-rate 40 --refresh 0.5", home: home))
         defer { tmux.kill() }
 
         let (live, first) = try await tmux.waitFor(timeout: .seconds(30)) { screen in
@@ -82,7 +87,7 @@ struct DashboardSmokeTests {
 
     @Test("SIGTERM and SIGINT restore the terminal too", arguments: ["TERM", "INT"])
     func signals(signal: String) async throws {
-        guard Self.available else { return }
+        try #require(TmuxSession.tmux != nil, "tmux is not installed")
         let home = try Self.home()
         defer { try? FileManager.default.removeItem(atPath: home) }
         let tmux = try TmuxSession(command: Self.command("--no-demo", home: home))
@@ -100,6 +105,54 @@ struct DashboardSmokeTests {
         #expect(final.contains("EXIT=0"), "\(final)")
         #expect(!final.contains("-echo") && !final.contains("-icanon"))
         #expect(try tmux.display("#{cursor_flag}") == "1")
+    }
+
+    @Test("u in the build swift test made: the endpoint keeps answering, progress shows at once, q exits in 1 s")
+    func uploadThenQuit() async throws {
+        try #require(TmuxSession.tmux != nil, "tmux is not installed")
+        let home = try Self.home()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        // The defaults a newcomer gets from `swift run dashboard`, polled twice a second.
+        let tmux = try TmuxSession(command: Self.command("--refresh 0.5", home: home))
+        defer { tmux.kill() }
+        let (live, first) = try await tmux.waitFor(timeout: .seconds(30)) { $0.contains("connected") }
+        #expect(live, "\(first)")
+
+        try tmux.send("u")
+        let pressed = ContinuousClock.now
+        var unhealthy: [String] = []
+        var progress: Set<String> = []
+        var firstProgress: Duration?
+        var inFlight = false
+        while ContinuousClock.now - pressed < .seconds(4) {
+            let screen = try tmux.screen()
+            let header = screen.split(separator: "\n").first.map(String.init) ?? ""
+            if header.contains("stale") || header.contains("reconnecting") { unhealthy.append(header) }
+            if let uploads = screen.split(separator: "\n").first(where: {
+                $0.contains("Uploads") && $0.contains("sent")
+            }) {
+                progress.insert(String(uploads))
+                firstProgress = firstProgress ?? (ContinuousClock.now - pressed)
+                inFlight = uploads.contains(" in flight") && !uploads.contains(" 0 in flight")
+                if progress.count >= 3 && inFlight { break }
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+        #expect(unhealthy.isEmpty, "the header went: \(unhealthy)")
+        let shownAfter = try #require(firstProgress, "no upload progress on the screen within 4 s")
+        #expect(shownAfter < .seconds(1.5), "upload progress first shown after \(shownAfter)")
+        #expect(progress.count >= 2, "the uploads pane never changed: \(progress)")
+        #expect(inFlight, "the test upload ended before q could be pressed during it: \(progress)")
+
+        let quitAt = Date().timeIntervalSince1970
+        try tmux.send("q")
+        let (ended, final) = try await tmux.waitFor(timeout: .seconds(10)) { $0.contains("ENDED=") }
+        #expect(ended && final.contains("EXIT=0"), "\(final)")
+        let endedAt = final.split(separator: "\n").first { $0.contains("ENDED=") }
+            .flatMap { $0.components(separatedBy: "ENDED=").last }
+            .flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+        let exitSeconds = try #require(endedAt) - quitAt
+        #expect(exitSeconds <= 1, "q took \(exitSeconds) s to exit during an upload")
     }
 
     @Test("without a terminal it says to use snapshot, instead of drawing over a pipe")

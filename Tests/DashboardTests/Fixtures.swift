@@ -61,7 +61,7 @@ enum Fixtures {
             engine: EngineInfo(
                 name: "dashboard-engine",
                 version: "0.1.0",
-                mode: "embedded",
+                mode: .embedded,
                 demo: demo,
                 filesAPI: "sandbox"
             ),
@@ -81,7 +81,7 @@ enum Fixtures {
     /// A state with `snapshot`, rates and a p95 history for every tool in it.
     static func state(
         _ snapshot: MetricsSnapshot?,
-        connection: ConnectionState = .connected,
+        connection: ConnectionStatus = .connected,
         ui: UIState = UIState()
     )
         -> DashboardState
@@ -170,7 +170,7 @@ enum Fixtures {
             UploadRecord(
                 id: "u1",
                 file: "report-2025.pdf",
-                state: "done",
+                state: .done,
                 bytesTotal: 10_000_000,
                 bytesSent: 10_000_000,
                 fileID: "file-abc123"
@@ -178,7 +178,7 @@ enum Fixtures {
             UploadRecord(
                 id: "u2",
                 file: "notes.txt",
-                state: "cached",
+                state: .cached,
                 bytesTotal: 2_048,
                 bytesSent: 0,
                 fileID: "file-def456"
@@ -186,7 +186,7 @@ enum Fixtures {
             UploadRecord(
                 id: "u3",
                 file: "huge.bin",
-                state: "failed",
+                state: .failed,
                 bytesTotal: 150_000_000,
                 bytesSent: 0,
                 error: "file too large: 150 MB > 100 MB limit"
@@ -194,7 +194,7 @@ enum Fixtures {
             UploadRecord(
                 id: "u4",
                 file: "empty.txt",
-                state: "skipped",
+                state: .skipped,
                 bytesTotal: 0,
                 bytesSent: 0,
                 error: "empty file"
@@ -202,13 +202,13 @@ enum Fixtures {
             UploadRecord(
                 id: "u5",
                 file: "dataset.csv",
-                state: "uploading",
+                state: .uploading,
                 bytesTotal: 25_000_000,
                 bytesSent: 11_250_000
             ),
-            UploadRecord(id: "u6", file: "slides.pptx", state: "hashing", bytesTotal: 8_000_000, bytesSent: 0),
-            UploadRecord(id: "u7", file: "scan.png", state: "processing", bytesTotal: 3_500_000, bytesSent: 3_500_000),
-            UploadRecord(id: "u8", file: "archive.zip", state: "queued", bytesTotal: 60_000_000, bytesSent: 0),
+            UploadRecord(id: "u6", file: "slides.pptx", state: .hashing, bytesTotal: 8_000_000, bytesSent: 0),
+            UploadRecord(id: "u7", file: "scan.png", state: .processing, bytesTotal: 3_500_000, bytesSent: 3_500_000),
+            UploadRecord(id: "u8", file: "archive.zip", state: .queued, bytesTotal: 60_000_000, bytesSent: 0),
         ]
     )
 }

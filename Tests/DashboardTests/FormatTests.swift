@@ -1,4 +1,5 @@
 import Foundation
+import MetricsClient
 import Testing
 
 @testable import Dashboard
@@ -70,15 +71,15 @@ struct FormatTests {
         #expect(Format.seconds(3_725) == "1h02m")
         #expect(Format.seconds(97_200) == "1d03h")
         let date = Date(timeIntervalSince1970: 1_760_000_000)
-        #expect(Format.clock(date, zone: .utc) == "08:53:20")
-        #expect(Format.clock(date, zone: .fixed(secondsFromGMT: 9 * 3600)) == "17:53:20")
+        #expect(ClockZone.utc.clock(date) == "08:53:20")
+        #expect(ClockZone.fixed(secondsFromGMT: 9 * 3600).clock(date) == "17:53:20")
         // The local zone follows the C library's TZ: a POSIX rule, so no zone files are needed. Nothing else
         // in the tests reads local time.
         let saved = getenv("TZ").map { String(cString: $0) }
         setenv("TZ", "XYZ-5:30", 1)
         tzset()
         #expect(ClockZone.local.secondsFromGMT(at: date) == 19_800)
-        #expect(Format.clock(date, zone: .local) == "14:23:20")
+        #expect(ClockZone.local.clock(date) == "14:23:20")
         if let saved { setenv("TZ", saved, 1) } else { unsetenv("TZ") }
         tzset()
     }

@@ -77,27 +77,28 @@ struct GoldenScreenTests {
     @Test("uploads in progress and recent results")
     func uploads() {
         var state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: Fixtures.uploads))
-        state.uploadRates = ["u5": 2.25, "u7": 0]
+        state.uploadRates = ["u5": 2_250_000, "u7": 0]
         state.ui.statusMessage = StatusMessage("test upload started")
         check(state, Self.standard, "uploads")
         check(state, Self.medium, "uploads")
     }
 
-    @Test("disconnected and stale engines keep the last data and say so")
+    @Test("unreachable and stale engines keep the last data and say so")
     func unhealthy() {
         let snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        check(Fixtures.state(snapshot, connection: .stale(lastGoodAge: .seconds(12))), Self.standard, "stale")
+        let refused = PollError(.connectionRefused, "connection refused")
         check(
-            Fixtures.state(snapshot, connection: .disconnected(reason: "connection refused")),
-            Self.standard,
-            "disconnected"
-        )
-        check(Fixtures.state(snapshot, connection: .stale(seconds: 12)), Self.standard, "stale")
-        check(
-            Fixtures.state(snapshot, connection: .reconnecting(attempt: 3, nextTryIn: 4)),
+            Fixtures.state(snapshot, connection: .reconnecting(attempt: 3, nextTryIn: .seconds(4), error: refused)),
             Self.standard,
             "reconnecting"
         )
-        check(Fixtures.state(nil, connection: .incompatible(reason: "not JSON")), Self.standard, "incompatible")
+        let notJSON = PollError(.notJSON, "not JSON")
+        check(
+            Fixtures.state(nil, connection: .incompatible(error: notJSON, attempt: 1, nextTryIn: .seconds(1))),
+            Self.standard,
+            "incompatible"
+        )
     }
 
     @Test("help overlay, reset prompt, paused banner and filter prompt")

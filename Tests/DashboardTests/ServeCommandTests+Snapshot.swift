@@ -47,7 +47,7 @@ extension ServeCommandTests {
         let json = try await Self.runToEnd(["snapshot", "--attach", "127.0.0.1:\(port)", "--json"])
         #expect(json.status == 0, "\(json.error)")
         let snapshot = try JSONDecoder().decode(MetricsSnapshot.self, from: Data(json.output.utf8))
-        #expect(snapshot.engine?.mode == "serve" && snapshot.enabled)
+        #expect(snapshot.engine?.mode == .serve && snapshot.enabled)
         #expect(snapshot.systemMetrics.totalRequests > 0)
 
         let missing = try await Self.runToEnd(["snapshot", "--attach", "http://127.0.0.1:\(port)/nothing-here"])
@@ -68,7 +68,7 @@ extension ServeCommandTests {
     func snapshotHelp() async throws {
         let help = try await Self.runToEnd(["snapshot", "--help"])
         #expect(help.status == 0)
-        for word in ["--attach", "--json", "--token", "--timeout", "127.0.0.1:9109", "Exit status"] {
+        for word in ["--attach", "--json", "--bearer-token", "--timeout", "127.0.0.1:9109", "Exit status"] {
             #expect(help.output.contains(word), "missing \(word)")
         }
         let bad = try await Self.runToEnd(["snapshot", "--attach", "host:99999"])

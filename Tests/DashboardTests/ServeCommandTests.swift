@@ -53,7 +53,7 @@ struct ServeCommandTests {
             hitRate = snapshot.cacheMetrics["semantic_cache"]?.hitRate ?? 0
             if hitRate >= 20, snapshot.toolMetrics.count >= 5 { break }
         }
-        #expect(snapshot.engine?.mode == "serve" && snapshot.engine?.demo == true)
+        #expect(snapshot.engine?.mode == .serve && snapshot.engine?.demo == true)
         #expect(snapshot.toolMetrics["chat"].map { $0.totalCalls > 0 } == true)
         #expect(snapshot.systemMetrics.totalRequests > 20)
         #expect(hitRate >= 20 && hitRate <= 80, "semantic_cache hit rate \(hitRate)")

@@ -39,6 +39,26 @@ struct RunningEndpoint {
         return RunningEndpoint(collector: collector, port: port, group: group, task: task)
     }
 
+    /// Starts a server, runs `body` with it, and awaits its shutdown before returning or rethrowing.
+    @discardableResult
+    static func with<Result>(
+        collector: MetricsCollector = MetricsCollector(),
+        token: ControlToken? = ControlToken(RunningEndpoint.token),
+        health: [HealthCheck] = [],
+        actions: ControlActions = .init(),
+        _ body: (RunningEndpoint) async throws -> Result
+    ) async throws -> Result {
+        let server = try await start(collector: collector, token: token, health: health, actions: actions)
+        do {
+            let result = try await body(server)
+            await server.stop()
+            return result
+        } catch {
+            await server.stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value

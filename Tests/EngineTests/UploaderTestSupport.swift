@@ -19,7 +19,10 @@ struct UploadFixture {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         let sandbox = try FilesSandbox(configuration: configuration, logger: logger)
-        let group = ServiceGroup(services: [sandbox], logger: logger)
+        var groupConfiguration = ServiceGroupConfiguration(services: [sandbox], logger: logger)
+        // A request the sandbox was told to hang on never finishes by itself: cancel it rather than wait forever.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(1)
+        let group = ServiceGroup(configuration: groupConfiguration)
         let task = Task { try await group.run() }
         let directory = try TemporaryDirectory()
         let collector = MetricsCollector()
@@ -41,6 +44,23 @@ struct UploadFixture {
             fileCache: fileCache,
             client: client
         )
+    }
+
+    /// Starts a fixture, runs `body` with it, and awaits its shutdown before returning or rethrowing.
+    @discardableResult
+    static func with<Result>(
+        sandbox configuration: SandboxConfiguration = SandboxConfiguration(latency: .milliseconds(5)),
+        _ body: (UploadFixture) async throws -> Result
+    ) async throws -> Result {
+        let fixture = try await start(sandbox: configuration)
+        do {
+            let result = try await body(fixture)
+            await fixture.stop()
+            return result
+        } catch {
+            await fixture.stop()
+            throw error
+        }
     }
 
     func uploader(_ configuration: FilesConfiguration = UploadFixture.fast) -> ParallelUploader {

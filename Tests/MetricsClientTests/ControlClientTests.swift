@@ -18,61 +18,61 @@ struct ControlClientTests {
         let asked = Locked<[Int]>([])
         let actions = ControlActions(startTestUpload: { files, size in
             asked.set([files, size])
-            return TestUploadStarted(batch: "batch-1", files: files, sizeBytes: size)
+            return TestUploadReceipt(batch: "batch-1", files: files, sizeBytes: size)
         })
-        let engine = try await EngineFixture.start(actions: actions)
-        defer { Task { await engine.stop() } }
-        let receipt = try await Self.client(engine.address, token: EngineFixture.token)
-            .startTestUpload(files: 3, sizeBytes: 4096)
-        #expect(receipt == TestUploadReceipt(batch: "batch-1", files: 3, sizeBytes: 4096))
-        #expect(asked.value == [3, 4096])
+        try await EngineFixture.with(actions: actions) { engine in
+            let receipt = try await Self.client(engine.address, token: EngineFixture.token)
+                .startTestUpload(files: 3, sizeBytes: 4096)
+            #expect(receipt == TestUploadReceipt(batch: "batch-1", files: 3, sizeBytes: 4096))
+            #expect(asked.value == [3, 4096])
+        }
     }
 
     @Test("reset zeroes the engine's counters")
     func reset() async throws {
         let collector = MetricsCollector(configuration: MetricsConfiguration(snapshotMaxAge: .zero))
         collector.record(tool: "chat", latencyMs: 5, success: true)
-        let engine = try await EngineFixture.start(collector: collector)
-        defer { Task { await engine.stop() } }
-        #expect(collector.toolMetrics("chat")?.totalCalls == 1)
-        try await Self.client(engine.address, token: EngineFixture.token).reset()
-        #expect((collector.toolMetrics("chat")?.totalCalls ?? 0) == 0)
+        try await EngineFixture.with(collector: collector) { engine in
+            #expect(collector.toolMetrics("chat")?.totalCalls == 1)
+            try await Self.client(engine.address, token: EngineFixture.token).reset()
+            #expect((collector.toolMetrics("chat")?.totalCalls ?? 0) == 0)
+        }
     }
 
     @Test("a wrong token is a 401 naming where the token came from and the server's message")
     func wrongToken() async throws {
-        let engine = try await EngineFixture.start()
-        defer { Task { await engine.stop() } }
-        let wrong = try Self.client(engine.address, token: "nope")
-        let none = try Self.client(engine.address, token: nil)
-        do {
-            try await wrong.reset()
-            Issue.record("reset succeeded with a wrong token")
-        } catch {
-            #expect(error.code == .unauthorized && error.status == 401)
-            #expect(error.serverMessage?.contains("missing or wrong bearer token") == true)
-            #expect(error.description.contains("the --token flag") && error.description.contains("HTTP 401"))
-            #expect(!error.description.contains("nope"))
-        }
-        do {
-            try await none.reset()
-            Issue.record("reset succeeded without a token")
-        } catch {
-            #expect(error.code == .unauthorized && error.reason.contains("no control token was found"))
+        try await EngineFixture.with { engine in
+            let wrong = try Self.client(engine.address, token: "nope")
+            let none = try Self.client(engine.address, token: nil)
+            do throws(ControlError) {
+                try await wrong.reset()
+                Issue.record("reset succeeded with a wrong token")
+            } catch {
+                #expect(error.code == .unauthorized && error.status == 401)
+                #expect(error.serverMessage?.contains("missing or wrong bearer token") == true)
+                #expect(error.description.contains("the --token flag") && error.description.contains("HTTP 401"))
+                #expect(!error.description.contains("nope"))
+            }
+            do throws(ControlError) {
+                try await none.reset()
+                Issue.record("reset succeeded without a token")
+            } catch {
+                #expect(error.code == .unauthorized && error.reason.contains("no control token was found"))
+            }
         }
     }
 
     @Test("an engine without an uploader answers 501, and its message is surfaced")
     func notImplemented() async throws {
-        let engine = try await EngineFixture.start()
-        defer { Task { await engine.stop() } }
-        let client = try Self.client(engine.address, token: EngineFixture.token)
-        do {
-            try await client.startTestUpload(files: 1, sizeBytes: 10)
-            Issue.record("expected 501")
-        } catch {
-            #expect(error.code == .notImplemented && error.status == 501)
-            #expect(error.serverMessage == "this engine has no uploader, so it cannot run a test upload")
+        try await EngineFixture.with { engine in
+            let client = try Self.client(engine.address, token: EngineFixture.token)
+            do throws(ControlError) {
+                try await client.startTestUpload(files: 1, sizeBytes: 10)
+                Issue.record("expected 501")
+            } catch {
+                #expect(error.code == .notImplemented && error.status == 501)
+                #expect(error.serverMessage == "this engine has no uploader, so it cannot run a test upload")
+            }
         }
     }
 

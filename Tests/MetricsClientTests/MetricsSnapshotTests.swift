@@ -68,7 +68,7 @@ struct MetricsSnapshotTests {
             engine: EngineInfo(
                 name: "dashboard-engine",
                 version: "0.1.0",
-                mode: "serve",
+                mode: .serve,
                 demo: true,
                 filesAPI: "sandbox"
             ),
@@ -101,7 +101,7 @@ struct MetricsSnapshotTests {
             uploadMetrics: UploadMetrics(
                 maxParallel: 3,
                 recent: [
-                    UploadRecord(id: "u1", file: "a.txt", state: "done", bytesTotal: 10, bytesSent: 10, fileID: "f")
+                    UploadRecord(id: "u1", file: "a.txt", state: .done, bytesTotal: 10, bytesSent: 10, fileID: "f")
                 ]
             )
         )

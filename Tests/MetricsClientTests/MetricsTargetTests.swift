@@ -41,4 +41,16 @@ struct MetricsTargetTests {
         #expect(try !MetricsTarget(parsing: "127.example.com:1").isLoopback)
         #expect(try !MetricsTarget(parsing: "127.0.0.1.nip.io:1").isLoopback)
     }
+
+    @Test(
+        "one loopback rule for bind addresses and targets",
+        arguments: [
+            ("127.0.0.1", true), ("127.1.2.3", true), ("::1", true), ("[::1]", true), ("LOCALHOST", true),
+            ("127.example.com", false), ("127.0.0.1.nip.io", false), ("0.0.0.0", false), ("127.0.0.256", false),
+            ("::", false), ("10.0.0.1", false),
+        ]
+    )
+    func loopbackHost(host: String, loopback: Bool) {
+        #expect(MetricsTarget.isLoopback(host: host) == loopback)
+    }
 }

@@ -24,51 +24,50 @@ struct PollerEngineTests {
         Self.record(collector, tool: "chat", calls: 10, failures: 1)
         for _ in 0..<4 { cache.hit() }
         for _ in 0..<4 { cache.miss() }
-        let engine = try await EngineFixture.start(collector: collector)
-        defer { Task { await engine.stop() } }
+        try await EngineFixture.with(collector: collector) { engine in
+            let enginePoller = MetricsPoller(target: try MetricsTarget(parsing: engine.address))
+            let first = try await enginePoller.pollOnce().get()
+            Self.record(collector, tool: "chat", calls: 20, failures: 2)
+            Self.record(collector, tool: "debug", calls: 5)
+            for _ in 0..<6 { cache.hit() }
+            for _ in 0..<2 { cache.miss() }
+            try await Task.sleep(for: .milliseconds(20))
+            let second = try await enginePoller.pollOnce().get()
+            #expect(first.snapshot.schemaVersion == 1 && first.snapshot.toolMetrics["chat"]?.windowSamples == 10)
+            #expect(first.decoded.issueCount == 0 && second.decoded.issueCount == 0)
 
-        let enginePoller = MetricsPoller(target: try MetricsTarget(parsing: engine.address))
-        let first = try await enginePoller.pollOnce().get()
-        Self.record(collector, tool: "chat", calls: 20, failures: 2)
-        Self.record(collector, tool: "debug", calls: 5)
-        for _ in 0..<6 { cache.hit() }
-        for _ in 0..<2 { cache.miss() }
-        try await Task.sleep(for: .milliseconds(20))
-        let second = try await enginePoller.pollOnce().get()
-        #expect(first.snapshot.schemaVersion == 1 && first.snapshot.toolMetrics["chat"]?.windowSamples == 10)
-        #expect(first.decoded.issueCount == 0 && second.decoded.issueCount == 0)
+            let engineDerived = try #require(enginePoller.state.derived)
+            #expect(engineDerived.tools["chat"]?.calls == 20 && engineDerived.tools["chat"]?.failures == 2)
+            #expect(engineDerived.tools["debug"]?.calls == 5)
+            #expect(engineDerived.caches["semantic_cache"]?.intervalHitRate == 75)
+            let elapsed = second.snapshot.timestamp - first.snapshot.timestamp
+            #expect(abs(engineDerived.totalCallsPerSecond - 25 / elapsed) < 1e-9)
 
-        let engineDerived = try #require(enginePoller.state.derived)
-        #expect(engineDerived.tools["chat"]?.calls == 20 && engineDerived.tools["chat"]?.failures == 2)
-        #expect(engineDerived.tools["debug"]?.calls == 5)
-        #expect(engineDerived.caches["semantic_cache"]?.intervalHitRate == 75)
-        let elapsed = second.snapshot.timestamp - first.snapshot.timestamp
-        #expect(abs(engineDerived.totalCallsPerSecond - 25 / elapsed) < 1e-9)
+            // The Python original's server: the same two documents, compat fields only, indent=2, HTTP/1.0.
+            let documents = [first, second].map { PythonJSON.original($0.snapshot).dumps() }
+            #expect(!documents[0].contains("schema_version") && documents[0].contains("\n  \"tool_metrics\": {\n"))
+            let served = ServedCount()
+            let python = try RawHTTPServer(RawHTTPServer.python { documents[min(served.next(), 1)] })
+            defer { python.stop() }
+            let pythonPoller = MetricsPoller(target: try MetricsTarget(parsing: python.base))
+            let pythonFirst = try await pythonPoller.pollOnce().get()
+            _ = try await pythonPoller.pollOnce().get()
+            #expect(pythonFirst.snapshot.engine == nil && pythonFirst.snapshot.schemaVersion == nil)
+            #expect(pythonFirst.decoded.issues.isEmpty, "\(pythonFirst.decoded.issues)")
+            #expect(pythonPoller.state.derived == engineDerived)
 
-        // The Python original's server: the same two documents, compat fields only, indent=2, HTTP/1.0.
-        let documents = [first, second].map { PythonJSON.original($0.snapshot).dumps() }
-        #expect(!documents[0].contains("schema_version") && documents[0].contains("\n  \"tool_metrics\": {\n"))
-        let served = ServedCount()
-        let python = try RawHTTPServer(RawHTTPServer.python { documents[min(served.next(), 1)] })
-        defer { python.stop() }
-        let pythonPoller = MetricsPoller(target: try MetricsTarget(parsing: python.base))
-        let pythonFirst = try await pythonPoller.pollOnce().get()
-        _ = try await pythonPoller.pollOnce().get()
-        #expect(pythonFirst.snapshot.engine == nil && pythonFirst.snapshot.schemaVersion == nil)
-        #expect(pythonFirst.decoded.issues.isEmpty, "\(pythonFirst.decoded.issues)")
-        #expect(pythonPoller.state.derived == engineDerived)
-
-        let engineHistory = enginePoller.state.history
-        let pythonHistory = pythonPoller.state.history
-        #expect(pythonHistory.totalCallsPerSecond == engineHistory.totalCallsPerSecond)
-        #expect(pythonHistory.cacheHitRate == engineHistory.cacheHitRate)
-        #expect(pythonHistory.tools == engineHistory.tools)
-        var stripped = second.snapshot.toolMetrics
-        for name in stripped.keys {
-            stripped[name]?.windowSamples = nil
-            stripped[name]?.lifetime = nil
+            let engineHistory = enginePoller.state.history
+            let pythonHistory = pythonPoller.state.history
+            #expect(pythonHistory.totalCallsPerSecond == engineHistory.totalCallsPerSecond)
+            #expect(pythonHistory.cacheHitRate == engineHistory.cacheHitRate)
+            #expect(pythonHistory.tools == engineHistory.tools)
+            var stripped = second.snapshot.toolMetrics
+            for name in stripped.keys {
+                stripped[name]?.windowSamples = nil
+                stripped[name]?.lifetime = nil
+            }
+            #expect(pythonPoller.state.latest?.snapshot.toolMetrics == stripped)
         }
-        #expect(pythonPoller.state.latest?.snapshot.toolMetrics == stripped)
     }
 
     @Test("running against the engine: connected, live rates, then a restart is a reset, not a negative rate")
@@ -91,25 +90,25 @@ struct PollerEngineTests {
         try await Task.sleep(for: .milliseconds(1100))
         let restarted = MetricsCollector(configuration: MetricsConfiguration(snapshotMaxAge: .zero))
         Self.record(restarted, tool: "chat", calls: 3)
-        let again = try await EngineFixture.start(collector: restarted, port: engine.port)
-        defer { Task { await again.stop() } }
-        // Keep the very state that first shows the new engine: a later poll compares two of its snapshots.
-        var firstAfterRestart: PollerState?
-        #expect(
-            await harness.wait { state in
-                guard state.status.isConnected, state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 else {
-                    return false
-                }
-                firstAfterRestart = state
-                return true
-            } != nil
-        )
-        let after = try #require(firstAfterRestart?.derived)
-        #expect(after.serverRestarted && after.counterReset)
-        #expect(after.tools["chat"]?.calls == 3)
-        let rates = harness.state.history.tools["chat"]?.callsPerSecond.values ?? []
-        #expect(!rates.isEmpty && rates.allSatisfy { $0 >= 0 })
-        await harness.stop()
+        try await EngineFixture.with(collector: restarted, port: engine.port) { _ in
+            // Keep the very state that first shows the new engine: a later poll compares two of its snapshots.
+            var firstAfterRestart: PollerState?
+            #expect(
+                await harness.wait { state in
+                    guard state.status.isConnected, state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 else {
+                        return false
+                    }
+                    firstAfterRestart = state
+                    return true
+                } != nil
+            )
+            let after = try #require(firstAfterRestart?.derived)
+            #expect(after.serverRestarted && after.counterReset)
+            #expect(after.tools["chat"]?.calls == 3)
+            let rates = harness.state.history.tools["chat"]?.callsPerSecond.values ?? []
+            #expect(!rates.isEmpty && rates.allSatisfy { $0 >= 0 })
+            await harness.stop()
+        }
     }
 }
 

@@ -34,7 +34,13 @@ struct SnapshotJSONTests {
         schemaVersion: 1,
         enabled: true,
         timestamp: 1_764_272_000.123456,
-        engine: EngineInfo(name: "engine", version: "1.2.3/dev", mode: "sandbox", demo: false, filesAPI: "http://x/y"),
+        engine: EngineInfo(
+            name: "engine",
+            version: "1.2.3/dev",
+            mode: .other("sandbox"),
+            demo: false,
+            filesAPI: "http://x/y"
+        ),
         toolMetrics: [
             "tool_1": tool("tool_1", seed: 1),
             "tool_10": tool("tool_10", seed: 10),
@@ -80,7 +86,7 @@ struct SnapshotJSONTests {
                 UploadRecord(
                     id: "u1",
                     file: "/tmp/a \"b\".pdf",
-                    state: "done",
+                    state: .done,
                     bytesTotal: 10,
                     bytesSent: 10,
                     fileID: "file-abc",
@@ -91,7 +97,7 @@ struct SnapshotJSONTests {
                 UploadRecord(
                     id: "u2",
                     file: "b.txt",
-                    state: "failed",
+                    state: .failed,
                     bytesTotal: 0,
                     bytesSent: 0,
                     fileID: nil,

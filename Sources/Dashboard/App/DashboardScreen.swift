@@ -42,7 +42,10 @@ struct DashboardScreen {
                 dirty = true
                 lastKey = Date()
                 if let command = handle(key, state: &state.ui) {
-                    if command == .quit { return }
+                    if command == .quit {
+                        sayGoodbye()
+                        return
+                    }
                     perform(command)
                 }
             }
@@ -75,6 +78,19 @@ struct DashboardScreen {
             let typing = now.timeIntervalSince(lastKey) < 2
             try? await Task.sleep(for: .milliseconds(dirty ? 10 : typing ? 40 : 100))
         }
+    }
+
+    /// Says on the status line what quitting cancels, when it cancels anything: the embedded engine's
+    /// uploads end with it.
+    private mutating func sayGoodbye() {
+        guard state.mode == .embedded, let uploads = state.snapshot?.uploadMetrics else { return }
+        let pending = uploads.inFlight + uploads.queued
+        guard pending > 0 else { return }
+        state.ui.statusMessage = StatusMessage(
+            "quitting: cancelling \(pending) upload\(pending == 1 ? "" : "s") in flight…"
+        )
+        state.now = Date()
+        terminal.draw(render(state, size: terminal.size))
     }
 
     private mutating func perform(_ command: UICommand) {

@@ -22,8 +22,8 @@ struct EmbeddedBackend: DashboardBackend {
             throw CommandFailure("cannot start a test upload: the engine has no uploader (see the log)")
         }
         let started = try await uploads.startTestUpload(files: Self.testFiles, sizeBytes: testFileBytes)
-        return
-            "test upload \(started.batch): \(started.files) files of \(started.sizeBytes / 1_048_576) MiB to \(uploads.targetName)"
+        return "test upload \(started.batch ?? "started"): \(Self.testFiles) files of "
+            + "\(testFileBytes / 1_048_576) MiB to \(uploads.targetName)"
     }
 
     func resetCounters() async throws -> String {

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsClient
 import Synchronization
 
 /// A swift-log handler that appends one line per message to a file, so nothing is printed over the screen.

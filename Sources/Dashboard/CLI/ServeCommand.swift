@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import MetricsClient
 
 /// `dashboard serve`: the engine without a screen, for dashboards and scrapers to attach to.
 struct ServeCommand: AsyncParsableCommand {
@@ -52,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
 
         let logger = try log.bootstrap(label: "dashboard.serve")
         let endpoint = configuration.endpoint
-        if !Self.isLoopback(endpoint.host) {
+        if !MetricsTarget.isLoopback(host: endpoint.host) {
             let tokenNote =
                 endpoint.controlToken == nil
                 ? " No METRICS_CONTROL_TOKEN is set: the control API uses the generated token in the state file." : ""
@@ -88,9 +89,5 @@ struct ServeCommand: AsyncParsableCommand {
             printError(error.description)
             throw ExitCode(1)
         }
-    }
-
-    static func isLoopback(_ host: String) -> Bool {
-        host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.")
     }
 }

@@ -37,11 +37,11 @@ struct SnapshotCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "A bearer token to send with the request, for endpoints behind an authenticating proxy.",
+            "A bearer token sent with the request, for an endpoint behind an authenticating proxy.",
             valueName: "token"
         )
     )
-    var token: String?
+    var bearerToken: String?
 
     @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
     var timeout: Double = 5
@@ -61,7 +61,7 @@ struct SnapshotCommand: AsyncParsableCommand {
         let target = try MetricsTarget(parsing: attach)
         let poller = MetricsPoller(
             target: target,
-            configuration: PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: token)
+            configuration: PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: bearerToken)
         )
         switch await poller.pollOnce() {
         case .success(let polled):

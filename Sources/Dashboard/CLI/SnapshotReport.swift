@@ -52,7 +52,7 @@ enum SnapshotReport {
             let demo = engine.demo ? ", demo" : ""
             source =
                 "\(DisplayText.sanitized(engine.name)) \(DisplayText.sanitized(engine.version)) "
-                + "(\(DisplayText.sanitized(engine.mode))\(demo))"
+                + "(\(DisplayText.sanitized(engine.mode.rawValue))\(demo))"
         } else {
             source = "metrics server"
         }

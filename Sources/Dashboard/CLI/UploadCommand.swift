@@ -71,48 +71,40 @@ struct UploadCommand: AsyncParsableCommand {
             configuration.files.maxParallel = maxParallel
             configuration.files.parallelUploads = true
         }
+        configuration.endpoint.enabled = false
         var logOptions = log
         if logOptions.logFile == nil { logOptions.logLevel = .error }
         let logger = try logOptions.bootstrap(label: "dashboard.upload")
-        let collector = MetricsCollector(configuration: configuration.metrics)
-        let fileCache = UploadCommand.openCache(configuration, collector: collector)
-
-        var sandbox: FilesSandbox?
-        var client: FilesAPIClient?
-        do {
-            if let url = filesURL ?? (configuration.files.apiKey != nil ? configuration.files.baseURL : nil) {
-                client = try FilesAPIClient(baseURL: url, apiKey: configuration.files.apiKey)
-            } else {
-                sandbox = try FilesSandbox(
-                    configuration: SandboxConfiguration(latency: .milliseconds(sandboxLatency)),
-                    logger: logger
-                )
-            }
-        } catch {
-            printError("\(error)")
-            throw ExitCode(78)
-        }
-        let group = ServiceGroup(services: sandbox.map { [$0] } ?? [], logger: logger)
-        let running = Task { try await group.run() }
-        defer { running.cancel() }
-        if let sandbox {
-            client = try FilesAPIClient(
-                baseURL: try await sandbox.baseURL(),
-                apiKey: nil,
-                providerName: sandbox.providerName
-            )
-            if !json {
-                printError("no KIMI_API_KEY set: uploading to the built-in sandbox Files API (discarded on exit)")
-            }
-        }
-        guard let target = client else { throw ExitCode(1) }
-        let uploader = ParallelUploader(
-            configuration: configuration.files,
-            client: target,
-            fileCache: fileCache,
-            collector: collector,
+        let runtime = EngineRuntime(
+            configuration: configuration,
+            options: EngineOptions(
+                mode: .embedded,
+                demo: nil,
+                tokenPath: ControlToken.defaultPath(environment: environment),
+                sandbox: SandboxConfiguration(latency: .milliseconds(sandboxLatency)),
+                filesTarget: filesURL.map { .provider(url: $0) } ?? .automatic
+            ),
             logger: logger
         )
+        guard let uploads = runtime.uploads else {
+            for warning in runtime.warnings { printError(warning) }
+            throw ExitCode(78)
+        }
+        for warning in runtime.warnings { printError("warning: \(warning)") }
+        let group = ServiceGroup(services: runtime.services, logger: logger)
+        let running = Task { try await group.run() }
+        defer { running.cancel() }
+        if uploads.sandbox != nil, !json {
+            printError("no KIMI_API_KEY set: uploading to the built-in sandbox Files API (discarded on exit)")
+        }
+        let uploader: ParallelUploader
+        do {
+            uploader = try await uploads.uploader()
+        } catch {
+            printError("cannot reach the Files API: \(error)")
+            await group.triggerGracefulShutdown()
+            throw ExitCode(1)
+        }
         let progress =
             json ? nil : UploadProgressView(tracker: uploader.tracker, interactive: isatty(STDERR_FILENO) == 1)
         let display = Task { await progress?.run() }
@@ -142,15 +134,5 @@ struct UploadCommand: AsyncParsableCommand {
             )
         }
         if !results.allSatisfy({ $0.state.isSuccess }) { throw ExitCode(1) }
-    }
-
-    static func openCache(_ configuration: EngineConfiguration, collector: MetricsCollector) -> FileIDCache? {
-        guard configuration.fileCache.enabled else { return nil }
-        do {
-            return try FileIDCache(configuration: configuration.fileCache, collector: collector)
-        } catch {
-            printError("warning: \(error); uploading without the file-ID cache")
-            return nil
-        }
     }
 }

@@ -9,7 +9,7 @@ final class UploadProgressView: @unchecked Sendable {
     private let tracker: UploadTracker
     private let interactive: Bool
     private var drawnLines = 0
-    private var lastStates: [String: String] = [:]
+    private var lastStates: [String: UploadState] = [:]
     private var lastSample: (time: ContinuousClock.Instant, sent: [String: Int]) = (.now, [:])
     private var rates: [String: Double] = [:]
 
@@ -64,10 +64,10 @@ final class UploadProgressView: @unchecked Sendable {
         let fraction = record.bytesTotal > 0 ? Double(record.bytesSent) / Double(record.bytesTotal) : 0
         let filled = Int((min(1, fraction) * 20).rounded())
         let bar = String(repeating: "█", count: filled) + String(repeating: "░", count: 20 - filled)
-        let sizes = "\(UploadSummary.megabytes(record.bytesSent))/\(UploadSummary.megabytes(record.bytesTotal))"
-        let rate = record.state == "uploading" ? String(format: " %6.1f MB/s", (rates[record.id] ?? 0) / 1_048_576) : ""
+        let sizes = "\(Format.bytes(record.bytesSent))/\(Format.bytes(record.bytesTotal))"
+        let rate = record.state == .uploading ? " " + Format.bytesPerSecond(rates[record.id] ?? 0) : ""
         let note = record.error.map { "  \($0)" } ?? record.fileID.map { "  \($0)" } ?? ""
-        return "\(padded) \(bar) \(sizes)\(rate) \(record.state)\(note)"
+        return "\(padded) \(bar) \(sizes)\(rate) \(record.state.rawValue)\(note)"
     }
 
     private func write(_ text: String) {

@@ -27,8 +27,4 @@ enum UploadSummary {
         let ok = results.filter { $0.state.isSuccess }.count
         return lines.joined(separator: "\n") + "\n\(ok) of \(results.count) files at the provider"
     }
-
-    static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_048_576)
-    }
 }

@@ -31,6 +31,14 @@ struct WatchCommand: AsyncParsableCommand {
     )
     var token: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "A bearer token sent with every poll, for an endpoint behind an authenticating proxy.",
+            valueName: "token"
+        )
+    )
+    var bearerToken: String?
+
     @Option(help: ArgumentHelp("Seconds between polls (0.25 to 10; + and - change it live).", valueName: "seconds"))
     var refresh: Double = 1
 
@@ -52,11 +60,25 @@ struct WatchCommand: AsyncParsableCommand {
     var port: Int?
 
     @Option(
-        help: ArgumentHelp("Size of each of the 4 generated files a test upload (u) sends, in MiB.", valueName: "MiB")
+        help: ArgumentHelp(
+            "Size of each of the 4 generated files a test upload (u) sends, in MiB (24 in a release build).",
+            valueName: "MiB"
+        )
     )
-    var uploadSize: Int = 24
+    var uploadSize: Int = WatchCommand.defaultUploadMiB
 
     @OptionGroup var log: LogOptions
+
+    /// The default size of a test-upload file: 24 MiB, or 2 MiB in a debug build, where the sandbox parses
+    /// upload bodies with unoptimised multipart-kit, far slower (BENCHMARKS.md), so that a test upload
+    /// still finishes in seconds there.
+    static var defaultUploadMiB: Int {
+        #if DEBUG
+        return 2
+        #else
+        return 24
+        #endif
+    }
 
     func validate() throws {
         guard refresh.isFinite, (0.25...10).contains(refresh) else {

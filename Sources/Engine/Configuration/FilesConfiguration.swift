@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// What the uploader does with a file larger than ``FilesConfiguration/maxFileBytes``.
 public enum OversizeBehavior: String, Sendable, Equatable, CaseIterable {
     /// Skip the file and go on with the others.
@@ -15,9 +17,9 @@ public struct FilesConfiguration: Sendable, Equatable {
     /// Whether files upload in parallel (`KIMI_FILES_PARALLEL_UPLOADS`, default `true`); `false` means one at a time.
     public var parallelUploads: Bool
     /// Most files in flight at once (`KIMI_FILES_MAX_PARALLEL`, default 3).
-    public var maxParallel: Int
+    @Clamped public var maxParallel: Int
     /// Largest file accepted, in bytes (`KIMI_FILES_MAX_SIZE_MB`, default 100 MB).
-    public var maxFileBytes: Int
+    @Clamped public var maxFileBytes: Int
     /// Most files in one batch (`KIMI_FILES_MAX_COUNT`); `nil` means no cap.
     public var maxCount: Int?
     /// What happens to a file over the size cap (`KIMI_FILES_BEHAVIOR_ON_OVERSIZE`, default skip).
@@ -27,9 +29,9 @@ public struct FilesConfiguration: Sendable, Equatable {
     /// Time allowed for one content fetch (`KIMI_FILES_FETCH_TIMEOUT_SECS`, default 25 s).
     public var fetchTimeout: Duration
     /// Retries of a content fetch (`KIMI_FILES_FETCH_RETRIES`, default 3).
-    public var fetchRetries: Int
+    @Clamped public var fetchRetries: Int
     /// Multiplier of the delay between fetch retries (`KIMI_FILES_FETCH_BACKOFF`, default 0.8).
-    public var fetchBackoff: Double
+    @Clamped public var fetchBackoff: Double
     /// Delay before the first fetch retry (`KIMI_FILES_FETCH_INITIAL_DELAY`, default 0.5 s).
     public var fetchInitialDelay: Duration
 
@@ -62,14 +64,14 @@ public struct FilesConfiguration: Sendable, Equatable {
         self.apiKey = apiKey
         self.baseURL = baseURL
         self.parallelUploads = parallelUploads
-        self.maxParallel = max(1, maxParallel)
-        self.maxFileBytes = maxFileBytes
+        self._maxParallel = Clamped(wrappedValue: maxParallel, 1...)
+        self._maxFileBytes = Clamped(wrappedValue: maxFileBytes, 1...)
         self.maxCount = maxCount
         self.oversizeBehavior = oversizeBehavior
         self.uploadTimeout = uploadTimeout
         self.fetchTimeout = fetchTimeout
-        self.fetchRetries = fetchRetries
-        self.fetchBackoff = fetchBackoff
+        self._fetchRetries = Clamped(wrappedValue: fetchRetries, 0...)
+        self._fetchBackoff = Clamped(wrappedValue: fetchBackoff, 0...)
         self.fetchInitialDelay = fetchInitialDelay
         self.uploadRetry = uploadRetry
         self.cacheEnabled = cacheEnabled

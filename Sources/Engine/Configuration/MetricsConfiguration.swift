@@ -1,15 +1,17 @@
+import MetricsClient
+
 /// Settings of the ``MetricsCollector``.
 public struct MetricsConfiguration: Sendable, Equatable {
     /// Whether calls are recorded at all (`PERFORMANCE_METRICS_ENABLED`, default `true`).
     public var enabled: Bool
     /// How many recent calls per tool the window percentiles cover (`METRICS_WINDOW_SIZE`, default 1000).
-    public var windowSize: Int
+    @Clamped public var windowSize: Int
     /// Distinct tool names kept before further names are counted under ``overflowToolName``.
-    public var maxTools: Int
+    @Clamped public var maxTools: Int
     /// Distinct error types kept per tool before further types are counted as `other`.
-    public var maxErrorTypesPerTool: Int
+    @Clamped public var maxErrorTypesPerTool: Int
     /// The longest a snapshot is reused before it is computed again.
-    public var snapshotMaxAge: Duration
+    @Clamped public var snapshotMaxAge: Duration
 
     /// The name under which tools beyond ``maxTools`` are counted.
     public static let overflowToolName = "(other tools)"
@@ -23,9 +25,9 @@ public struct MetricsConfiguration: Sendable, Equatable {
         snapshotMaxAge: Duration = .milliseconds(250)
     ) {
         self.enabled = enabled
-        self.windowSize = max(1, windowSize)
-        self.maxTools = max(1, maxTools)
-        self.maxErrorTypesPerTool = max(1, maxErrorTypesPerTool)
-        self.snapshotMaxAge = snapshotMaxAge
+        self._windowSize = Clamped(wrappedValue: windowSize, 1...)
+        self._maxTools = Clamped(wrappedValue: maxTools, 1...)
+        self._maxErrorTypesPerTool = Clamped(wrappedValue: maxErrorTypesPerTool, 1...)
+        self._snapshotMaxAge = Clamped(wrappedValue: snapshotMaxAge, .zero...)
     }
 }

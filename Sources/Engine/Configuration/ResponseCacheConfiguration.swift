@@ -1,17 +1,19 @@
+import MetricsClient
+
 /// Settings of the ``ResponseCache``.
 public struct ResponseCacheConfiguration: Sendable, Equatable {
     /// Whether the cache answers at all (`SEMANTIC_CACHE_ENABLED`, default `true`).
     public var enabled: Bool
     /// Time to live of an entry unless a put overrides it (`SEMANTIC_CACHE_TTL_SECS`, default 3600 s).
-    public var defaultTTL: Duration
+    @Clamped public var defaultTTL: Duration
     /// Most entries held (`SEMANTIC_CACHE_MAX_SIZE`, default 1000).
-    public var maxEntries: Int
+    @Clamped public var maxEntries: Int
     /// Largest response stored, in bytes (`SEMANTIC_CACHE_MAX_RESPONSE_SIZE`, default 1 MiB).
-    public var maxResponseBytes: Int
+    @Clamped public var maxResponseBytes: Int
     /// Most bytes held in total (`SEMANTIC_CACHE_MAX_BYTES`, default 256 MiB).
-    public var maxTotalBytes: Int
+    @Clamped public var maxTotalBytes: Int
     /// How often expired entries are swept out when ``ResponseCache/runSweeper()`` runs.
-    public var sweepInterval: Duration
+    @Clamped public var sweepInterval: Duration
 
     /// Creates cache settings; every parameter has the documented default.
     public init(
@@ -23,10 +25,10 @@ public struct ResponseCacheConfiguration: Sendable, Equatable {
         sweepInterval: Duration = .seconds(30)
     ) {
         self.enabled = enabled
-        self.defaultTTL = defaultTTL
-        self.maxEntries = max(1, maxEntries)
-        self.maxResponseBytes = max(1, maxResponseBytes)
-        self.maxTotalBytes = max(1, maxTotalBytes)
-        self.sweepInterval = sweepInterval
+        self._defaultTTL = Clamped(wrappedValue: defaultTTL, .zero...)
+        self._maxEntries = Clamped(wrappedValue: maxEntries, 1...)
+        self._maxResponseBytes = Clamped(wrappedValue: maxResponseBytes, 1...)
+        self._maxTotalBytes = Clamped(wrappedValue: maxTotalBytes, 1...)
+        self._sweepInterval = Clamped(wrappedValue: sweepInterval, .milliseconds(10)...)
     }
 }

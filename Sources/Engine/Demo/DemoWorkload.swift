@@ -1,4 +1,5 @@
 import Logging
+import MetricsClient
 import ServiceLifecycle
 import Synchronization
 
@@ -7,9 +8,9 @@ public struct DemoConfiguration: Sendable, Equatable {
     /// Average tool calls started per second (arrivals are a Poisson process).
     public var rate: Double
     /// Most simulated calls in flight; arrivals beyond it wait.
-    public var maxInFlight: Int
+    @Clamped public var maxInFlight: Int
     /// Distinct prompts the calls draw from (Zipf-distributed, so a few are very popular).
-    public var promptCount: Int
+    @Clamped public var promptCount: Int
     /// The Zipf exponent of prompt popularity.
     public var zipfExponent: Double
     /// TTL of the demo's cache entries: short enough that popular prompts expire and hit rates stay lively.
@@ -27,8 +28,8 @@ public struct DemoConfiguration: Sendable, Equatable {
         latencyScale: Double = 1
     ) {
         self.rate = rate
-        self.maxInFlight = max(1, maxInFlight)
-        self.promptCount = max(1, promptCount)
+        self._maxInFlight = Clamped(wrappedValue: maxInFlight, 1...)
+        self._promptCount = Clamped(wrappedValue: promptCount, 1...)
         self.zipfExponent = zipfExponent
         self.cacheTTL = cacheTTL
         self.latencyScale = latencyScale

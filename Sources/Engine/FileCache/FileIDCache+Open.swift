@@ -71,7 +71,7 @@ extension FileIDCache {
                     """
             )
         }
-        // Counting rows with COUNT(*) scans the whole table (about 1 ms at 100 000 rows), and every write
+        // Counting rows with COUNT(*) scans the whole table, and every write
         // publishes the size: keep the count in a one-row table that triggers update in the same transaction,
         // so it is exact across processes and costs one row update per write.
         migrator.registerMigration("v2-entry-count") { db in

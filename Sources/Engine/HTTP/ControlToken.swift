@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import MetricsClient
 
 /// The bearer token that guards the control API.
 ///
@@ -42,18 +43,12 @@ public struct ControlToken: Sendable {
 
     /// The default state file: `$XDG_STATE_HOME/dashboard/control-token` or `~/.local/state/dashboard/control-token`.
     public static func defaultPath(environment: [String: String]) -> String {
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            return state + "/dashboard/control-token"
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        return home + "/.local/state/dashboard/control-token"
+        StateDirectory.path(environment: environment) + "/" + StateDirectory.controlTokenFile
     }
 
     /// Reads the token stored at `path`, or `nil` if there is none.
     public static func read(from path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        let token = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-        return token.isEmpty ? nil : token
+        ControlCredential.readTokenFile(at: path)
     }
 
     /// The configured token if any, else the one stored at `path`, else a new random one written there

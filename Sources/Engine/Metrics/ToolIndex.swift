@@ -1,8 +1,8 @@
 /// Tool names to their recorders, for the by-name `record` path.
 ///
 /// Open addressing with linear probing over a seeded FNV-1a-style hash of the name's UTF-8 bytes: a lookup of a
-/// short name costs a few nanoseconds, where `Dictionary`'s SipHash (seeding, combining, finalising) was
-/// about 40 % of a by-name `record` (BENCHMARKS.md). The seed is random per process; a run of colliding
+/// short name is a few multiply-and-xor steps, where `Dictionary`'s SipHash (seeding, combining,
+/// finalising) dominated a by-name `record` (BENCHMARKS.md). The seed is random per process; a run of colliding
 /// names costs at most a walk over the names held, which the collector bounds (``MetricsCollector``
 /// keeps at most five names per tool it allows). Not thread-safe: it lives inside the collector's lock.
 struct ToolIndex {

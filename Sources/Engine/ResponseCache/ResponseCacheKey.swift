@@ -1,7 +1,4 @@
-// swift-crypto's own BoringSSL module, under its `SHA256`: its C context can live on the stack, where
-// `SHA256()` puts it in a class instance, one allocation per key (measured in Benchmarks/). The key is the
-// same SHA-256 either way; the tests check a known digest computed outside Swift.
-import CCryptoBoringSSL
+import Crypto
 import Foundation
 
 /// The SHA-256 of a ``CacheRequest``'s canonical encoding.
@@ -75,23 +72,21 @@ public struct ResponseCacheKey: Sendable, Hashable, CustomStringConvertible {
     }
 }
 
-/// SHA-256 with its state in a value, so hashing a key allocates nothing.
+/// swift-crypto's SHA-256, fed in pieces and finished as four words. The digest's state lives in one
+/// small class instance per key, the only allocation a key costs; the tests check a known digest
+/// computed outside Swift.
 private struct KeyHasher {
-    private var context = SHA256_CTX()
-
-    init() {
-        CCryptoBoringSSL_SHA256_Init(&context)
-    }
+    private var sha = SHA256()
 
     mutating func update(bufferPointer bytes: UnsafeRawBufferPointer) {
-        CCryptoBoringSSL_SHA256_Update(&context, bytes.baseAddress, bytes.count)
+        sha.update(bufferPointer: bytes)
     }
 
     /// The digest's 32 bytes, in order, as four words.
     mutating func finalize() -> (UInt64, UInt64, UInt64, UInt64) {
         var digest: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
-        withUnsafeMutableBytes(of: &digest) { raw in
-            _ = CCryptoBoringSSL_SHA256_Final(raw.baseAddress!.assumingMemoryBound(to: UInt8.self), &context)
+        sha.finalize().withUnsafeBytes { bytes in
+            withUnsafeMutableBytes(of: &digest) { $0.copyMemory(from: bytes) }
         }
         return digest
     }

@@ -62,6 +62,7 @@ public final class EngineRuntime: Sendable {
                 fileCache: fileCache,
                 collector: collector,
                 sandbox: options.sandbox,
+                target: options.filesTarget,
                 logger: logger
             )
         } catch {
@@ -73,7 +74,7 @@ public final class EngineRuntime: Sendable {
             EngineInfo(
                 name: EngineVersion.name,
                 version: EngineVersion.current,
-                mode: options.mode.rawValue,
+                mode: options.mode,
                 demo: options.demo != nil,
                 filesAPI: uploads?.targetName ?? "none"
             )

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// The built-in Files API provider: a ``SandboxFilesAPI`` served on a loopback port, storing files in a
@@ -14,6 +15,7 @@ public final class FilesSandbox: Service, Sendable {
     public let providerName: String
     private let store: SandboxStore
     private let server: HTTPServerService<SandboxFilesAPI>
+    private let parsing: NIOThreadPool
     private let ownsDirectory: Bool
 
     /// Creates a sandbox on an ephemeral loopback port; throws if its storage directory cannot be made.
@@ -26,10 +28,13 @@ public final class FilesSandbox: Service, Sendable {
         self.ownsDirectory = configuration.storageDirectory == nil
         self.providerName = "sandbox-\(instance)"
         self.store = SandboxStore(directory: directory)
+        let parsing = NIOThreadPool(numberOfThreads: 1)
+        parsing.start()
+        self.parsing = parsing
         self.server = HTTPServerService(
             host: "127.0.0.1",
             port: 0,
-            responder: SandboxFilesAPI(configuration: configuration, store: store),
+            responder: SandboxFilesAPI(configuration: configuration, store: store, parsing: parsing),
             logger: logger
         )
     }
@@ -39,7 +44,13 @@ public final class FilesSandbox: Service, Sendable {
         defer {
             if ownsDirectory { try? FileManager.default.removeItem(atPath: storageDirectory) }
         }
-        try await server.run()
+        do {
+            try await server.run()
+        } catch {
+            try? await parsing.shutdownGracefully()
+            throw error
+        }
+        try? await parsing.shutdownGracefully()
     }
 
     /// The API root to give a ``FilesAPIClient``, once the sandbox listens: `http://127.0.0.1:PORT/v1`.

@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// Knobs of the built-in Files API sandbox.
 public struct SandboxConfiguration: Sendable, Equatable {
     /// Added before answering every request.
@@ -5,7 +7,7 @@ public struct SandboxConfiguration: Sendable, Equatable {
     /// Upload bodies are read at most this fast (bytes per second); `nil` is unlimited.
     public var bandwidth: Int?
     /// Probability that an upload answers 500.
-    public var errorRate: Double
+    @Clamped public var errorRate: Double
     /// Uploads per second before answering 429 with `Retry-After`; `nil` is unlimited.
     public var rateLimit: Double?
     /// Where uploaded files are stored; `nil` makes a fresh temporary directory.
@@ -21,7 +23,7 @@ public struct SandboxConfiguration: Sendable, Equatable {
     ) {
         self.latency = latency
         self.bandwidth = bandwidth
-        self.errorRate = min(max(0, errorRate), 1)
+        self._errorRate = Clamped(wrappedValue: errorRate, 0...1)
         self.rateLimit = rateLimit
         self.storageDirectory = storageDirectory
     }
@@ -29,7 +31,7 @@ public struct SandboxConfiguration: Sendable, Equatable {
 
 extension SandboxConfiguration {
     /// A sandbox slow enough that test uploads are visible on the dashboard: 150 ms per request and
-    /// 8 MB/s per upload, so a 24 MiB test file takes about three seconds.
+    /// 8 MB/s per upload, so a test file of a few MiB takes seconds, as a real provider would.
     public static let visible = SandboxConfiguration(latency: .milliseconds(150), bandwidth: 8_000_000)
 }
 

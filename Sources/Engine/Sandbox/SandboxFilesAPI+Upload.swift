@@ -59,7 +59,9 @@ extension SandboxFilesAPI {
                 return Self.error(.contentTooLarge, "invalid_request_error", "file is larger than the sandbox accepts")
             }
             do {
-                try receiver.feed(chunk)
+                try await parsing.runIfActive { try receiver.feed(chunk) }
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 return Self.error(.badRequest, "invalid_request_error", "malformed multipart body: \(error)")
             }
@@ -97,7 +99,8 @@ extension SandboxFilesAPI {
 }
 
 /// Feeds a multipart body through multipart-kit's streaming parser, writing the `file` part to a temp file.
-final class MultipartReceiver {
+// @unchecked: one request feeds it, one chunk at a time, each feed awaited before the next.
+final class MultipartReceiver: @unchecked Sendable {
     struct Received {
         var temporaryPath: String
         var filename: String
@@ -137,9 +140,11 @@ final class MultipartReceiver {
                 _ = FileManager.default.createFile(atPath: temporaryPath, contents: nil)
                 output = FileHandle(forWritingAtPath: temporaryPath)
             }
-            buffer.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            buffer.withUnsafeReadableBytes { raw in
+                hasher.update(bufferPointer: raw)
+                try? output?.write(contentsOf: raw)
+            }
             bytes += buffer.readableBytes
-            output?.write(Data(buffer.readableBytesView))
         } else if partName == "purpose" {
             purpose += buffer.readString(length: buffer.readableBytes) ?? ""
             sawPurpose = true

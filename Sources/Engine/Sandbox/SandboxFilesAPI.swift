@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import NIOCore
+import NIOPosix
 
 /// An in-process Files API on a loopback port, implementing the endpoints the uploader uses for real.
 ///
@@ -14,12 +15,17 @@ struct SandboxFilesAPI: HTTPResponder {
 
     let configuration: SandboxConfiguration
     let store: SandboxStore
+    /// Where upload bodies are parsed and written: one thread of its own, so that parsing (byte by byte
+    /// in multipart-kit, slow in a debug build) never takes the threads the endpoint and the screen run on,
+    /// and all uploads together use at most one core.
+    let parsing: NIOThreadPool
     /// Largest file accepted.
     static let maxFileBytes = 4 << 30
 
-    init(configuration: SandboxConfiguration, store: SandboxStore) {
+    init(configuration: SandboxConfiguration, store: SandboxStore, parsing: NIOThreadPool) {
         self.configuration = configuration
         self.store = store
+        self.parsing = parsing
     }
 
     func respond(to request: Request, context: SandboxContext) async throws -> Response {

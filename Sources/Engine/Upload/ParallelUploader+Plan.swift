@@ -1,4 +1,5 @@
 import Foundation
+import MetricsClient
 
 extension ParallelUploader {
     /// A file that passed validation and will be hashed and uploaded.
@@ -50,10 +51,10 @@ extension ParallelUploader {
                     continue
                 }
                 if file.size > configuration.maxFileBytes {
-                    let limitMB = configuration.maxFileBytes / 1_048_576
+                    let limitMiB = configuration.maxFileBytes / 1_048_576
                     let state: UploadState = configuration.oversizeBehavior == .skip ? .skipped : .failed
                     let reason =
-                        "\(path): \(Self.megabytes(file.size)) is over KIMI_FILES_MAX_SIZE_MB=\(limitMB) "
+                        "\(path): \(Format.bytes(file.size)) is over KIMI_FILES_MAX_SIZE_MB=\(limitMiB) (MiB) "
                         + "(KIMI_FILES_BEHAVIOR_ON_OVERSIZE=\(configuration.oversizeBehavior.rawValue))"
                     plan.settled.append(
                         (index, settle(index, path, name, state, reason, bytes: file.size, plan: &plan))
@@ -84,9 +85,5 @@ extension ParallelUploader {
         tracker.update(id, state: state, error: reason)
         if state == .failed { metrics.record(latencyMs: 0, success: false, errorType: "invalid_file") }
         return UploadResult(index: index, path: path, state: state, bytes: bytes, reason: reason)
-    }
-
-    static func megabytes(_ bytes: Int) -> String {
-        String(format: "%.1f MB", Double(bytes) / 1_048_576)
     }
 }

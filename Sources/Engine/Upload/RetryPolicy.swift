@@ -1,17 +1,18 @@
 import Foundation
+import MetricsClient
 
 /// How long to wait before each retry: exponential backoff with jitter, honouring `Retry-After`.
 public struct RetryPolicy: Sendable, Equatable {
     /// Retries after the first attempt.
-    public var maxRetries: Int
+    @Clamped public var maxRetries: Int
     /// Delay before the first retry.
     public var initialDelay: Duration
     /// Each further retry waits this many times longer.
-    public var multiplier: Double
+    @Clamped public var multiplier: Double
     /// No wait is longer than this (nor a provider's `Retry-After`).
     public var maxDelay: Duration
     /// Each delay is spread by up to ± this fraction, so clients do not retry in lockstep.
-    public var jitter: Double
+    @Clamped public var jitter: Double
 
     /// Creates a policy.
     public init(
@@ -21,11 +22,11 @@ public struct RetryPolicy: Sendable, Equatable {
         maxDelay: Duration = .seconds(30),
         jitter: Double = 0.2
     ) {
-        self.maxRetries = max(0, maxRetries)
+        self._maxRetries = Clamped(wrappedValue: maxRetries, 0...)
         self.initialDelay = initialDelay
-        self.multiplier = max(1, multiplier)
+        self._multiplier = Clamped(wrappedValue: multiplier, 1...)
         self.maxDelay = maxDelay
-        self.jitter = min(max(0, jitter), 1)
+        self._jitter = Clamped(wrappedValue: jitter, 0...1)
     }
 
     /// The wait before retry number `retry` (1-based); a provider's `retryAfter` wins when it is longer.

@@ -1,33 +1,4 @@
-/// Where a file is in the uploader.
-public enum UploadState: String, Codable, Sendable, CaseIterable {
-    /// Waiting for a slot.
-    case queued
-    /// Its SHA-256 is being computed.
-    case hashing
-    /// Its bytes are being sent.
-    case uploading
-    /// Uploaded; its content is being fetched.
-    case processing
-    /// Uploaded (and its content fetched).
-    case done
-    /// Already at the provider (file-ID cache): not sent again.
-    case cached
-    /// Not uploaded, by rule (too large with skip, empty, over the count cap).
-    case skipped
-    /// Not uploaded because something went wrong; see the reason.
-    case failed
-
-    /// Whether the file has reached its final state.
-    public var isFinal: Bool {
-        switch self {
-        case .done, .cached, .skipped, .failed: return true
-        case .queued, .hashing, .uploading, .processing: return false
-        }
-    }
-
-    /// Whether the file is at the provider.
-    public var isSuccess: Bool { self == .done || self == .cached }
-}
+import MetricsClient
 
 /// What happened to one file of a batch; results come back in input order.
 public struct UploadResult: Codable, Sendable, Equatable {

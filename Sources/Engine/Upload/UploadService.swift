@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import MetricsClient
 import ServiceLifecycle
 import Synchronization
 
@@ -16,6 +17,8 @@ public final class UploadService: Service, Sendable {
     private let tracker: UploadTracker
     private let logger: Logger
     private let ready = Mutex<ParallelUploader?>(nil)
+    /// Test uploads under way, by batch: cancelled when the engine shuts down, so none outlives it.
+    private let testUploads = Mutex<[String: Task<Void, Never>]>([:])
 
     /// Sets up the target; throws if the sandbox cannot be created or the provider URL is invalid.
     public init(
@@ -24,6 +27,7 @@ public final class UploadService: Service, Sendable {
         collector: MetricsCollector,
         tracker: UploadTracker = UploadTracker(),
         sandbox sandboxConfiguration: SandboxConfiguration = .init(),
+        target: FilesTarget = .automatic,
         logger: Logger
     ) throws {
         self.configuration = configuration
@@ -34,24 +38,34 @@ public final class UploadService: Service, Sendable {
         // The snapshot shows the (idle) uploader from the start, not only after the first upload.
         let maxParallel = configuration.effectiveParallelism
         collector.setUploadMetricsSource { [tracker] in tracker.metrics(maxParallel: maxParallel) }
-        if configuration.apiKey == nil {
-            sandbox = try FilesSandbox(configuration: sandboxConfiguration, logger: logger)
-            targetName = "sandbox"
-        } else {
+        let providerURL: String?
+        switch target {
+        case .automatic: providerURL = configuration.apiKey == nil ? nil : configuration.baseURL
+        case .provider(let url): providerURL = url
+        }
+        if let providerURL {
             sandbox = nil
-            let client = try FilesAPIClient(baseURL: configuration.baseURL, apiKey: configuration.apiKey)
+            let client = try FilesAPIClient(baseURL: providerURL, apiKey: configuration.apiKey)
             targetName = client.providerName
             ready.withLock { $0 = makeUploader(client) }
+        } else {
+            sandbox = try FilesSandbox(configuration: sandboxConfiguration, logger: logger)
+            targetName = "sandbox"
         }
     }
 
-    /// Runs the sandbox (if it is the target) until graceful shutdown.
+    /// Runs the sandbox (if it is the target) until graceful shutdown, which first cancels the test
+    /// uploads under way (their files are generated ones; nobody waits for them).
     public func run() async throws {
-        guard let sandbox else {
-            try await gracefulShutdown()
-            return
+        try await withGracefulShutdownHandler {
+            guard let sandbox else {
+                try await gracefulShutdown()
+                return
+            }
+            try await sandbox.run()
+        } onGracefulShutdown: { [self] in
+            for task in testUploads.withLock({ Array($0.values) }) { task.cancel() }
         }
-        try await sandbox.run()
     }
 
     /// The uploader, once the target is reachable.
@@ -72,7 +86,7 @@ public final class UploadService: Service, Sendable {
     }
 
     /// Generates `files` text files of `sizeBytes` each and uploads them in the background.
-    public func startTestUpload(files: Int, sizeBytes: Int) async throws -> TestUploadStarted {
+    public func startTestUpload(files: Int, sizeBytes: Int) async throws -> TestUploadReceipt {
         let uploader = try await uploader()
         let batch = String(UUID().uuidString.prefix(8)).lowercased()
         let directory = NSTemporaryDirectory() + "dashboard-test-upload-" + batch
@@ -81,16 +95,19 @@ public final class UploadService: Service, Sendable {
             "test upload started",
             metadata: ["batch": "\(batch)", "files": "\(files)", "bytes": "\(sizeBytes)"]
         )
-        Task.detached { [logger] in
-            let results = await uploader.upload(paths)
-            try? FileManager.default.removeItem(atPath: directory)
-            let ok = results.filter { $0.state.isSuccess }.count
-            logger.info(
-                "test upload finished",
-                metadata: ["batch": "\(batch)", "ok": "\(ok)", "files": "\(results.count)"]
-            )
+        testUploads.withLock { running in
+            running[batch] = Task.detached { [logger, self] in
+                let results = await uploader.upload(paths)
+                try? FileManager.default.removeItem(atPath: directory)
+                let ok = results.filter { $0.state.isSuccess }.count
+                logger.info(
+                    "test upload finished",
+                    metadata: ["batch": "\(batch)", "ok": "\(ok)", "files": "\(results.count)"]
+                )
+                _ = testUploads.withLock { $0.removeValue(forKey: batch) }
+            }
         }
-        return TestUploadStarted(batch: batch, files: files, sizeBytes: sizeBytes)
+        return TestUploadReceipt(batch: batch, files: files, sizeBytes: sizeBytes)
     }
 
     /// A `/health` check: the Files API target answers a file listing.

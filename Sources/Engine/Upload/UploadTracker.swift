@@ -28,7 +28,7 @@ public final class UploadTracker: Sendable {
             state.records[id] = UploadRecord(
                 id: id,
                 file: file,
-                state: UploadState.queued.rawValue,
+                state: .queued,
                 bytesTotal: bytes,
                 bytesSent: 0
             )
@@ -41,8 +41,8 @@ public final class UploadTracker: Sendable {
         let now = Date().timeIntervalSince1970
         state.withLock { state in
             guard var record = state.records[id] else { return }
-            let wasFinal = UploadState(rawValue: record.state)?.isFinal ?? false
-            record.state = newState.rawValue
+            let wasFinal = record.state.isFinal
+            record.state = newState
             if let fileID { record.fileID = fileID }
             if let error { record.error = error }
             if newState != .queued, record.startedAt == nil { record.startedAt = now }
@@ -85,11 +85,10 @@ public final class UploadTracker: Sendable {
     public func metrics(maxParallel: Int) -> UploadMetrics {
         state.withLock { state in
             let records = state.order.compactMap { state.records[$0] }
-            let active: Set<String> = ["hashing", "uploading", "processing"]
             return UploadMetrics(
                 maxParallel: maxParallel,
-                inFlight: records.filter { active.contains($0.state) }.count,
-                queued: records.filter { $0.state == "queued" }.count,
+                inFlight: records.filter(\.state.isInFlight).count,
+                queued: records.filter { $0.state == .queued }.count,
                 completed: state.completed,
                 failed: state.failed,
                 cached: state.cached,
@@ -101,7 +100,7 @@ public final class UploadTracker: Sendable {
 
     /// Drops the oldest finished records beyond ``recentLimit``; active ones always stay.
     private func trim(_ state: inout State) {
-        var finished = state.order.filter { UploadState(rawValue: state.records[$0]?.state ?? "")?.isFinal ?? false }
+        var finished = state.order.filter { state.records[$0]?.state.isFinal ?? false }
         guard finished.count > recentLimit else { return }
         finished.removeLast(recentLimit)
         let drop = Set(finished)

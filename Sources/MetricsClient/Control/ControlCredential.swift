@@ -38,13 +38,13 @@ public struct ControlCredential: Sendable, Equatable, CustomStringConvertible {
 
     /// The token files a local engine may have written, in the order they are tried.
     public static func tokenFilePaths(environment: [String: String]) -> [String] {
-        var paths: [String] = []
-        if let state = environment["XDG_STATE_HOME"], state.hasPrefix("/") {
-            paths.append(state + "/dashboard/control-token")
-        }
-        let home = environment["HOME"] ?? NSHomeDirectory()
-        paths.append(home + "/.local/state/dashboard/control-token")
-        return paths
+        StateDirectory.candidates(environment: environment).map { $0 + "/" + StateDirectory.controlTokenFile }
+    }
+
+    /// The token stored in the file at `path`, trimmed, or `nil` when there is no file or it is empty.
+    public static func readTokenFile(at path: String) -> String? {
+        guard let data = FileManager.default.contents(atPath: path) else { return nil }
+        return nonEmpty(String(decoding: data, as: UTF8.self))
     }
 
     /// The first token found for `target`, or `nil`.
@@ -59,10 +59,7 @@ public struct ControlCredential: Sendable, Equatable, CustomStringConvertible {
         }
         guard target.isLoopback else { return nil }
         for path in tokenFilePaths(environment: environment) {
-            guard let data = FileManager.default.contents(atPath: path),
-                let token = nonEmpty(String(decoding: data, as: UTF8.self))
-            else { continue }
-            return ControlCredential(token: token, source: .file(path))
+            if let token = readTokenFile(at: path) { return ControlCredential(token: token, source: .file(path)) }
         }
         return nil
     }

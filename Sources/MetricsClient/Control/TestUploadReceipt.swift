@@ -1,5 +1,6 @@
-/// The server's answer to a started test upload (`202 {"batch","files","size_bytes"}`).
-public struct TestUploadReceipt: Sendable, Equatable, Decodable {
+/// The answer to a started test upload, `202 {"batch","files","size_bytes"}`: what the engine sends and a
+/// client reads (every field optional, since another server may send less).
+public struct TestUploadReceipt: Sendable, Equatable, Codable {
     /// The batch's id, when the server sent one.
     public var batch: String?
     /// How many files were queued.

@@ -71,7 +71,7 @@ enum FetchErrorClassifier {
         case .connectTimeout:
             return PollError(
                 .timedOut,
-                "could not connect within \(Formatting.seconds(timeout))",
+                "could not connect within \(Format.duration(timeout))",
                 hint: "check the host and port, and any firewall between"
             )
         case .readTimeout, .deadlineExceeded:

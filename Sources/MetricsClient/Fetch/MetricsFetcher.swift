@@ -135,7 +135,7 @@ struct MetricsFetcher: Sendable {
     }
 
     static func timedOut(_ progress: FetchProgress.State, after timeout: Duration) -> PollError {
-        let limit = Formatting.seconds(timeout)
+        let limit = Format.duration(timeout)
         let reason: String
         if let status = progress.status {
             reason =

@@ -90,10 +90,14 @@ public struct MetricsTarget: Sendable, Hashable, CustomStringConvertible {
     public var metricsURL: String { baseURL + path }
 
     /// Whether the host is this machine (127.0.0.0/8, ::1 or localhost).
-    public var isLoopback: Bool {
-        let lowered = host.lowercased()
+    public var isLoopback: Bool { Self.isLoopback(host: host) }
+
+    /// Whether `host` names this machine: `localhost`, `::1` (bracketed or not) or an IPv4 literal in
+    /// 127.0.0.0/8. A name such as `127.example.com` is not this machine.
+    public static func isLoopback(host: String) -> Bool {
+        var lowered = host.lowercased()
+        if lowered.hasPrefix("["), lowered.hasSuffix("]") { lowered = String(lowered.dropFirst().dropLast()) }
         if lowered == "localhost" || lowered == "::1" { return true }
-        // An IPv4 literal in 127.0.0.0/8; a name such as 127.example.com is not this machine.
         let octets = lowered.split(separator: ".", omittingEmptySubsequences: false)
         return octets.count == 4 && octets[0] == "127"
             && octets.allSatisfy { octet in UInt8(octet).map { String($0) == octet } ?? false }

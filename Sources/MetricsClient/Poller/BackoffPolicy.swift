@@ -9,11 +9,11 @@ public struct BackoffPolicy: Sendable, Equatable {
     /// The wait after the first failure.
     public var initial: Duration
     /// The growth factor per further failure.
-    public var multiplier: Double
+    @Clamped public var multiplier: Double
     /// The longest wait.
     public var maximum: Duration
     /// The spread, as a fraction of the wait (0.2 = ±20 %); 0 for a fixed schedule.
-    public var jitter: Double
+    @Clamped public var jitter: Double
 
     /// Creates a policy; the defaults wait 1 s, 2 s, 4 s, … up to 30 s, ±20 %.
     public init(
@@ -23,9 +23,9 @@ public struct BackoffPolicy: Sendable, Equatable {
         jitter: Double = 0.2
     ) {
         self.initial = initial
-        self.multiplier = max(1, multiplier)
+        self._multiplier = Clamped(wrappedValue: multiplier, 1...)
         self.maximum = maximum
-        self.jitter = min(max(0, jitter), 1)
+        self._jitter = Clamped(wrappedValue: jitter, 0...1)
     }
 
     /// The wait after `failures` consecutive failures (1 or more); `random` in 0..<1 picks the jitter.

@@ -1,21 +1,21 @@
 /// How a ``MetricsPoller`` polls: how often, how patiently, how much it accepts and remembers.
 public struct PollerConfiguration: Sendable, Equatable {
     /// Time between the starts of two polls while the server answers well.
-    public var interval: Duration
+    @Clamped public var interval: Duration
     /// The longest a poll may take, from connecting to the last byte of the body.
-    public var requestTimeout: Duration
+    @Clamped public var requestTimeout: Duration
     /// The largest response body accepted; larger answers are refused as ``PollError/Code/tooLarge``.
-    public var maxResponseBytes: Int
+    @Clamped public var maxResponseBytes: Int
     /// Waits between retries after failures.
     public var backoff: BackoffPolicy
     /// Data older than this is stale; `nil` means twice the interval.
     public var staleAfter: Duration?
     /// Points kept per history series (for sparklines).
-    public var historyLength: Int
+    @Clamped public var historyLength: Int
     /// The most tools whose history is kept; the busiest are kept when a server reports more.
-    public var maxTrackedTools: Int
+    @Clamped public var maxTrackedTools: Int
     /// The most issues kept per decoded snapshot (all are counted).
-    public var issueLimit: Int
+    @Clamped public var issueLimit: Int
     /// Sent as `Authorization: Bearer …` with every poll, for endpoints behind an authenticating proxy.
     public var bearerToken: String?
 
@@ -31,14 +31,14 @@ public struct PollerConfiguration: Sendable, Equatable {
         issueLimit: Int = 100,
         bearerToken: String? = nil
     ) {
-        self.interval = interval
-        self.requestTimeout = requestTimeout
-        self.maxResponseBytes = maxResponseBytes
+        self._interval = Clamped(wrappedValue: interval, .milliseconds(10)...)
+        self._requestTimeout = Clamped(wrappedValue: requestTimeout, .milliseconds(10)...)
+        self._maxResponseBytes = Clamped(wrappedValue: maxResponseBytes, 1...)
         self.backoff = backoff
         self.staleAfter = staleAfter
-        self.historyLength = historyLength
-        self.maxTrackedTools = maxTrackedTools
-        self.issueLimit = issueLimit
+        self._historyLength = Clamped(wrappedValue: historyLength, 1...)
+        self._maxTrackedTools = Clamped(wrappedValue: maxTrackedTools, 1...)
+        self._issueLimit = Clamped(wrappedValue: issueLimit, 0...)
         self.bearerToken = bearerToken
     }
 

@@ -44,7 +44,7 @@ public enum ConnectionStatus: Sendable, Equatable, CustomStringConvertible {
         case .connected:
             return "connected"
         case .stale(let age):
-            return "stale (last good data \(Formatting.seconds(age)) ago; waiting for the server)"
+            return "stale (last good data \(Format.duration(age)) ago; waiting for the server)"
         case .reconnecting(let attempt, let next, let error):
             return "reconnecting (\(Self.retry(attempt, next))): \(error.reason)"
         case .incompatible(let error, let attempt, let next):
@@ -53,7 +53,7 @@ public enum ConnectionStatus: Sendable, Equatable, CustomStringConvertible {
     }
 
     private static func retry(_ attempt: Int, _ next: Duration) -> String {
-        next > .zero ? "attempt \(attempt), next try in \(Formatting.seconds(next))" : "attempt \(attempt), trying now"
+        next > .zero ? "attempt \(attempt), next try in \(Format.duration(next))" : "attempt \(attempt), trying now"
     }
 
     /// Whether two statuses describe the same situation, ignoring how much time has passed.

@@ -35,6 +35,6 @@ public struct PollerState: Sendable {
     public var summary: String {
         guard isStale, let lastGoodAge else { return status.description }
         if case .stale = status { return status.description }
-        return status.description + " — showing data from \(Formatting.seconds(lastGoodAge)) ago"
+        return status.description + " — showing data from \(Format.duration(lastGoodAge)) ago"
     }
 }

@@ -60,15 +60,15 @@ public struct EngineInfo: Codable, Sendable, Equatable {
     public var name: String
     /// The engine's version string.
     public var version: String
-    /// `embedded` (inside the dashboard) or `serve` (headless).
-    public var mode: String
+    /// How the engine runs.
+    public var mode: EngineMode
     /// Whether the demo workload is generating calls.
     public var demo: Bool
     /// `sandbox` when uploads go to the built-in Files API, else the provider's host.
     public var filesAPI: String
 
     /// Creates an engine description.
-    public init(name: String, version: String, mode: String, demo: Bool, filesAPI: String) {
+    public init(name: String, version: String, mode: EngineMode, demo: Bool, filesAPI: String) {
         self.name = name
         self.version = version
         self.mode = mode

@@ -1,7 +1,8 @@
 extension MetricsSnapshot {
     /// The snapshot as `/metrics` serves it: byte for byte what `JSONEncoder` with `.sortedKeys` writes
     /// (the tests compare the two), written straight into one buffer instead of through an intermediate
-    /// tree, about ten times faster for a 100-tool snapshot. Keys come from the types' `CodingKeys`.
+    /// tree, because the encoder's tree dominated the cost of a snapshot (figures in BENCHMARKS.md). Keys
+    /// come from the types' `CodingKeys`, as they do for `Codable` and the lenient reader.
     public func encodedJSON() -> [UInt8] {
         var out = JSONOutput(capacity: 1024 + toolMetrics.count * 640)
         out.beginObject()
@@ -42,7 +43,7 @@ extension EngineInfo {
         out.beginObject()
         out.member(CodingKeys.demo, demo)
         out.member(CodingKeys.filesAPI, filesAPI)
-        out.member(CodingKeys.mode, mode)
+        out.member(CodingKeys.mode, mode.rawValue)
         out.member(CodingKeys.name, name)
         out.member(CodingKeys.version, version)
         out.endObject()
@@ -151,7 +152,7 @@ extension UploadRecord {
         out.member(CodingKeys.finishedAt, finishedAt)
         out.member(CodingKeys.id, id)
         out.member(CodingKeys.startedAt, startedAt)
-        out.member(CodingKeys.state, state)
+        out.member(CodingKeys.state, state.rawValue)
         out.endObject()
     }
 }

@@ -53,8 +53,8 @@ public struct UploadRecord: Codable, Sendable, Equatable {
     public var id: String
     /// The file's name (not its full path).
     public var file: String
-    /// queued, hashing, uploading, processing, done, cached, skipped or failed.
-    public var state: String
+    /// Where the file is in the uploader.
+    public var state: UploadState
     /// The file's size in bytes.
     public var bytesTotal: Int
     /// Bytes written to the provider so far.
@@ -72,7 +72,7 @@ public struct UploadRecord: Codable, Sendable, Equatable {
     public init(
         id: String,
         file: String,
-        state: String,
+        state: UploadState,
         bytesTotal: Int,
         bytesSent: Int,
         fileID: String? = nil,

@@ -29,6 +29,26 @@ struct EngineFixture {
         return EngineFixture(collector: collector, port: port, group: group, task: task)
     }
 
+    /// Starts an engine, runs `body` with it, and awaits its shutdown before returning or rethrowing.
+    @discardableResult
+    static func with<Result>(
+        collector: MetricsCollector = MetricsCollector(),
+        token: ControlToken? = ControlToken(EngineFixture.token),
+        actions: ControlActions = .init(),
+        port: Int = 0,
+        _ body: (EngineFixture) async throws -> Result
+    ) async throws -> Result {
+        let engine = try await start(collector: collector, token: token, actions: actions, port: port)
+        do {
+            let result = try await body(engine)
+            await engine.stop()
+            return result
+        } catch {
+            await engine.stop()
+            throw error
+        }
+    }
+
     func stop() async {
         await group.triggerGracefulShutdown()
         _ = try? await task.value

@@ -2,9 +2,6 @@ import MetricsClient
 
 /// The uploads pane's lines: files in progress in the order they started, then finished files newest first.
 struct UploadList: Sendable, Equatable {
-    /// States of a file still in the uploader.
-    static let activeStates: Set<String> = ["queued", "hashing", "uploading", "processing"]
-
     /// Files queued, hashing, uploading or processing.
     var active: [UploadRecord]
     /// Files done, cached, skipped or failed, newest first.
@@ -13,8 +10,8 @@ struct UploadList: Sendable, Equatable {
     /// The lists for `metrics` (empty when the engine has no uploader).
     init(_ metrics: UploadMetrics?) {
         let recent = metrics?.recent ?? []
-        active = recent.filter { Self.activeStates.contains($0.state) }
-        finished = recent.filter { !Self.activeStates.contains($0.state) }.reversed()
+        active = recent.filter { !$0.state.isFinal }
+        finished = recent.filter(\.state.isFinal).reversed()
     }
 
     /// Whether no file is in progress, so the pane offers a test upload.

@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// Failed calls by tool and error type, most frequent first, with each type's share of the tool's calls.
 struct ErrorsPane {
     let state: DashboardState

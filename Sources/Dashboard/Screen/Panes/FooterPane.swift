@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// The bottom line: the keys that work right now, and the refresh interval.
 struct FooterPane {
     let state: DashboardState

@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// The top line: what is watched, how the connection is, how busy the engine is, and the time.
 ///
 /// Segments that do not fit are dropped, least important first; the connection status is cut last.
@@ -19,7 +21,7 @@ struct HeaderPane {
             Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
             Segment(text: state.mode.rawValue, style: bar, priority: 3),
             Segment(text: state.target, style: bar, priority: 1),
-            Segment(text: "● " + state.connection.text, style: connectionStyle, priority: 0),
+            Segment(text: "● " + state.connection.headerText, style: connectionStyle, priority: 0),
         ]
         if let engine = state.snapshot?.engine {
             if engine.demo { result.append(Segment(text: " DEMO ", style: theme.badge, priority: 1)) }
@@ -38,13 +40,13 @@ struct HeaderPane {
 
     private var connectionStyle: Style {
         guard theme.colorEnabled else {
-            return state.connection.isHealthy ? theme.headerBar : theme.headerTitle
+            return state.connection.isConnected ? theme.headerBar : theme.headerTitle
         }
         let foreground: CellColor
         switch state.connection {
         case .connected: foreground = .brightGreen
         case .connecting, .reconnecting, .stale: foreground = .brightYellow
-        case .incompatible, .disconnected: foreground = .brightRed
+        case .incompatible: foreground = .brightRed
         }
         return Style(foreground: foreground, background: theme.headerBar.background, attributes: .bold)
     }
@@ -52,7 +54,7 @@ struct HeaderPane {
     /// Draws the header on the first row of `rect`.
     func draw(in rect: Rect, grid: inout ScreenGrid) {
         grid.fill(Rect(x: rect.x, y: rect.y, width: rect.width, height: 1), style: theme.headerBar)
-        let clock = Format.clock(state.now, zone: state.clockZone)
+        let clock = state.clockZone.clock(state.now)
         grid.write(clock, x: rect.maxX - clock.count - 1, y: rect.y, style: theme.headerBar)
         let available = rect.width - clock.count - 3
         let gap = 2

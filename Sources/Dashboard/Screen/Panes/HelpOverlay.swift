@@ -15,6 +15,7 @@ enum HelpOverlay {
         ("PgUp PgDn", "scroll by a page"),
         ("Home End  g G", "first or last row"),
         ("Esc", "close help, cancel, clear the filter"),
+        ("kB MB GB", "decimal: 1 MB = 10⁶ bytes (sizes and MB/s)"),
     ]
 
     /// Draws the help box centred in `bounds`.

@@ -99,10 +99,12 @@ struct UploadsPane {
             alignment: .right
         )
         column += 18
-        let rate = state.uploadRates[record.id].map { Format.fixed($0, decimals: $0 < 10 ? 2 : 1) + " MB/s" } ?? "–"
+        // Every byte is written (into socket buffers); the provider is still reading or answering.
+        let awaiting = record.state == .uploading && record.bytesTotal > 0 && record.bytesSent >= record.bytesTotal
+        let rate = awaiting ? "awaiting" : state.uploadRates[record.id].map(Format.bytesPerSecond) ?? "–"
         grid.write(rate, x: column, y: y, width: 11, alignment: .right, style: theme.dim)
         column += 12
-        grid.write(record.state, x: column, y: y, maxWidth: x + width - column, style: theme.statusInfo)
+        grid.write(record.state.rawValue, x: column, y: y, maxWidth: x + width - column, style: theme.statusInfo)
     }
 
     private func drawFinished(
@@ -115,9 +117,9 @@ struct UploadsPane {
     ) {
         let (symbol, level): (String, Theme.Level) =
             switch record.state {
-            case "done": ("✓", .good)
-            case "cached": ("↺", .good)
-            case "skipped": ("–", .warning)
+            case .done: ("✓", .good)
+            case .cached: ("↺", .good)
+            case .skipped: ("–", .warning)
             default: ("✗", .critical)
             }
         var column = grid.write("\(symbol) \(record.state)", x: x, y: y, maxWidth: 10, style: theme.style(level))

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsClient
 
 #if canImport(Glibc)
 import Glibc
@@ -28,5 +29,13 @@ enum ClockZone: Sendable, Equatable {
             guard localtime_r(&time, &parts) != nil else { return 0 }
             return Int(parts.tm_gmtoff)
         }
+    }
+
+    /// A wall-clock time `HH:MM:SS` in this zone.
+    func clock(_ date: Date) -> String {
+        let local = Int(date.timeIntervalSince1970.rounded(.down)) + secondsFromGMT(at: date)
+        let secondOfDay = ((local % 86_400) + 86_400) % 86_400
+        return Format.twoDigits(secondOfDay / 3600) + ":" + Format.twoDigits(secondOfDay / 60 % 60) + ":"
+            + Format.twoDigits(secondOfDay % 60)
     }
 }

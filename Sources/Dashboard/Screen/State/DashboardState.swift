@@ -13,7 +13,7 @@ struct DashboardState: Sendable {
     /// The metrics endpoint watched, as `host:port`.
     var target: String
     /// How polling is going.
-    var connection: ConnectionState
+    var connection: ConnectionStatus
     /// Calls per second per tool over the last interval.
     var callRates: [String: Double]
     /// Recent calls-per-second values per tool, oldest first.
@@ -24,7 +24,7 @@ struct DashboardState: Sendable {
     var totalCallsPerSecond: Double?
     /// Hit rate (0–100) of each cache over the last interval; absent when the cache saw no lookups.
     var intervalHitRates: [String: Double]
-    /// Upload speed in MB/s per upload id, over the last interval.
+    /// Upload speed in bytes per second per upload id, over the last interval.
     var uploadRates: [String: Double]
     /// Seconds between polls, shown in the footer.
     var refreshInterval: Double
@@ -42,7 +42,7 @@ struct DashboardState: Sendable {
         snapshot: MetricsSnapshot? = nil,
         mode: DashboardMode = .embedded,
         target: String = "127.0.0.1:9109",
-        connection: ConnectionState = .connecting,
+        connection: ConnectionStatus = .connecting,
         callRates: [String: Double] = [:],
         callRateHistory: [String: [Double]] = [:],
         p95History: [String: [Double]] = [:],
@@ -74,6 +74,6 @@ struct DashboardState: Sendable {
 
     /// What empty panes say before any snapshot arrived.
     var noDataMessage: String {
-        connection == .connecting ? "waiting for the first snapshot…" : "no data yet (\(connection.text))"
+        connection == .connecting ? "waiting for the first snapshot…" : "no data yet (\(connection.headerText))"
     }
 }

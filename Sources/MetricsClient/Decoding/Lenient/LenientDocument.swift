@@ -6,12 +6,16 @@ import Foundation
 /// the schema's fields, or one of the three compat sections of the wrong JSON type. Everything smaller is
 /// an issue in the log.
 struct LenientDocument: Decodable, Sendable {
+    private typealias Key = MetricsSnapshot.CodingKeys
+
     /// Why a document is not a metrics snapshot at all.
     struct ShapeProblem: Error {
         let reason: String
     }
 
-    static let compatKeys = ["enabled", "timestamp", "tool_metrics", "cache_metrics", "system_metrics"]
+    static let compatKeys: [MetricsSnapshot.CodingKeys] = [
+        .enabled, .timestamp, .toolMetrics, .cacheMetrics, .systemMetrics,
+    ]
     static let receivedAtKey = CodingUserInfoKey(rawValue: "MetricsClient.receivedAt")!
 
     let snapshot: MetricsSnapshot
@@ -22,42 +26,47 @@ struct LenientDocument: Decodable, Sendable {
             throw ShapeProblem(reason: "the document is \(kind), not a JSON object")
         }
         let keys = fields.container.allKeys.map(\.stringValue)
-        guard Self.compatKeys.contains(where: fields.contains) else {
+        guard Self.compatKeys.contains(where: { fields.contains($0) }) else {
             let found = keys.prefix(8).map { DisplayText.sanitized($0, maxLength: 30) }.joined(separator: ", ")
             throw ShapeProblem(
-                reason: "none of the fields \(Self.compatKeys.joined(separator: ", ")) are present"
+                reason: "none of the fields \(Self.compatKeys.map(\.stringValue).joined(separator: ", ")) are present"
                     + (found.isEmpty ? " (the object is empty)" : "; found: \(found)")
             )
         }
         var enabled = true
-        switch fields.value("enabled", required: true) {
+        switch fields.value(Key.enabled, required: true) {
         case .bool(let value)?: enabled = value
-        case let other?: fields.flag("enabled", .wrongType, other.shown)
+        case let other?: fields.flag(Key.enabled, .wrongType, other.shown)
         case nil: break
         }
         // A disabled collector may send nothing else, as the Python original does.
         let sectionsRequired = enabled
         let receivedAt = decoder.userInfo[Self.receivedAtKey] as? Double ?? Date().timeIntervalSince1970
         let timestamp: Double
-        if sectionsRequired || fields.contains("timestamp") {
+        if sectionsRequired || fields.contains(Key.timestamp) {
             timestamp =
-                fields.number("timestamp", required: true, range: 1...Plausibility.maxTimestamp) ?? receivedAt
+                fields.number(Key.timestamp, required: true, range: 1...Plausibility.maxTimestamp) ?? receivedAt
         } else {
             timestamp = receivedAt
         }
-        let tools = try Self.section([String: LenientTool].self, "tool_metrics", in: fields, required: sectionsRequired)
-        let caches = try Self.section(
-            [String: LenientCache].self,
-            "cache_metrics",
+        let tools = try Self.section(
+            [String: LenientTool].self,
+            Key.toolMetrics,
             in: fields,
             required: sectionsRequired
         )
-        let system = try Self.section(LenientSystem.self, "system_metrics", in: fields, required: sectionsRequired)
+        let caches = try Self.section(
+            [String: LenientCache].self,
+            Key.cacheMetrics,
+            in: fields,
+            required: sectionsRequired
+        )
+        let system = try Self.section(LenientSystem.self, Key.systemMetrics, in: fields, required: sectionsRequired)
         snapshot = MetricsSnapshot(
-            schemaVersion: fields.count("schema_version", required: false),
+            schemaVersion: fields.count(Key.schemaVersion, required: false),
             enabled: enabled,
             timestamp: timestamp,
-            engine: fields.tolerant(EngineInfo.self, "engine"),
+            engine: fields.tolerant(EngineInfo.self, Key.engine),
             toolMetrics: (tools ?? [:]).compactMapValues(\.metrics),
             cacheMetrics: (caches ?? [:]).compactMapValues(\.metrics),
             systemMetrics: system?.metrics
@@ -68,7 +77,7 @@ struct LenientDocument: Decodable, Sendable {
                     startTime: 0,
                     uptimeSeconds: 0
                 ),
-            uploadMetrics: fields.tolerant(UploadMetrics.self, "upload_metrics").map { Self.checked($0, fields) }
+            uploadMetrics: fields.tolerant(UploadMetrics.self, Key.uploadMetrics).map { Self.checked($0, fields) }
         )
     }
 
@@ -76,11 +85,11 @@ struct LenientDocument: Decodable, Sendable {
     /// document is refused — a `tool_metrics` array means a different schema, not a damaged value.
     private static func section<Value: Decodable>(
         _ type: Value.Type,
-        _ key: String,
+        _ key: Key,
         in fields: FieldReader,
         required: Bool
     ) throws -> Value? {
-        let codingKey = AnyKey(key)
+        let codingKey = AnyKey(key.stringValue)
         guard fields.container.contains(codingKey) else {
             if required { fields.flag(key, .missing) }
             return nil
@@ -89,7 +98,7 @@ struct LenientDocument: Decodable, Sendable {
             return try fields.container.decode(Value.self, forKey: codingKey)
         } catch {
             let kind = (try? fields.container.decode(JSONKind.self, forKey: codingKey))?.name ?? "unreadable"
-            throw ShapeProblem(reason: "\(key) is \(kind), expected an object")
+            throw ShapeProblem(reason: "\(key.stringValue) is \(kind), expected an object")
         }
     }
 
@@ -98,19 +107,26 @@ struct LenientDocument: Decodable, Sendable {
         var upload = upload
         func check(_ value: inout Int, _ name: String) {
             guard value < 0 || Double(value) > Plausibility.maxCount else { return }
-            fields.flag("upload_metrics.\(name)", value < 0 ? .negative : .outOfRange, "\(value)")
+            fields.flag(
+                named: "\(Key.uploadMetrics.stringValue).\(name)",
+                value < 0 ? .negative : .outOfRange,
+                "\(value)"
+            )
             value = 0
         }
-        check(&upload.maxParallel, "max_parallel")
-        check(&upload.inFlight, "in_flight")
-        check(&upload.queued, "queued")
-        check(&upload.completed, "completed")
-        check(&upload.failed, "failed")
-        check(&upload.cached, "cached")
-        check(&upload.bytesSent, "bytes_sent")
+        typealias Upload = UploadMetrics.CodingKeys
+        typealias Record = UploadRecord.CodingKeys
+        check(&upload.maxParallel, Upload.maxParallel.stringValue)
+        check(&upload.inFlight, Upload.inFlight.stringValue)
+        check(&upload.queued, Upload.queued.stringValue)
+        check(&upload.completed, Upload.completed.stringValue)
+        check(&upload.failed, Upload.failed.stringValue)
+        check(&upload.cached, Upload.cached.stringValue)
+        check(&upload.bytesSent, Upload.bytesSent.stringValue)
         for index in upload.recent.indices {
-            check(&upload.recent[index].bytesTotal, "recent[\(index)].bytes_total")
-            check(&upload.recent[index].bytesSent, "recent[\(index)].bytes_sent")
+            let prefix = "\(Upload.recent.stringValue)[\(index)]."
+            check(&upload.recent[index].bytesTotal, prefix + Record.bytesTotal.stringValue)
+            check(&upload.recent[index].bytesSent, prefix + Record.bytesSent.stringValue)
         }
         return upload
     }

@@ -1,9 +1,10 @@
 import Foundation
 
-/// Number formatting for the panes: short, fixed-width friendly, and cheap (no `String(format:)`).
-enum Format {
+/// Short renderings of numbers, sizes and durations for screens, status lines and messages: fixed-width
+/// friendly and cheap (no `String(format:)`). Sizes and speeds are in decimal units (1 MB = 10⁶ bytes).
+public enum Format {
     /// `value` with exactly `decimals` digits after the point (0–4), rounded half away from zero.
-    static func fixed(_ value: Double, decimals: Int) -> String {
+    public static func fixed(_ value: Double, decimals: Int) -> String {
         guard value.isFinite else { return "–" }
         let decimals = min(max(decimals, 0), 4)
         let scale = [1, 10, 100, 1000, 10_000][decimals]
@@ -20,7 +21,7 @@ enum Format {
     }
 
     /// A latency in milliseconds: `0.42ms`, `12.3ms`, `512ms`, `1.25s`, `12.5s`, `125s`.
-    static func latency(_ milliseconds: Double) -> String {
+    public static func latency(_ milliseconds: Double) -> String {
         guard milliseconds.isFinite, milliseconds >= 0 else { return "–" }
         switch milliseconds {
         case ..<9.995: return fixed(milliseconds, decimals: 2) + "ms"
@@ -33,7 +34,7 @@ enum Format {
     }
 
     /// A count that fits in 7 columns: `999999`, `1.23M`, `12.3M`, `1.23G`.
-    static func count(_ value: Int) -> String {
+    public static func count(_ value: Int) -> String {
         let magnitude = abs(value)
         switch magnitude {
         case ..<1_000_000: return String(value)
@@ -44,7 +45,7 @@ enum Format {
     }
 
     /// A rate per second: `0.25`, `12.3`, `456`, `12.3k`.
-    static func rate(_ value: Double) -> String {
+    public static func rate(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         switch abs(value) {
         case ..<9.995: return fixed(value, decimals: 2)
@@ -54,14 +55,14 @@ enum Format {
     }
 
     /// A percentage 0–100: `99.5%`, `100%`, `0%`.
-    static func percent(_ value: Double) -> String {
+    public static func percent(_ value: Double) -> String {
         guard value.isFinite else { return "–" }
         if value >= 99.95 || value <= 0 { return fixed(value, decimals: 0) + "%" }
         return fixed(value, decimals: 1) + "%"
     }
 
     /// A byte count in decimal units: `512 B`, `1.5 kB`, `12.3 MB`, `1.02 GB`.
-    static func bytes(_ value: Int) -> String {
+    public static func bytes(_ value: Int) -> String {
         let v = Double(value)
         switch abs(value) {
         case ..<1000: return "\(value) B"
@@ -72,7 +73,7 @@ enum Format {
     }
 
     /// A short duration: `2.5s`, `45s`, `3m05s`, `2h07m`, `3d04h`.
-    static func seconds(_ value: Double) -> String {
+    public static func seconds(_ value: Double) -> String {
         guard value.isFinite, value >= 0 else { return "–" }
         if value < 9.95, value != value.rounded() { return fixed(value, decimals: 1) + "s" }
         let total = Int(value.rounded())
@@ -82,19 +83,11 @@ enum Format {
         return "\(total / 86_400)d" + twoDigits(total / 3600 % 24) + "h"
     }
 
-    /// A wall-clock time `HH:MM:SS` in `zone`.
-    static func clock(_ date: Date, zone: ClockZone) -> String {
-        let local = Int(date.timeIntervalSince1970.rounded(.down)) + zone.secondsFromGMT(at: date)
-        let secondOfDay = ((local % 86_400) + 86_400) % 86_400
-        return twoDigits(secondOfDay / 3600) + ":" + twoDigits(secondOfDay / 60 % 60) + ":"
-            + twoDigits(secondOfDay % 60)
-    }
-
     /// `seconds` since 1970 as an ISO 8601 UTC time, `2026-11-27T19:35:09Z`: what `ISO8601DateFormatter`
     /// writes for any date since 1583 (before that, ISO 8601's proleptic Gregorian calendar). Computed
     /// directly, because that formatter loads ICU's calendar and locale data, several MiB of a small
     /// process's memory, for one log timestamp.
-    static func timestamp(_ seconds: Double) -> String {
+    public static func timestamp(_ seconds: Double) -> String {
         guard seconds.isFinite, abs(seconds) < 1e14 else { return "–" }
         let whole = Int(seconds.rounded(.down))
         let days = whole >= 0 ? whole / 86_400 : -((-whole + 86_399) / 86_400)
@@ -115,11 +108,34 @@ enum Format {
             + twoDigits(secondOfDay % 60) + "Z"
     }
 
+    /// A transfer speed in decimal units: `512 B/s`, `8.39 MB/s`.
+    public static func bytesPerSecond(_ value: Double) -> String {
+        guard value.isFinite, value >= 0 else { return "–" }
+        return bytes(Int(value.rounded())) + "/s"
+    }
+
+    /// A duration in prose, for status lines and messages: `0.25 s`, `2.5 s`, `12 s`, `3 min 5 s`.
+    public static func duration(_ duration: Duration) -> String {
+        let value = max(0, duration.inSeconds)
+        let hundredths = Int((value * 100).rounded())
+        if hundredths < 100 {
+            return hundredths < 10 ? "0.0\(hundredths) s" : "0.\(hundredths) s"
+        }
+        let tenths = Int((value * 10).rounded())
+        if tenths < 100 {
+            return tenths % 10 == 0 ? "\(tenths / 10) s" : "\(tenths / 10).\(tenths % 10) s"
+        }
+        let whole = Int(value.rounded())
+        if whole < 120 { return "\(whole) s" }
+        return "\(whole / 60) min \(whole % 60) s"
+    }
+
     private static func scaled(_ value: Double) -> String {
         fixed(value, decimals: abs(value) < 9.995 ? 2 : abs(value) < 99.95 ? 1 : 0)
     }
 
-    private static func twoDigits(_ value: Int) -> String {
+    /// A number below 100 as two digits: `07`, `42`.
+    public static func twoDigits(_ value: Int) -> String {
         value < 10 ? "0\(value)" : String(value)
     }
 }

@@ -1,0 +1,21 @@
+/// How an engine runs, as `engine.mode` says.
+public enum EngineMode: WireName {
+    /// Inside the dashboard process (`dashboard`, `dashboard upload`).
+    case embedded
+    /// Headless, for others to attach to (`dashboard serve`).
+    case serve
+    /// A mode this build does not know, by its wire name.
+    case other(String)
+
+    /// Every mode this build knows.
+    public static let known: [EngineMode] = [.embedded, .serve]
+
+    /// The wire name: `embedded`, `serve`, or the unknown name as received.
+    public var rawValue: String {
+        switch self {
+        case .embedded: return "embedded"
+        case .serve: return "serve"
+        case .other(let name): return name
+        }
+    }
+}
