@@ -23,16 +23,12 @@ struct EngineRuntimeTests {
             logger: logger
         )
         #expect(runtime.warnings.isEmpty)
-        let group = ServiceGroup(services: runtime.services, logger: logger)
-        let task = Task { try await group.run() }
-        defer {
-            Task {
-                await group.triggerGracefulShutdown()
-                _ = try? await task.value
-            }
+        try await Self.running(runtime, logger: logger) { server in
+            try await Self.uploadThroughControlAPI(runtime, server)
         }
-        let port = try await #require(runtime.server).port()
-        let server = RunningEndpoint(collector: runtime.collector, port: port, group: group, task: task)
+    }
+
+    private static func uploadThroughControlAPI(_ runtime: EngineRuntime, _ server: RunningEndpoint) async throws {
         let started = try await server.request(
             "/v1/uploads/test",
             method: .POST,
@@ -61,5 +57,66 @@ struct EngineRuntimeTests {
         let health = try await server.request("/health")
         #expect(health.status == 200)
         #expect(String(decoding: health.body, as: UTF8.self).contains("files_api"))
+    }
+
+    @Test("shutting down cancels a test upload under way: the engine stops within a second, not after it")
+    func shutdownCancelsTestUploads() async throws {
+        let directory = try TemporaryDirectory()
+        defer { directory.cleanup() }
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let runtime = EngineRuntime(
+            configuration: EngineConfiguration(
+                fileCache: FileCacheConfiguration(path: directory.file("ids.sqlite")),
+                endpoint: EndpointConfiguration(port: 0, controlToken: "t0ken")
+            ),
+            // 200 kB/s per upload: the 4 MB files would take 20 s each.
+            options: EngineOptions(
+                mode: .serve,
+                demo: nil,
+                tokenPath: directory.file("token"),
+                sandbox: SandboxConfiguration(latency: .milliseconds(5), bandwidth: 200_000)
+            ),
+            logger: logger
+        )
+        let group = ServiceGroup(services: runtime.services, logger: logger)
+        let task = Task { try await group.run() }
+        let uploads = try #require(runtime.uploads)
+        _ = try await uploads.startTestUpload(files: 3, sizeBytes: 4_000_000)
+        let sandbox = try #require(uploads.sandbox)
+        let deadline = ContinuousClock.now + .seconds(10)
+        while sandbox.stats.uploadsInFlight == 0, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(sandbox.stats.uploadsInFlight > 0, "the test upload never reached the sandbox")
+        let stopping = ContinuousClock.now
+        await group.triggerGracefulShutdown()
+        _ = try? await task.value
+        let took = ContinuousClock.now - stopping
+        #expect(took < .seconds(1), "graceful shutdown took \(took) with uploads in flight")
+        #expect(sandbox.stats.uploadsStored == 0)
+    }
+
+    /// Runs the engine's services, hands `body` its endpoint, and awaits the shutdown before returning.
+    private static func running(
+        _ runtime: EngineRuntime,
+        logger: Logger,
+        _ body: (RunningEndpoint) async throws -> Void
+    ) async throws {
+        let group = ServiceGroup(services: runtime.services, logger: logger)
+        let task = Task { try await group.run() }
+        let server = RunningEndpoint(
+            collector: runtime.collector,
+            port: try await #require(runtime.server).port(),
+            group: group,
+            task: task
+        )
+        do {
+            try await body(server)
+        } catch {
+            await server.stop()
+            throw error
+        }
+        await server.stop()
     }
 }

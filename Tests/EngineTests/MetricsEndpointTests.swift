@@ -17,7 +17,7 @@ struct MetricsEndpointTests {
         return Data("[\(items.joined(separator: ","))]".utf8)
     }
 
-    @Test("GET /metrics is the §5 JSON, with the Python original's compat names exactly")
+    @Test("GET /metrics is the snapshot JSON (README, HTTP API), with the Python original's compat names exactly")
     func metricsJSON() async throws {
         try await RunningEndpoint.with { server in
             server.collector.record(tool: "chat", latencyMs: 12, success: false, errorType: "timeout")

@@ -2,7 +2,7 @@ import Foundation
 import MetricsClient
 import Testing
 
-/// The §5 snapshot has one definition of each field (its type's `CodingKeys`); the fast writer, `Codable`
+/// The `/metrics` snapshot has one definition of each field (its type's `CodingKeys`); the fast writer, `Codable`
 /// and the lenient reader must all carry every field. A field left out of any one of them fails here.
 @Suite("Wire schema: one source for every field")
 struct WireSchemaTests {

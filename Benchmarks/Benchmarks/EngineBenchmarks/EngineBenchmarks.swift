@@ -1,6 +1,6 @@
 import Benchmark
 
-/// Every benchmark of the engine's hot paths; DESIGN §9 lists the targets and BENCHMARKS.md the results.
+/// Every benchmark of the engine's hot paths; BENCHMARKS.md lists the targets and the results.
 let benchmarks: @Sendable () -> Void = {
     Benchmark.defaultConfiguration = .init(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .throughput],

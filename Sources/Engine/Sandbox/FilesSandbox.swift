@@ -45,7 +45,13 @@ public final class FilesSandbox: Service, Sendable {
             if ownsDirectory { try? FileManager.default.removeItem(atPath: storageDirectory) }
         }
         do {
-            try await server.run()
+            // The server's own graceful shutdown waits for requests under way; an upload whose client has
+            // gone can still have megabytes in socket buffers, read at the sandbox's pace. Stop them instead.
+            try await withGracefulShutdownHandler {
+                try await server.run()
+            } onGracefulShutdown: { [store] in
+                store.close()
+            }
         } catch {
             try? await parsing.shutdownGracefully()
             throw error

@@ -47,7 +47,7 @@ extension SandboxFilesAPI {
         let started = ContinuousClock.now
         for try await chunk in request.body {
             received += chunk.readableBytes
-            if let dropAfter, received >= dropAfter {
+            if store.isClosing || (dropAfter.map { received >= $0 } ?? false) {
                 try await context.channel.close()
                 throw CancellationError()
             }

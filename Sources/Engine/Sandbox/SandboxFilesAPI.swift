@@ -101,7 +101,10 @@ struct SandboxFilesAPI: HTTPResponder {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: body))
             )
         case .hang:
-            while true { try await Task.sleep(for: .seconds(3600)) }
+            // Never answers, until the sandbox shuts down.
+            while !store.isClosing { try await Task.sleep(for: .milliseconds(50)) }
+            try await context.channel.close()
+            throw CancellationError()
         case .dropConnection:
             try await context.channel.close()
             throw CancellationError()

@@ -41,6 +41,7 @@ final class SandboxStore: Sendable {
         var faults: [SandboxRoute: [SandboxFault]] = [:]
         var rateWindowStart = ContinuousClock.now
         var rateWindowCount = 0
+        var closing = false
     }
 
     private let state = Mutex(State())
@@ -75,6 +76,13 @@ final class SandboxStore: Sendable {
             state.rateWindowCount += 1
             return Double(state.rateWindowCount) <= limit
         }
+    }
+
+    /// Whether the sandbox is shutting down: requests under way stop at their next chunk.
+    var isClosing: Bool { state.withLock { $0.closing } }
+
+    func close() {
+        state.withLock { $0.closing = true }
     }
 
     func uploadBegan() {
