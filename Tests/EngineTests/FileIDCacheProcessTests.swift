@@ -50,7 +50,10 @@ struct FileIDCacheProcessTests {
                 return (process.terminationStatus, String(decoding: data, as: UTF8.self))
             }
         }
-        #expect(outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") })
+        #expect(
+            outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") },
+            "\(outputs.map { ($0.0, $0.1.split(separator: "\n").suffix(2)) })"
+        )
         let cache = try FileIDCache(
             configuration: FileCacheConfiguration(ttl: nil, path: path),
             collector: MetricsCollector()

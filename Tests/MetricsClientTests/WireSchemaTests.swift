@@ -25,7 +25,7 @@ struct WireSchemaTests {
                 p99LatencyMs: 41,
                 minLatencyMs: 1.5,
                 maxLatencyMs: 42,
-                errorTypes: ["timeout": 1, "rate_limited": 1],
+                errorTypes: ["timeout": 2],
                 windowSamples: 10,
                 lifetime: LifetimePercentiles(p50Ms: 10.5, p95Ms: 40, p99Ms: 41.5, p999Ms: 42)
             )

@@ -28,8 +28,7 @@ extension FileIDCache {
         }
         let pool: DatabasePool
         do {
-            pool = try DatabasePool(path: path, configuration: config)
-            try migrate(pool)
+            pool = try openMigrated(path: path, configuration: config, patience: configuration.busyTimeout)
         } catch let error as DatabaseError where isNotADatabase(error) {
             let aside = try moveAside(path)
             throw FileIDCacheError(
@@ -47,6 +46,28 @@ extension FileIDCache {
             )
         }
         return pool
+    }
+
+    /// Opens and migrates the pool, trying again while another process holds the file busy: when two
+    /// processes open a new file at once, switching it to WAL and migrating answer SQLITE_BUSY at once
+    /// (SQLite's deadlock avoidance), which the busy timeout does not cover.
+    private static func openMigrated(
+        path: String,
+        configuration: Configuration,
+        patience: Duration
+    ) throws -> DatabasePool {
+        let deadline = ContinuousClock.now + patience
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try migrate(pool)
+                return pool
+            } catch let error as DatabaseError
+                where [.SQLITE_BUSY, .SQLITE_LOCKED].contains(error.resultCode) && ContinuousClock.now < deadline
+            {
+                usleep(20_000)
+            }
+        }
     }
 
     private static func migrate(_ pool: DatabasePool) throws {
