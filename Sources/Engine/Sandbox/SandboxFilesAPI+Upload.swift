@@ -62,6 +62,12 @@ extension SandboxFilesAPI {
                 try await parsing.runIfActive { try receiver.feed(chunk) }
             } catch is CancellationError {
                 throw CancellationError()
+            } catch let failure as MultipartReceiver.StoreFailure {
+                return Self.error(
+                    .internalServerError,
+                    "server_error",
+                    "the sandbox could not store the file: \(failure.reason)"
+                )
             } catch {
                 return Self.error(.badRequest, "invalid_request_error", "malformed multipart body: \(error)")
             }
@@ -129,8 +135,16 @@ final class MultipartReceiver: @unchecked Sendable {
         parser.onPartComplete = { [unowned self] in partComplete() }
     }
 
+    /// The file part could not be written to disk (a full disk, say): the upload fails, never half-stored.
+    struct StoreFailure: Error {
+        let reason: String
+    }
+
+    private var writeError: StoreFailure?
+
     func feed(_ buffer: ByteBuffer) throws {
         try parser.execute(buffer)
+        if let writeError { throw writeError }
     }
 
     private func body(_ buffer: inout ByteBuffer) {
@@ -142,7 +156,11 @@ final class MultipartReceiver: @unchecked Sendable {
             }
             buffer.withUnsafeReadableBytes { raw in
                 hasher.update(bufferPointer: raw)
-                try? output?.write(contentsOf: raw)
+                do {
+                    try output?.write(contentsOf: raw)
+                } catch {
+                    writeError = writeError ?? StoreFailure(reason: "\(error)")
+                }
             }
             bytes += buffer.readableBytes
         } else if partName == "purpose" {
