@@ -23,7 +23,7 @@ struct FileIDCacheProcessTests {
         process.arguments = [path, prefix, String(count)]
         let output = Pipe()
         process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
+        process.standardError = output
         try process.run()
         return (process, output)
     }
@@ -63,6 +63,24 @@ struct FileIDCacheProcessTests {
             for (hash, id) in Self.acknowledged(output) {
                 #expect(try cache.fileID(sha256: hash, provider: "kimi") == id)
             }
+        }
+    }
+
+    @Test("two processes creating a new file at the same moment both open it, ten times over")
+    func openRace() async throws {
+        for round in 0..<10 {
+            let directory = try TemporaryDirectory()
+            defer { directory.cleanup() }
+            let path = directory.file("ids.sqlite")
+            let outputs = try await offThePool {
+                let writers = try ["a", "b"].map { try Self.writer(path: path, prefix: $0, count: 5) }
+                return writers.map { process, pipe in
+                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
+                    process.waitUntilExit()
+                    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+                }
+            }
+            #expect(outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") }, "round \(round): \(outputs)")
         }
     }
 

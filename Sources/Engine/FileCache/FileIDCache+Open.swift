@@ -70,44 +70,64 @@ extension FileIDCache {
         }
     }
 
+    /// The schema version this build writes, kept in `PRAGMA user_version`.
+    private static let schemaVersion = 2
+
+    /// Creates or upgrades the schema in one IMMEDIATE transaction: it takes the write lock before reading the
+    /// version, so two processes opening a new file at once cannot both see "no schema" and both create it.
+    /// Files from builds that recorded their schema in GRDB's `grdb_migrations` table are recognised.
     private static func migrate(_ pool: DatabasePool) throws {
-        var migrator = DatabaseMigrator()
-        migrator.registerMigration("v1") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE IF NOT EXISTS file_ids (
-                        sha256 TEXT NOT NULL,
-                        provider TEXT NOT NULL,
-                        file_id TEXT NOT NULL,
-                        created_at REAL NOT NULL,
-                        PRIMARY KEY (sha256, provider)
-                    );
-                    CREATE INDEX IF NOT EXISTS file_ids_by_id ON file_ids (file_id);
-                    CREATE TABLE IF NOT EXISTS legacy_imports (
-                        source_sha256 TEXT PRIMARY KEY,
-                        source_path TEXT NOT NULL,
-                        imported_at REAL NOT NULL,
-                        rows INTEGER NOT NULL
-                    );
-                    """
-            )
+        try pool.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let recorded = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+                var version = recorded
+                if version == 0, try db.tableExists("grdb_migrations") {
+                    let applied = try Set(String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
+                    version = applied.contains("v2-entry-count") ? 2 : applied.contains("v1") ? 1 : 0
+                }
+                if version < 1 {
+                    try db.execute(
+                        sql: """
+                            CREATE TABLE IF NOT EXISTS file_ids (
+                                sha256 TEXT NOT NULL,
+                                provider TEXT NOT NULL,
+                                file_id TEXT NOT NULL,
+                                created_at REAL NOT NULL,
+                                PRIMARY KEY (sha256, provider)
+                            );
+                            CREATE INDEX IF NOT EXISTS file_ids_by_id ON file_ids (file_id);
+                            CREATE TABLE IF NOT EXISTS legacy_imports (
+                                source_sha256 TEXT PRIMARY KEY,
+                                source_path TEXT NOT NULL,
+                                imported_at REAL NOT NULL,
+                                rows INTEGER NOT NULL
+                            );
+                            """
+                    )
+                }
+                // Counting rows with COUNT(*) scans the whole table, and every write publishes the size: keep
+                // the count in a one-row table that triggers update in the same transaction, so it is exact
+                // across processes and costs one row update per write.
+                if version < 2 {
+                    try db.execute(
+                        sql: """
+                            CREATE TABLE file_ids_count (
+                                id INTEGER PRIMARY KEY CHECK (id = 0), entries INTEGER NOT NULL
+                            );
+                            INSERT INTO file_ids_count (id, entries) VALUES (0, (SELECT COUNT(*) FROM file_ids));
+                            CREATE TRIGGER file_ids_count_insert AFTER INSERT ON file_ids
+                                BEGIN UPDATE file_ids_count SET entries = entries + 1 WHERE id = 0; END;
+                            CREATE TRIGGER file_ids_count_delete AFTER DELETE ON file_ids
+                                BEGIN UPDATE file_ids_count SET entries = entries - 1 WHERE id = 0; END;
+                            """
+                    )
+                }
+                if recorded < schemaVersion {
+                    try db.execute(sql: "PRAGMA user_version = \(schemaVersion)")
+                }
+                return .commit
+            }
         }
-        // Counting rows with COUNT(*) scans the whole table, and every write
-        // publishes the size: keep the count in a one-row table that triggers update in the same transaction,
-        // so it is exact across processes and costs one row update per write.
-        migrator.registerMigration("v2-entry-count") { db in
-            try db.execute(
-                sql: """
-                    CREATE TABLE file_ids_count (id INTEGER PRIMARY KEY CHECK (id = 0), entries INTEGER NOT NULL);
-                    INSERT INTO file_ids_count (id, entries) VALUES (0, (SELECT COUNT(*) FROM file_ids));
-                    CREATE TRIGGER file_ids_count_insert AFTER INSERT ON file_ids
-                        BEGIN UPDATE file_ids_count SET entries = entries + 1 WHERE id = 0; END;
-                    CREATE TRIGGER file_ids_count_delete AFTER DELETE ON file_ids
-                        BEGIN UPDATE file_ids_count SET entries = entries - 1 WHERE id = 0; END;
-                    """
-            )
-        }
-        try migrator.migrate(pool)
     }
 
     private static func isNotADatabase(_ error: DatabaseError) -> Bool {
