@@ -28,6 +28,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
+        .target(name: "CSpawn"),
         .target(
             name: "MetricsClient",
             dependencies: [
@@ -40,6 +41,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
+                "CSpawn",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -102,6 +104,13 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .testTarget(
+            name: "ProxyTests",
+            dependencies: [
+                "Engine",
+                "MetricsClient",
             ]
         ),
     ],

@@ -76,8 +76,74 @@ struct WireSchemaTests {
                     finishedAt: 2.5
                 )
             ]
+        ),
+        mcp: MCPMetrics(
+            server: MCPServerStatus(
+                name: "time",
+                executable: "mcp-server-time",
+                pid: 4242,
+                running: false,
+                exitStatus: 137,
+                protocolVersion: "2025-06-18",
+                client: MCPPeerInfo(name: "claude-ai", version: "0.1.0"),
+                implementation: MCPPeerInfo(name: "mcp-time", version: "1.9.4")
+            ),
+            methodMetrics: ["tools/list": Self.toolFixture("tools/list")],
+            serverRequestMetrics: ["roots/list": Self.toolFixture("roots/list")],
+            inFlight: [
+                InFlightCall(
+                    id: "\"a-1\"",
+                    method: "tools/call",
+                    tool: "convert_time",
+                    fromServer: true,
+                    elapsedMs: 12.5,
+                    progress: 2,
+                    total: 5,
+                    message: "step 2"
+                )
+            ],
+            inFlightCount: 1,
+            recentFailures: [
+                CallFailure(
+                    time: 1_764_271_500.5,
+                    method: "tools/call",
+                    tool: "get_current_time",
+                    errorType: "tool_error",
+                    message: "Invalid timezone",
+                    latencyMs: 3.25
+                )
+            ],
+            toolAnnotations: [
+                "get_current_time": ToolAnnotations(
+                    title: "Current time",
+                    readOnlyHint: true,
+                    destructiveHint: false,
+                    idempotentHint: true,
+                    openWorldHint: false
+                )
+            ],
+            protocolIssues: ["not_json": 1]
         )
     )
+
+    static func toolFixture(_ name: String) -> ToolMetrics {
+        ToolMetrics(
+            toolName: name,
+            totalCalls: 4,
+            successfulCalls: 3,
+            failedCalls: 1,
+            successRate: 75,
+            avgLatencyMs: 2.5,
+            p50LatencyMs: 2,
+            p95LatencyMs: 4,
+            p99LatencyMs: 4.5,
+            minLatencyMs: 1,
+            maxLatencyMs: 5,
+            errorTypes: ["internal_error": 1],
+            windowSamples: 4,
+            lifetime: LifetimePercentiles(p50Ms: 2, p95Ms: 4, p99Ms: 4.5, p999Ms: 5)
+        )
+    }
 
     @Test("the fixture sets every field: no optional is nil, no collection empty")
     func fixtureIsComplete() {

@@ -22,7 +22,9 @@ struct DashboardCommand: AsyncParsableCommand {
             (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
-        subcommands: [WatchCommand.self, ServeCommand.self, SnapshotCommand.self, UploadCommand.self],
+        subcommands: [
+            WatchCommand.self, ServeCommand.self, SnapshotCommand.self, UploadCommand.self, ProxyCommand.self,
+        ],
         defaultSubcommand: WatchCommand.self
     )
 

@@ -58,27 +58,12 @@ public struct ControlToken: Sendable {
         if let existing = read(from: path) { return ControlToken(existing, source: .file(path)) }
         let token = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
         let directory = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(
-                atPath: directory,
-                withIntermediateDirectories: true,
-                attributes: [.posixPermissions: 0o700]
-            )
-        } catch {
+        guard PrivateFile.makeDirectory(directory) else {
             throw ControlTokenError(path: path, reason: "cannot create \(directory)")
         }
-        // Write to a private temporary file, then rename: the token is never readable by others, even briefly.
-        let temporary = path + ".\(getpid()).tmp"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw ControlTokenError(path: path, reason: String(cString: strerror(errno)))
-        }
-        let bytes = Array((token + "\n").utf8)
-        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-        close(fd)
-        guard written == bytes.count, rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ControlTokenError(path: path, reason: "cannot write the token file")
+        // A private temporary file, then a rename: the token is never readable by others, even briefly.
+        if let reason = PrivateFile.write(Array((token + "\n").utf8), to: path) {
+            throw ControlTokenError(path: path, reason: reason)
         }
         return ControlToken(token, source: .file(path))
     }

@@ -18,6 +18,7 @@ public final class MetricsCollector: Sendable {
     private let registry: Mutex<Registry>
     private let caches: Mutex<[String: CacheRecorder]>
     private let sources: Mutex<Sources>
+    private let methods = Mutex(Methods())
     private let cachedSnapshot: Mutex<CachedSnapshot>
     private let startInstant = ContinuousClock.now
 
@@ -30,6 +31,13 @@ public final class MetricsCollector: Sendable {
     private struct Sources {
         var engine: EngineInfo?
         var uploads: (@Sendable () -> UploadMetrics)?
+        var mcp: (@Sendable () -> MCPMetrics)?
+    }
+
+    /// Recorders of MCP request methods other than `tools/call`, by who asked.
+    private struct Methods {
+        var client: [String: ToolRecorder] = [:]
+        var server: [String: ToolRecorder] = [:]
     }
 
     private struct CachedSnapshot {
@@ -124,9 +132,32 @@ public final class MetricsCollector: Sendable {
         sources.withLock { $0.uploads = source }
     }
 
+    /// Sets where the snapshot's `mcp` section comes from (a proxy's observer); method metrics are added.
+    public func setMCPSource(_ source: @escaping @Sendable () -> MCPMetrics) {
+        sources.withLock { $0.mcp = source }
+    }
+
+    /// The handle for an MCP request method other than `tools/call`: one the client asked
+    /// (`fromServer: false`) or the server asked (`true`). Names are sanitised; past 200 methods per side,
+    /// new ones share one handle named ``MetricsConfiguration/overflowToolName``.
+    public func method(_ name: String, fromServer: Bool = false) -> ToolRecorder {
+        methods.withLock { methods in
+            let clean = LabelSanitizer.sanitize(name)
+            if let existing = fromServer ? methods.server[clean] : methods.client[clean] { return existing }
+            let count = fromServer ? methods.server.count : methods.client.count
+            let key = count < 200 ? clean : MetricsConfiguration.overflowToolName
+            let recorder =
+                (fromServer ? methods.server[key] : methods.client[key])
+                ?? ToolRecorder(name: key, configuration: configuration, collector: counters)
+            if fromServer { methods.server[key] = recorder } else { methods.client[key] = recorder }
+            return recorder
+        }
+    }
+
     /// Zeroes every tool and cache counter; gauges (in-flight, entries, bytes) keep their values.
     public func reset() {
         for tool in registry.withLock({ Array($0.tools.values) }) { tool.reset() }
+        for method in methods.withLock({ Array($0.client.values) + Array($0.server.values) }) { method.reset() }
         for cache in caches.withLock({ Array($0.values) }) { cache.reset() }
         counters.reset()
         cachedSnapshot.withLock { $0.value = nil }
@@ -191,7 +222,7 @@ public final class MetricsCollector: Sendable {
 
     private func computeSnapshot() -> MetricsSnapshot {
         let uptime = (ContinuousClock.now - startInstant) / .seconds(1)
-        let (engine, uploads) = sources.withLock { ($0.engine, $0.uploads) }
+        let (engine, uploads, mcpSource) = sources.withLock { ($0.engine, $0.uploads, $0.mcp) }
         var tools: [String: ToolMetrics] = [:]
         var cacheMetrics: [String: CacheMetrics] = [:]
         var totalCalls = 0
@@ -223,7 +254,20 @@ public final class MetricsCollector: Sendable {
                 rejectedSamples: counters.rejectedSamples.load(ordering: .relaxed),
                 clampedSamples: counters.clampedSamples.load(ordering: .relaxed)
             ),
-            uploadMetrics: uploads?()
+            uploadMetrics: uploads?(),
+            mcp: mcpSource.map { source in
+                var mcp = source()
+                guard configuration.enabled else { return mcp }
+                var scratch: [Double] = []
+                let (client, server) = methods.withLock { (Array($0.client.values), Array($0.server.values)) }
+                for recorder in client {
+                    mcp.methodMetrics[recorder.name] = recorder.metrics(scratch: &scratch)
+                }
+                for recorder in server {
+                    mcp.serverRequestMetrics[recorder.name] = recorder.metrics(scratch: &scratch)
+                }
+                return mcp
+            }
         )
     }
 }

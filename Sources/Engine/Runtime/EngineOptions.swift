@@ -12,6 +12,8 @@ public struct EngineOptions: Sendable, Equatable {
     public var sandbox: SandboxConfiguration
     /// Where uploads go.
     public var filesTarget: FilesTarget
+    /// Whether the engine uploads at all (a proxy does not).
+    public var uploads: Bool
 
     /// Creates engine options.
     public init(
@@ -19,13 +21,15 @@ public struct EngineOptions: Sendable, Equatable {
         demo: DemoConfiguration? = DemoConfiguration(),
         tokenPath: String,
         sandbox: SandboxConfiguration = .visible,
-        filesTarget: FilesTarget = .automatic
+        filesTarget: FilesTarget = .automatic,
+        uploads: Bool = true
     ) {
         self.mode = mode
         self.demo = demo
         self.tokenPath = tokenPath
         self.sandbox = sandbox
         self.filesTarget = filesTarget
+        self.uploads = uploads
     }
 }
 

@@ -56,17 +56,19 @@ public final class EngineRuntime: Sendable {
         self.fileCache = fileCache
 
         var uploads: UploadService?
-        do {
-            uploads = try UploadService(
-                configuration: configuration.files,
-                fileCache: fileCache,
-                collector: collector,
-                sandbox: options.sandbox,
-                target: options.filesTarget,
-                logger: logger
-            )
-        } catch {
-            warnings.append("uploads disabled: \(error)")
+        if options.uploads {
+            do {
+                uploads = try UploadService(
+                    configuration: configuration.files,
+                    fileCache: fileCache,
+                    collector: collector,
+                    sandbox: options.sandbox,
+                    target: options.filesTarget,
+                    logger: logger
+                )
+            } catch {
+                warnings.append("uploads disabled: \(error)")
+            }
         }
         self.uploads = uploads
 

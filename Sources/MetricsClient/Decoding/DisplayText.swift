@@ -22,6 +22,33 @@ public enum DisplayText {
         return result
     }
 
+    /// `text` as one line for messages from the wire: line breaks and tabs become one space each run,
+    /// other unsafe characters are removed, ends trimmed, at most `maxLength` characters (ending in `…`).
+    public static func singleLine(_ text: String, maxLength: Int = 200) -> String {
+        var result = ""
+        var pendingSpace = false
+        var count = 0
+        for character in text {
+            if character.isNewline || character == "\t" || character == " " {
+                pendingSpace = !result.isEmpty
+                continue
+            }
+            guard isSafe(character) else { continue }
+            if pendingSpace {
+                result.append(" ")
+                count += 1
+                pendingSpace = false
+            }
+            if count >= maxLength {
+                result.append("…")
+                return result
+            }
+            result.append(character)
+            count += 1
+        }
+        return result
+    }
+
     /// Whether `text` would print unchanged by ``sanitized(_:maxLength:)`` (ignoring length).
     public static func isPrintable(_ text: String) -> Bool {
         text.allSatisfy(isSafe)

@@ -4,17 +4,20 @@ public enum EngineMode: WireName {
     case embedded
     /// Headless, for others to attach to (`dashboard serve`).
     case serve
+    /// In front of an MCP server, relaying its traffic (`dashboard proxy`).
+    case proxy
     /// A mode this build does not know, by its wire name.
     case other(String)
 
     /// Every mode this build knows.
-    public static let known: [EngineMode] = [.embedded, .serve]
+    public static let known: [EngineMode] = [.embedded, .serve, .proxy]
 
     /// The wire name: `embedded`, `serve`, or the unknown name as received.
     public var rawValue: String {
         switch self {
         case .embedded: return "embedded"
         case .serve: return "serve"
+        case .proxy: return "proxy"
         case .other(let name): return name
         }
     }

@@ -20,6 +20,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
     public var systemMetrics: SystemMetrics
     /// The uploader's live state; absent when the engine has no uploader.
     public var uploadMetrics: UploadMetrics?
+    /// What a proxy sees of the MCP server behind it; absent for other engines.
+    public var mcp: MCPMetrics?
 
     /// Creates a snapshot from its parts.
     public init(
@@ -30,7 +32,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         toolMetrics: [String: ToolMetrics] = [:],
         cacheMetrics: [String: CacheMetrics] = [:],
         systemMetrics: SystemMetrics,
-        uploadMetrics: UploadMetrics? = nil
+        uploadMetrics: UploadMetrics? = nil,
+        mcp: MCPMetrics? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.enabled = enabled
@@ -40,6 +43,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         self.cacheMetrics = cacheMetrics
         self.systemMetrics = systemMetrics
         self.uploadMetrics = uploadMetrics
+        self.mcp = mcp
     }
 
     enum CodingKeys: String, CodingKey {
@@ -51,6 +55,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         case cacheMetrics = "cache_metrics"
         case systemMetrics = "system_metrics"
         case uploadMetrics = "upload_metrics"
+        case mcp
     }
 }
 

@@ -18,6 +18,10 @@ extension MetricsSnapshot {
             out.member(CodingKeys.engine)
             engine.write(to: &out)
         }
+        if let mcp {
+            out.member(CodingKeys.mcp)
+            mcp.write(to: &out)
+        }
         out.member(CodingKeys.schemaVersion, schemaVersion)
         out.member(CodingKeys.systemMetrics)
         systemMetrics.write(to: &out)
@@ -51,7 +55,7 @@ extension EngineInfo {
 }
 
 extension ToolMetrics {
-    fileprivate func write(to out: inout JSONOutput) {
+    func write(to out: inout JSONOutput) {
         out.beginObject()
         out.member(CodingKeys.avgLatencyMs, avgLatencyMs)
         out.member(CodingKeys.errorTypes)
@@ -225,7 +229,8 @@ struct JSONOutput {
         bytes.append(contentsOf: String(value).utf8)
     }
 
-    mutating func member(_ key: some CodingKey, _ value: Bool) {
+    mutating func member(_ key: some CodingKey, _ value: Bool?) {
+        guard let value else { return }
         member(key.stringValue)
         bytes.append(contentsOf: (value ? "true" : "false").utf8)
     }
@@ -251,7 +256,7 @@ struct JSONOutput {
         }
     }
 
-    private mutating func string(_ value: String) {
+    mutating func string(_ value: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in value.utf8 {
             switch byte {

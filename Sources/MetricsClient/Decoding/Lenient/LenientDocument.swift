@@ -77,7 +77,8 @@ struct LenientDocument: Decodable, Sendable {
                     startTime: 0,
                     uptimeSeconds: 0
                 ),
-            uploadMetrics: fields.tolerant(UploadMetrics.self, Key.uploadMetrics).map { Self.checked($0, fields) }
+            uploadMetrics: fields.tolerant(UploadMetrics.self, Key.uploadMetrics).map { Self.checked($0, fields) },
+            mcp: fields.tolerant(MCPMetrics.self, Key.mcp)
         )
     }
 

@@ -1,0 +1,164 @@
+import Foundation
+import MetricsClient
+
+extension ProxyObserver {
+    /// Applies one message `side` sent. `line` is the raw line when the message is the whole line (the
+    /// cache stores a result's bytes from it).
+    func handle(
+        _ message: RPCMessage,
+        from side: RPCSide,
+        line: UnsafeBufferPointer<UInt8>?,
+        at instant: ContinuousClock.Instant,
+        cacheEntry: ProxyResultCache.Entry? = nil,
+        state: inout ObserverState
+    ) {
+        switch message {
+        case .invalid:
+            state.count("invalid_message")
+        case .request(let id, let method, let params):
+            guard (state.pending[side]?.count ?? 0) < ObserverState.maxPending else {
+                state.count("untracked")
+                return
+            }
+            if state.pending[side]?[id] != nil { state.count("duplicate_id") }
+            var request = PendingRequest(method: method, start: instant)
+            if method == "tools/call" { request.tool = Self.toolName(params) }
+            if let token = RPCID(params?["_meta"]?["progressToken"]) {
+                request.progressToken = token
+                state.progressTokens[side]?[token] = id
+            }
+            request.cacheKey = cacheEntry?.key
+            request.cacheTTL = cacheEntry?.ttl
+            state.cancelled[side]?.remove(id)
+            state.pending[side]?[id] = request
+            if side == .client, method == "initialize" {
+                if let info = Self.peerInfo(params?["clientInfo"]) { state.server.client = info }
+                if let version = params?["protocolVersion"]?.stringValue {
+                    state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
+                }
+            }
+        case .notification(let method, let params):
+            notification(method, params, from: side, at: instant, state: &state)
+        case .response(let id, let outcome):
+            guard let id, let request = state.pending[side.peer]?.removeValue(forKey: id) else {
+                if let id, state.cancelled[side.peer]?.remove(id) != nil { return }
+                state.count("unmatched_response")
+                return
+            }
+            if let token = request.progressToken { state.progressTokens[side.peer]?[token] = nil }
+            let errorType = outcome.errorType(isToolCall: request.tool != nil)
+            if side == .server, case .result(let result) = outcome {
+                learn(from: result, of: request.method, state: &state)
+                if errorType == nil, let key = request.cacheKey, let cache, let line {
+                    cache.store(resultOf: line, key: key, ttl: request.cacheTTL)
+                }
+            }
+            finish(
+                request,
+                from: side.peer,
+                errorType: errorType,
+                message: errorType == nil ? "" : outcome.failureMessage,
+                at: instant,
+                state: &state
+            )
+        }
+    }
+
+    /// Records a request that ended: as a tool call, a client request or a server request.
+    func finish(
+        _ request: PendingRequest,
+        from side: RPCSide,
+        errorType: String?,
+        message: String,
+        at instant: ContinuousClock.Instant,
+        state: inout ObserverState
+    ) {
+        let latency = max(.zero, instant - request.start)
+        let recorder: ToolRecorder
+        if let tool = request.tool, side == .client {
+            recorder = collector.tool(tool)
+        } else {
+            recorder = collector.method(request.method, fromServer: side == .server)
+        }
+        recorder.record(latency: latency, success: errorType == nil, errorType: errorType)
+        guard let errorType else { return }
+        state.failures.append(
+            CallFailure(
+                time: Date().timeIntervalSince1970,
+                method: DisplayText.singleLine(request.method, maxLength: 80),
+                tool: request.tool.map { DisplayText.singleLine($0, maxLength: 80) },
+                errorType: errorType,
+                message: DisplayText.singleLine(message, maxLength: 200),
+                latencyMs: MetricsRounding.twoDecimals(latency.inMilliseconds)
+            )
+        )
+    }
+
+    private func notification(
+        _ method: String,
+        _ params: JSONValue?,
+        from side: RPCSide,
+        at instant: ContinuousClock.Instant,
+        state: inout ObserverState
+    ) {
+        switch method {
+        case "notifications/cancelled":
+            // The side that sent a request cancels it.
+            guard let id = RPCID(params?["requestId"]),
+                let request = state.pending[side]?.removeValue(forKey: id)
+            else { return }
+            if let token = request.progressToken { state.progressTokens[side]?[token] = nil }
+            if (state.cancelled[side]?.count ?? 0) >= ObserverState.maxCancelled { state.cancelled[side] = [] }
+            state.cancelled[side]?.insert(id)
+            let reason = params?["reason"]?.stringValue ?? "cancelled by the \(side == .client ? "client" : "server")"
+            finish(request, from: side, errorType: "cancelled", message: reason, at: instant, state: &state)
+        case "notifications/progress":
+            // The side answering a request reports its progress.
+            guard let token = RPCID(params?["progressToken"]),
+                let id = state.progressTokens[side.peer]?[token],
+                var request = state.pending[side.peer]?[id]
+            else { return }
+            request.progress = params?["progress"]?.doubleValue
+            request.total = params?["total"]?.doubleValue
+            request.message = params?["message"]?.stringValue.map { DisplayText.singleLine($0, maxLength: 120) }
+            state.pending[side.peer]?[id] = request
+        default:
+            return
+        }
+    }
+
+    /// What a server's result to `initialize` or `tools/list` says about it.
+    private func learn(from result: JSONValue, of method: String, state: inout ObserverState) {
+        switch method {
+        case "initialize":
+            if let info = Self.peerInfo(result["serverInfo"]) { state.server.implementation = info }
+            if let version = result["protocolVersion"]?.stringValue {
+                state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
+            }
+        case "tools/list":
+            guard case .array(let tools)? = result["tools"] else { return }
+            for tool in tools.prefix(collector.configuration.maxTools) {
+                guard let name = tool["name"]?.stringValue, let hints = tool["annotations"] else { continue }
+                state.annotations[LabelSanitizer.sanitize(name)] = ToolAnnotations(
+                    title: (hints["title"]?.stringValue ?? tool["title"]?.stringValue).map {
+                        DisplayText.singleLine($0, maxLength: 80)
+                    },
+                    readOnlyHint: hints["readOnlyHint"]?.boolValue,
+                    destructiveHint: hints["destructiveHint"]?.boolValue,
+                    idempotentHint: hints["idempotentHint"]?.boolValue,
+                    openWorldHint: hints["openWorldHint"]?.boolValue
+                )
+            }
+        default:
+            return
+        }
+    }
+
+    static func peerInfo(_ value: JSONValue?) -> MCPPeerInfo? {
+        guard let name = value?["name"]?.stringValue else { return nil }
+        return MCPPeerInfo(
+            name: DisplayText.singleLine(name, maxLength: 80),
+            version: value?["version"]?.stringValue.map { DisplayText.singleLine($0, maxLength: 40) }
+        )
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// The two directions of the relay, each a blocking loop on a thread of its own: read a chunk, forward it
+/// unchanged, then let the observer look at a copy of its lines. Back-pressure is the pipes' own: a side
+/// that stops reading blocks the writes to it, and so the reads from the other side.
+enum RelayPump {
+    /// Bytes read per system call.
+    static let chunkBytes = 64 * 1024
+
+    /// Client (the proxy's stdin) to server, until the client closes its end; then closes the server's
+    /// stdin. With cached tools, lines are held until complete so a cached call can be answered instead.
+    static func clientToServer(
+        from input: Int32,
+        to server: Int32,
+        observer: ProxyObserver,
+        output: ClientOutput,
+        lineLimit: Int
+    ) {
+        var framer = LineFramer(limit: lineLimit)
+        let inspect = observer.inspectsBeforeForwarding
+        var serverOpen = true
+        var outgoing: [UInt8] = []
+        withChunks(from: input) { chunk in
+            let instant = ContinuousClock.now
+            let oversized = { (head: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>) in
+                observer.oversizedLine(from: .client, head: head, tail: tail, at: instant)
+            }
+            if !inspect {
+                if serverOpen { serverOpen = FileDescriptorIO.writeAll(server, UnsafeRawBufferPointer(chunk)) }
+                framer.feed(chunk, line: { observer.clientLine($0, at: instant) }, oversized: oversized)
+                return
+            }
+            outgoing.removeAll(keepingCapacity: true)
+            framer.feed(
+                chunk,
+                line: { line in
+                    if let answer = observer.clientLine(line, at: instant) {
+                        output.inject(answer)
+                    } else {
+                        outgoing.append(contentsOf: line)
+                        outgoing.append(0x0A)
+                    }
+                },
+                oversized: oversized,
+                overflow: { outgoing.append(contentsOf: $0) }
+            )
+            if serverOpen, !outgoing.isEmpty { serverOpen = FileDescriptorIO.writeAll(server, outgoing) }
+        }
+        if inspect, serverOpen {
+            // A last line without a newline is forwarded as it is.
+            FileDescriptorIO.writeAll(server, framer.drain())
+        }
+        close(server)
+    }
+
+    /// Server to client (the proxy's stdout), until the server closes its stdout. When the client stops
+    /// reading, the server's output is still read (and observed) so the server never blocks on it.
+    static func serverToClient(from server: Int32, output: ClientOutput, observer: ProxyObserver, lineLimit: Int) {
+        var framer = LineFramer(limit: lineLimit)
+        withChunks(from: server) { chunk in
+            output.relay(chunk)
+            let instant = ContinuousClock.now
+            framer.feed(
+                chunk,
+                line: { observer.serverLine($0, at: instant) },
+                oversized: { observer.oversizedLine(from: .server, head: $0, tail: $1, at: instant) }
+            )
+        }
+        output.finish()
+        close(server)
+    }
+
+    private static func withChunks(from fd: Int32, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkBytes, alignment: 16)
+        defer { buffer.deallocate() }
+        while true {
+            let count = FileDescriptorIO.read(fd, into: buffer)
+            guard count > 0 else { return }
+            body(UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count))
+        }
+    }
+}

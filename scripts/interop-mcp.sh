@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Drives PyPI's mcp-server-time through `dashboard proxy` with the reference Python MCP SDK (stdio_client)
+# and checks the proxy's numbers against the client's. Makes its own venv (never system-wide).
+# Usage: scripts/interop-mcp.sh [path/to/dashboard]   (default: a debug build, built if missing)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv="${INTEROP_VENV:-.build/interop-venv}"
+dashboard="${1:-}"
+if [[ -z "$dashboard" ]]; then
+    swift build --product dashboard >/dev/null
+    dashboard="$(swift build --show-bin-path)/dashboard"
+fi
+if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=1.10" "mcp-server-time"
+fi
+"$venv/bin/python" scripts/interop_mcp.py "$(realpath "$dashboard")" "$(realpath "$venv/bin/mcp-server-time")"
