@@ -68,7 +68,7 @@ async def main(dashboard, server):
                 result = await session.call_tool("get_current_time", {"timezone": "Europe/Paris"})
                 elapsed = (time.perf_counter() - started) * 1000
                 slowest_client_ms["get_current_time"] = max(slowest_client_ms.get("get_current_time", 0), elapsed)
-                if result.isError:
+                if result.is_error:
                     fail(f"get_current_time failed: {result.content}")
                 if "Europe/Paris" not in result.content[0].text:
                     fail(f"unexpected answer: {result.content[0].text}")
@@ -76,10 +76,10 @@ async def main(dashboard, server):
             result = await session.call_tool(
                 "convert_time", {"source_timezone": "UTC", "time": "12:00", "target_timezone": "Asia/Tokyo"}
             )
-            if result.isError:
+            if result.is_error:
                 fail(f"convert_time failed: {result.content}")
             bad = await session.call_tool("get_current_time", {"timezone": "Not/AZone"})
-            if bad.isError:
+            if bad.is_error:
                 seen["tool_error"] += 1
             else:
                 fail("a bad timezone did not fail")
@@ -111,12 +111,12 @@ async def main(dashboard, server):
             if snapshot["tool_metrics"]["convert_time"]["total_calls"] != 1:
                 fail("convert_time was not counted once")
             mcp = snapshot["mcp"]
-            if mcp["server"]["server_info"]["name"] != init.serverInfo.name:
-                fail(f"server_info {mcp['server']['server_info']} differs from {init.serverInfo.name}")
+            if mcp["server"]["server_info"]["name"] != init.server_info.name:
+                fail(f"server_info {mcp['server']['server_info']} differs from {init.server_info.name}")
             if mcp["server"]["client_info"]["name"] != "mcp":
                 print(f"interop: note: client_info is {mcp['server']['client_info']}")
-            if mcp["server"]["protocol_version"] != str(init.protocolVersion):
-                fail(f"protocol_version {mcp['server']['protocol_version']} != {init.protocolVersion}")
+            if mcp["server"]["protocol_version"] != str(init.protocol_version):
+                fail(f"protocol_version {mcp['server']['protocol_version']} != {init.protocol_version}")
             for method in ("initialize", "tools/list"):
                 if mcp["method_metrics"].get(method, {}).get("total_calls") != 1:
                     fail(f"{method} not counted once: {mcp['method_metrics'].get(method)}")
@@ -131,8 +131,8 @@ async def main(dashboard, server):
                 fail("the Prometheus exposition lacks get_current_time")
             print(f"interop: ok: {seen['ok']} calls + 1 convert_time + 1 tool_error through the proxy; "
                   f"proxy p50 {tool['p50_latency_ms']} ms, max {tool['max_latency_ms']} ms, "
-                  f"client max {slowest_client_ms['get_current_time']:.2f} ms; server {init.serverInfo.name} "
-                  f"{init.serverInfo.version}, protocol {init.protocolVersion}")
+                  f"client max {slowest_client_ms['get_current_time']:.2f} ms; server {init.server_info.name} "
+                  f"{init.server_info.version}, protocol {init.protocol_version}")
     # The client closed the pipes: the proxy must be gone with its discovery file.
     deadline = time.monotonic() + 10
     while os.path.exists(path) and time.monotonic() < deadline:

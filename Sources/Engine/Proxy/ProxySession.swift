@@ -53,7 +53,10 @@ public enum ProxySession {
             drained.store(true, ordering: .releasing)
         }
 
-        let engine = Task { await serveEngine(runtime, settings: settings, environment: environment, logger: logger) }
+        let engine = RunningEngine.start(runtime, logger: logger)
+        let announce = Task {
+            await announceEndpoint(engine, settings: settings, environment: environment, logger: logger)
+        }
         let status = await process.exitStatus()
         // Relay what is left of its output (a grandchild holding the pipe open is not waited for long).
         let deadline = ContinuousClock.now + .seconds(2)
@@ -61,47 +64,43 @@ public enum ProxySession {
             try? await Task.sleep(for: .milliseconds(5))
         }
         observer.serverExited(status: status)
-        engine.cancel()
-        let discovery = await engine.value
-        discovery?.remove()
+        announce.cancel()
+        await announce.value?.remove()
+        await engine.stop(grace: .milliseconds(400))
         logger.info("server exited", metadata: ["server": "\(settings.name)", "status": "\(status)"])
         return status
     }
 
-    /// Serves the endpoint and keeps the discovery file while it runs; returns the file to remove.
-    private static func serveEngine(
-        _ runtime: EngineRuntime,
+    /// Writes the discovery file once the endpoint listens; a failed endpoint is logged and the relay
+    /// goes on without it. Returns the file to remove at the end.
+    private static func announceEndpoint(
+        _ engine: RunningEngine,
         settings: ProxySettings,
         environment: [String: String],
         logger: Logger
     ) async -> DiscoveryFile? {
-        let discovery = Mutex<DiscoveryFile?>(nil)
-        let announce = Task {
-            guard let server = runtime.server, let port = try? await server.port() else { return }
-            switch DiscoveryFile.write(
-                host: server.host,
-                port: port,
-                server: settings.name,
-                executable: settings.executableName,
-                environment: environment
-            ) {
-            case .success(let file):
-                discovery.withLock { $0 = file }
-                logger.info("metrics endpoint", metadata: ["url": "http://\(server.host):\(port)/metrics"])
-            case .failure(let error):
-                logger.warning("\(error)")
-            }
-        }
+        guard let server = engine.runtime.server else { return nil }
+        let port: Int
         do {
-            try await runtime.run(gracefulShutdownSignals: [])
-        } catch is CancellationError {
+            port = try await server.port()
         } catch {
-            logger.warning("metrics endpoint stopped: \(error); the relay goes on")
-            // Keep relaying without an endpoint until cancelled.
-            while !Task.isCancelled { try? await Task.sleep(for: .seconds(3600)) }
+            logger.warning("no metrics endpoint: \(error); the relay goes on without it")
+            return nil
         }
-        announce.cancel()
-        return discovery.withLock { $0 }
+        switch DiscoveryFile.write(
+            host: server.host,
+            port: port,
+            server: settings.name,
+            executable: settings.executableName,
+            environment: environment
+        ) {
+        case .success(let file):
+            logger.info("metrics endpoint", metadata: ["url": "http://\(server.host):\(port)/metrics"])
+            return file
+        case .failure(let error):
+            logger.warning("\(error)")
+            return nil
+        }
     }
 
     private static func startThread(_ name: String, _ body: @escaping @Sendable () -> Void) {
