@@ -17,6 +17,8 @@ let package = Package(
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-system", from: "1.8.1"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
@@ -28,7 +30,7 @@ let package = Package(
             providers: [.apt(["libncursesw5-dev"])]
         ),
         .systemLibrary(name: "CMalloc"),
-        .target(name: "CSpawn"),
+        .target(name: "CProxy"),
         .target(
             name: "MetricsClient",
             dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "CSpawn",
+                "CProxy",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -86,6 +88,7 @@ let package = Package(
             name: "DashboardTests",
             dependencies: [
                 "Dashboard",
+                "TestSupport",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
@@ -97,6 +100,7 @@ let package = Package(
                 "Engine",
                 "FileCacheWriter",
                 "MetricsClient",
+                "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -106,11 +110,28 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
+        .executableTarget(name: "ProxyTestPeer", path: "Tests/ProxyTestPeer"),
+        .executableTarget(
+            name: "MCPTestServer",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            path: "Tests/MCPTestServer"
+        ),
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
+                "Dashboard",
                 "Engine",
+                "MCPTestServer",
                 "MetricsClient",
+                "ProxyTestPeer",
+                "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ]
         ),
     ],

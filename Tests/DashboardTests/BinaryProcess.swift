@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// The real `dashboard` binary run as a child process, with its output captured.
 final class BinaryProcess: Sendable {
@@ -8,15 +9,7 @@ final class BinaryProcess: Sendable {
     private let outputText = TextBuffer()
 
     /// The executable built beside the test bundle.
-    static var path: String {
-        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-            .deletingLastPathComponent()
-        for _ in 0..<4
-        where !FileManager.default.isExecutableFile(atPath: directory.appendingPathComponent("dashboard").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("dashboard").path
-    }
+    static var path: String { BuiltExecutable.path("dashboard") }
 
     init(_ arguments: [String], environment: [String: String] = [:], directory: String? = nil) throws {
         process = Process()

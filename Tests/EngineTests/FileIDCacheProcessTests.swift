@@ -1,21 +1,13 @@
 import Engine
 import Foundation
+import TestSupport
 import Testing
 
 /// The file-ID cache shared by separate processes, and killed mid-write.
 @Suite("FileIDCache across processes")
 struct FileIDCacheProcessTests {
     /// The helper executable built beside the test bundle.
-    static var writerPath: String {
-        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        var directory = bundle.deletingLastPathComponent()
-        // On Linux the runner is .build/<triple>/debug/<package>PackageTests.xctest; helpers sit beside it.
-        for _ in 0..<4
-        where !FileManager.default.fileExists(atPath: directory.appendingPathComponent("FileCacheWriter").path) {
-            directory = directory.deletingLastPathComponent()
-        }
-        return directory.appendingPathComponent("FileCacheWriter").path
-    }
+    static var writerPath: String { BuiltExecutable.path("FileCacheWriter") }
 
     static func writer(path: String, prefix: String, count: Int) throws -> (Process, Pipe) {
         let process = Process()

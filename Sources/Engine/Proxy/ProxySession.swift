@@ -63,7 +63,11 @@ public enum ProxySession {
         while !drained.load(ordering: .acquiring), ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        observer.serverExited(status: status)
+        let waiting = observer.serverExited(status: status)
+        if waiting > 0 {
+            let what = waiting == 1 ? "1 request was" : "\(waiting) requests were"
+            logger.warning("\(what) waiting when the server exited (status \(status)); counted as server_exited")
+        }
         announce.cancel()
         await announce.value?.remove()
         await engine.stop(grace: .milliseconds(400))

@@ -74,8 +74,9 @@ public final class ProxyObserver: Sendable {
     }
 
     /// The server process ended with `status` (a shell's exit status): calls still waiting end as
-    /// `server_exited`.
-    public func serverExited(status: Int32, at instant: ContinuousClock.Instant = .now) {
+    /// `server_exited`. Returns how many were waiting.
+    @discardableResult
+    public func serverExited(status: Int32, at instant: ContinuousClock.Instant = .now) -> Int {
         state.withLock { state in
             state.server.running = false
             state.server.exitStatus = Int(status)
@@ -92,6 +93,7 @@ public final class ProxyObserver: Sendable {
                     state: &state
                 )
             }
+            return waiting.count
         }
     }
 

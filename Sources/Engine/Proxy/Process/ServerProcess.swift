@@ -1,4 +1,4 @@
-import CSpawn
+import CProxy
 import Foundation
 import Synchronization
 

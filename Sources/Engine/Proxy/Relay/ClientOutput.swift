@@ -28,7 +28,7 @@ final class ClientOutput: Sendable {
         guard !bytes.isEmpty else { return true }
         return state.withLock { state in
             guard !state.closed else { return false }
-            guard let lastNewline = bytes.lastIndex(of: 0x0A) else {
+            guard let lastNewline = bytes.lastNewline else {
                 state.closed = !FileDescriptorIO.writeAll(fd, UnsafeRawBufferPointer(bytes))
                 state.midLine = true
                 return !state.closed

@@ -33,7 +33,7 @@ struct LineFramer {
         var start = 0
         while start < chunk.count {
             let rest = UnsafeBufferPointer(rebasing: chunk[start...])
-            guard let newline = rest.firstIndex(of: 0x0A) else {
+            guard let newline = rest.firstNewline else {
                 partial(rest, overflow: overflow)
                 return
             }

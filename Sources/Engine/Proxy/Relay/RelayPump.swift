@@ -58,8 +58,10 @@ enum RelayPump {
     static func serverToClient(from server: Int32, output: ClientOutput, observer: ProxyObserver, lineLimit: Int) {
         var framer = LineFramer(limit: lineLimit)
         withChunks(from: server) { chunk in
-            output.relay(chunk)
+            // Taken before the write: once written, the client may read the answer before this thread runs
+            // again, and a call must never measure longer than the client saw it take.
             let instant = ContinuousClock.now
+            output.relay(chunk)
             framer.feed(
                 chunk,
                 line: { observer.serverLine($0, at: instant) },

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "cspawn.h"
+#include "cproxy.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -89,3 +89,15 @@ pid_t cspawn_start(const char *path, char *const argv[], char *const envp[], int
 }
 
 int cspawn_pipe(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+long cproxy_last_index(const void *bytes, size_t count, int byte) {
+    if (count == 0) return -1;
+    const unsigned char *found = memrchr(bytes, byte, count);
+    return found ? (long)(found - (const unsigned char *)bytes) : -1;
+}
+
+long cproxy_first_index(const void *bytes, size_t count, int byte) {
+    if (count == 0) return -1;
+    const unsigned char *found = memchr(bytes, byte, count);
+    return found ? (long)(found - (const unsigned char *)bytes) : -1;
+}

@@ -1,7 +1,10 @@
-// Starting a child process the way the stdio proxy needs it, which posix_spawn cannot do on Linux: the
-// child asks for a signal when its parent dies (PR_SET_PDEATHSIG) and leads a process group of its own.
-#ifndef CSPAWN_H
-#define CSPAWN_H
+// What the stdio proxy needs from C: starting a child process the way posix_spawn cannot on Linux (the
+// child asks for a signal when its parent dies, PR_SET_PDEATHSIG, and leads a process group of its own),
+// and byte searches that are fast in debug builds too.
+#ifndef CPROXY_H
+#define CPROXY_H
+
+#include <stddef.h>
 
 #include <sys/types.h>
 
@@ -15,5 +18,11 @@ pid_t cspawn_start(const char *path, char *const argv[], char *const envp[], int
 
 /// A pipe whose both ends close on exec (`pipe2` with `O_CLOEXEC`, which Swift's Glibc module hides).
 int cspawn_pipe(int fds[2]);
+
+/// The offset of the last `byte` in `bytes[0..<count]`, or -1 (glibc's memrchr, which Swift's Glibc hides).
+long cproxy_last_index(const void *bytes, size_t count, int byte);
+
+/// The offset of the first `byte` in `bytes[0..<count]`, or -1 (memchr).
+long cproxy_first_index(const void *bytes, size_t count, int byte);
 
 #endif

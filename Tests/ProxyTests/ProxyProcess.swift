@@ -1,0 +1,197 @@
+import Foundation
+import MetricsClient
+import Synchronization
+import TestSupport
+
+/// The real `dashboard proxy` binary in front of a server command, driven through its stdin and stdout as an
+/// MCP client would, with its own state directory (so its discovery file is found and removed in isolation).
+final class ProxyProcess: Sendable {
+    let process: Process
+    let stateHome: String
+    private let input: FileHandle
+    private let sink = Sink()
+
+    /// What the proxy wrote, collected by the pipes' reader threads.
+    private final class Sink: Sendable {
+        let output = Mutex<[UInt8]>([])
+        let newlines = Atomic<Int>(0)
+        let errors = Mutex<String>("")
+    }
+
+    /// Starts `dashboard proxy <options> -- <server…>`.
+    init(options: [String] = [], server: [String]) throws {
+        stateHome = NSTemporaryDirectory() + "proxy-state-\(UUID().uuidString)"
+        process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
+        process.arguments = ["proxy"] + options + ["--"] + server
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = stateHome
+        process.environment = environment
+        let stdin = Pipe()
+        let stdout = Pipe()
+        let stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        input = stdin.fileHandleForWriting
+        let sink = sink
+        stdout.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                sink.output.withLock { $0.append(contentsOf: data) }
+                sink.newlines.add(data.reduce(0) { $1 == 0x0A ? $0 + 1 : $0 }, ordering: .releasing)
+            }
+        }
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty {
+                handle.readabilityHandler = nil
+            } else {
+                sink.errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            }
+        }
+        try process.run()
+    }
+
+    /// A peer executable built beside the tests.
+    static func peer(_ arguments: String...) -> [String] {
+        [BuiltExecutable.path("ProxyTestPeer")] + arguments
+    }
+
+    /// Writes bytes to the proxy's stdin.
+    func send(_ bytes: [UInt8]) {
+        input.write(Data(bytes))
+    }
+
+    /// Writes a line (a newline is added).
+    func send(line: String) {
+        send(Array((line + "\n").utf8))
+    }
+
+    /// Closes the proxy's stdin, as a client that is done does.
+    func closeInput() {
+        try? input.close()
+    }
+
+    /// Everything the proxy wrote to stdout so far.
+    var bytes: [UInt8] { sink.output.withLock { $0 } }
+
+    /// The proxy's stdout so far, split in lines.
+    var lines: [String] {
+        String(decoding: bytes, as: UTF8.self).split(separator: "\n").map(String.init)
+    }
+
+    /// Everything the proxy (and the server) wrote to stderr so far.
+    var standardError: String { sink.errors.withLock { $0 } }
+
+    /// Waits until `condition` holds on the output, up to `timeout`.
+    func waitForOutput(timeout: Duration = .seconds(20), _ condition: ([UInt8]) -> Bool) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if sink.output.withLock({ condition($0) }) { return true }
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return sink.output.withLock { condition($0) }
+    }
+
+    /// Waits for `count` newline-terminated lines.
+    func waitForLines(_ count: Int, timeout: Duration = .seconds(20)) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while sink.newlines.load(ordering: .acquiring) < count, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        return sink.newlines.load(ordering: .acquiring) >= count
+    }
+
+    /// Waits for the proxy to exit; its status, or nil on timeout.
+    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
+        guard !process.isRunning else { return nil }
+        return process.terminationReason == .uncaughtSignal
+            ? 128 + process.terminationStatus : process.terminationStatus
+    }
+
+    /// The discovery file's path and the endpoint port in it, once written.
+    func discovery(timeout: Duration = .seconds(20)) async throws -> (path: String, port: Int) {
+        let folder = stateHome + "/dashboard/instances"
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let name = try? FileManager.default.contentsOfDirectory(atPath: folder).first(where: {
+                $0.hasSuffix("-\(process.processIdentifier).json")
+            }) {
+                let path = folder + "/" + name
+                let data = try Data(contentsOf: URL(fileURLWithPath: path))
+                let document = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
+                if let target = (document?.first?["targets"] as? [String])?.first,
+                    let port = Int(target.split(separator: ":").last ?? "")
+                {
+                    return (path, port)
+                }
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        throw ProxyTestError("no discovery file in \(folder) after \(timeout); stderr: \(standardError)")
+    }
+
+    /// One `/metrics` snapshot, read with the real `dashboard snapshot --json`.
+    func snapshot() async throws -> MetricsSnapshot {
+        let port = try await discovery().port
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
+        reader.arguments = ["snapshot", "--attach", "127.0.0.1:\(port)", "--json"]
+        let pipe = Pipe()
+        reader.standardOutput = pipe
+        reader.standardError = FileHandle.nullDevice
+        try reader.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        guard reader.terminationStatus == 0 else {
+            throw ProxyTestError("dashboard snapshot exited \(reader.terminationStatus)")
+        }
+        return try JSONDecoder().decode(MetricsSnapshot.self, from: data)
+    }
+
+    /// Polls snapshots until `condition` holds, up to `timeout`; the last snapshot.
+    func snapshot(
+        until condition: (MetricsSnapshot) -> Bool,
+        timeout: Duration = .seconds(20)
+    ) async throws -> MetricsSnapshot {
+        let deadline = ContinuousClock.now + timeout
+        var last = try await snapshot()
+        while !condition(last), ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(50))
+            last = try await snapshot()
+        }
+        return last
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        try? FileManager.default.removeItem(atPath: stateHome)
+    }
+}
+
+/// A test precondition that did not hold, with what was seen.
+struct ProxyTestError: Error, CustomStringConvertible {
+    let description: String
+
+    init(_ description: String) {
+        self.description = description
+    }
+}
+
+/// Whether a process is alive (a zombie waiting to be reaped is not).
+func isAlive(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+        let close = stat.lastIndex(of: ")")
+    else { return false }
+    return stat[stat.index(close, offsetBy: 2)] != "Z"
+}
+
+/// A tools/call request line.
+func toolCall(id: String, tool: String, arguments: String = "{}") -> String {
+    #"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"\#(tool)","arguments":\#(arguments)}}"#
+}
