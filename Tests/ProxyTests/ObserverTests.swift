@@ -157,6 +157,9 @@ struct ObserverTests {
         var invalidUTF8 = Array(#"{"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"caf"#.utf8)
         invalidUTF8 += [0xC3, 0x28] + Array(#""}}"#.utf8)
         invalidUTF8.withUnsafeBufferPointer { _ = observer.clientLine($0, at: .now) }
+        // A stray answer waits a second for a request that may still be on its way; then it is unmatched.
+        #expect(observer.metrics().protocolIssues["unmatched_response"] == nil)
+        _ = observer.metrics(now: .now + .seconds(2))
         let snapshot = snapshot()
         #expect(snapshot.toolMetrics["a"]?.successfulCalls == 1)
         #expect(snapshot.toolMetrics["b"]?.errorTypes == ["tool_error": 1])
@@ -166,6 +169,25 @@ struct ObserverTests {
             ]
         )
         #expect(snapshot.mcp?.inFlight.contains { $0.tool == "caf\u{FFFD}(" } == true)
+    }
+
+    @Test("an answer observed before its request (each direction is relayed first, observed after) completes it")
+    func answerFirst() throws {
+        let observer = observer()
+        let start = ContinuousClock.now
+        server(
+            observer,
+            #"{"jsonrpc":"2.0","id":"r","result":{"isError":true,"content":[{"type":"text","text":"no"}]}}"#,
+            at: start + .milliseconds(5)
+        )
+        client(observer, call("\"r\"", "raced"), at: start)
+        client(observer, #"{"jsonrpc":"2.0","id":8,"result":{}}"#, at: start + .milliseconds(2))
+        server(observer, #"{"jsonrpc":"2.0","id":8,"method":"ping"}"#, at: start)
+        let snapshot = snapshot()
+        #expect(snapshot.toolMetrics["raced"]?.errorTypes == ["tool_error": 1])
+        #expect(snapshot.toolMetrics["raced"]?.p50LatencyMs == 5)
+        #expect(snapshot.mcp?.serverRequestMetrics["ping"]?.p50LatencyMs == 2)
+        #expect(snapshot.mcp?.inFlightCount == 0 && snapshot.mcp?.protocolIssues.isEmpty == true)
     }
 
     @Test("calls waiting when the server exits end as server_exited; the status is kept")

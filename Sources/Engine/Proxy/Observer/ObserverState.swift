@@ -15,6 +15,13 @@ struct PendingRequest {
     var cacheTTL: Duration?
 }
 
+/// A response that arrived before its request was observed: the relay forwards before it observes, so the
+/// thread relaying the answer can get there first.
+struct EarlyResponse {
+    var outcome: RPCOutcome
+    var instant: ContinuousClock.Instant
+}
+
 /// Everything the observer tracks, behind its lock.
 struct ObserverState {
     /// Requests each side sent, awaiting the other side's response.
@@ -23,6 +30,8 @@ struct ObserverState {
     var progressTokens: [RPCSide: [RPCID: RPCID]] = [.client: [:], .server: [:]]
     /// Ids each side cancelled recently: a late response to one is expected, not a violation.
     var cancelled: [RPCSide: Set<RPCID>] = [.client: [], .server: []]
+    /// Responses to requests of each side that were not seen yet, by id.
+    var early: [RPCSide: [RPCID: EarlyResponse]] = [.client: [:], .server: [:]]
     var failures = FailureLog(capacity: MCPMetrics.maxListed)
     var annotations: [String: ToolAnnotations] = [:]
     var issues: [String: Int] = [:]
@@ -32,13 +41,46 @@ struct ObserverState {
     static let maxPending = 100_000
     /// At most this many cancelled ids are remembered per side.
     static let maxCancelled = 1024
+    /// At most this many early responses wait per side for their request.
+    static let maxEarly = 256
+    /// An early response whose request has not shown up after this long was a stray.
+    static let earlyPatience: Duration = .seconds(1)
 
     init(server: MCPServerStatus) {
         self.server = server
     }
 
-    mutating func count(_ issue: String) {
-        issues[issue, default: 0] += 1
+    mutating func count(_ issue: String, _ times: Int = 1) {
+        guard times > 0 else { return }
+        issues[issue, default: 0] += times
+    }
+
+    /// Keeps a response whose request is not known (yet); old ones are counted as unmatched.
+    mutating func keepEarly(_ outcome: RPCOutcome, id: RPCID, for side: RPCSide, at instant: ContinuousClock.Instant) {
+        expireEarly(now: instant)
+        if (early[side]?.count ?? 0) >= Self.maxEarly {
+            count("unmatched_response", early[side]?.count ?? 0)
+            early[side] = [:]
+        }
+        // Only what a result says about failure is kept, never a large body.
+        var kept = outcome
+        if case .result(let result) = outcome {
+            kept = .result(
+                .object(result["isError"].map { [JSONMember(key: "isError", value: $0, range: 0..<0)] } ?? [])
+            )
+        }
+        early[side]?[id] = EarlyResponse(outcome: kept, instant: instant)
+    }
+
+    /// Counts early responses older than the patience as unmatched.
+    mutating func expireEarly(now: ContinuousClock.Instant) {
+        for side in [RPCSide.client, .server] {
+            guard let waiting = early[side], !waiting.isEmpty else { continue }
+            let stale = waiting.filter { now - $0.value.instant > Self.earlyPatience }
+            guard !stale.isEmpty else { continue }
+            count("unmatched_response", stale.count)
+            for id in stale.keys { early[side]?[id] = nil }
+        }
     }
 }
 

@@ -30,6 +30,14 @@ extension ProxyObserver {
             request.cacheKey = cacheEntry?.key
             request.cacheTTL = cacheEntry?.ttl
             state.cancelled[side]?.remove(id)
+            if let early = state.early[side]?.removeValue(forKey: id) {
+                // Its answer was observed first (the relay forwards before it observes).
+                if let token = request.progressToken { state.progressTokens[side]?[token] = nil }
+                let errorType = early.outcome.errorType(isToolCall: request.tool != nil)
+                let message = errorType == nil ? "" : early.outcome.failureMessage
+                finish(request, from: side, errorType: errorType, message: message, at: early.instant, state: &state)
+                return
+            }
             state.pending[side]?[id] = request
             if side == .client, method == "initialize" {
                 if let info = Self.peerInfo(params?["clientInfo"]) { state.server.client = info }
@@ -42,7 +50,11 @@ extension ProxyObserver {
         case .response(let id, let outcome):
             guard let id, let request = state.pending[side.peer]?.removeValue(forKey: id) else {
                 if let id, state.cancelled[side.peer]?.remove(id) != nil { return }
-                state.count("unmatched_response")
+                if let id {
+                    state.keepEarly(outcome, id: id, for: side.peer, at: instant)
+                } else {
+                    state.count("unmatched_response")
+                }
                 return
             }
             if let token = request.progressToken { state.progressTokens[side.peer]?[token] = nil }

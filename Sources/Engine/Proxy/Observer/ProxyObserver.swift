@@ -83,6 +83,8 @@ public final class ProxyObserver: Sendable {
             let waiting = state.pending[.client] ?? [:]
             state.pending = [.client: [:], .server: [:]]
             state.progressTokens = [.client: [:], .server: [:]]
+            state.count("unmatched_response", state.early.values.reduce(0) { $0 + $1.count })
+            state.early = [.client: [:], .server: [:]]
             for (_, request) in waiting.sorted(by: { $0.value.start < $1.value.start }) {
                 finish(
                     request,
@@ -100,6 +102,7 @@ public final class ProxyObserver: Sendable {
     /// The `mcp` section of the snapshot (method metrics are added by the collector).
     public func metrics(now: ContinuousClock.Instant = .now) -> MCPMetrics {
         state.withLock { state in
+            state.expireEarly(now: now)
             var waiting: [(RPCSide, RPCID, PendingRequest)] = []
             for side in [RPCSide.client, .server] {
                 for (id, request) in state.pending[side] ?? [:] { waiting.append((side, id, request)) }
