@@ -46,10 +46,15 @@ struct ProxyCommand: AsyncParsableCommand {
     )
     var name: String?
 
-    @Option(help: ArgumentHelp("Address of the metrics endpoint (default 127.0.0.1).", valueName: "address"))
+    @Option(
+        help: ArgumentHelp(
+            "Address of the metrics endpoint; anything but loopback is reachable from other machines.",
+            valueName: "address"
+        )
+    )
     var host: String = "127.0.0.1"
 
-    @Option(help: ArgumentHelp("Port of the metrics endpoint (default 0: any free port).", valueName: "port"))
+    @Option(help: ArgumentHelp("Port of the metrics endpoint; 0 takes any free port.", valueName: "port"))
     var port: Int = 0
 
     @Option(
@@ -64,7 +69,7 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "How long the server has to exit after a forwarded signal before SIGKILL (default 5s).",
+            "How long the server has to exit after a forwarded signal before SIGKILL.",
             valueName: "duration"
         )
     )
@@ -73,15 +78,13 @@ struct ProxyCommand: AsyncParsableCommand {
     @OptionGroup var log: LogOptions
 
     @Argument(
-        parsing: .captureForPassthrough,
+        parsing: .postTerminator,
         help: ArgumentHelp("The server command and its arguments, after --.", valueName: "command")
     )
     var command: [String] = []
 
-    /// The server command without the `--` that ends the proxy's own options.
-    var serverCommand: [String] {
-        command.first == "--" ? Array(command.dropFirst()) : command
-    }
+    /// The server command: everything after `--`, flags included, untouched.
+    var serverCommand: [String] { command }
 
     func validate() throws {
         guard !serverCommand.isEmpty else {
@@ -148,6 +151,9 @@ struct ProxyCommand: AsyncParsableCommand {
             ),
             logger: logger
         )
+        if !MetricsTarget.isLoopback(host: host) {
+            printError("warning: --host \(host) makes this proxy's metrics endpoint reachable from other machines")
+        }
         var settings = ProxySettings(
             name: name ?? (arguments[0] as NSString).lastPathComponent,
             arguments: arguments,

@@ -196,14 +196,17 @@ public final class MetricsCollector: Sendable {
     /// (the endpoint encodes the new snapshot there, also off the request path).
     public func runSnapshotRefresher(afterRefresh: () -> Void = {}) async {
         let period = configuration.snapshotMaxAge * 0.8
+        var watched = false
         while !Task.isCancelled {
             do {
-                try await Task.sleep(for: period)
+                // Unwatched, it looks once a second: an idle engine (a proxy nobody watches) stays asleep.
+                try await Task.sleep(for: watched ? period : max(period, .seconds(1)))
             } catch {
                 return
             }
             let lastRead = cachedSnapshot.withLock { $0.lastRead }
-            guard let lastRead, ContinuousClock.now - lastRead < .seconds(2) else { continue }
+            watched = lastRead.map { ContinuousClock.now - $0 < .seconds(2) } ?? false
+            guard watched, let lastRead else { continue }
             _ = snapshot(maxAge: period * 0.5)
             afterRefresh()
             // Those reads were ours, not a reader's.

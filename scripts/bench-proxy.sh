@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# What `dashboard proxy` costs, measured side by side with what a user has without it, in one run
+# (release build): added round-trip latency of a tools/call (direct vs proxied, in pairs), throughput of
+# 200-byte messages each way (vs cat relaying the same bytes), peak RSS relaying a 64 MiB response, idle
+# CPU and RSS. Usage: scripts/bench-proxy.sh [calls]   (default 20000 pairs)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+calls="${1:-20000}"
+dashboard="$(scripts/build-release.sh)"
+swift build -c release --product ProxyTestPeer --static-swift-stdlib -Xswiftc -use-ld=lld -Xlinker -z \
+    -Xlinker pack-relative-relocs -Xlinker --icf=all >/dev/null
+peer="$(dirname "$dashboard")/ProxyTestPeer"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+gcc -O2 -o "$work/rtt" scripts/proxy-rtt.c
+
+echo "== round trip of a tools/call, $calls pairs (the echo peer direct, and behind the proxy)"
+"$work/rtt" "$calls" 2000 -- "$peer" echo ++ "$dashboard" proxy -- "$peer" echo
+
+echo "== 1 000 000 messages of 200 bytes"
+python3 - "$work/messages" <<'PY'
+import sys
+line = '{"jsonrpc":"2.0","method":"notifications/message","params":{"level":"info","data":"%s"}}'
+pad = 200 - len(line % "") - 1
+with open(sys.argv[1], "w") as out:
+    for i in range(1_000_000):
+        out.write(line % (str(i).rjust(pad, "x")) + "\n")
+PY
+seconds() { local start end; start=$(date +%s.%N); "$@"; end=$(date +%s.%N); echo "$end - $start" | bc; }
+best() {  # best of 3 runs of a shell command
+    local best=999 t
+    for _ in 1 2 3; do
+        t=$(seconds bash -c "$1")
+        best=$(echo "if ($t < $best) $t else $best" | bc)
+    done
+    echo "$best"
+}
+messages="$work/messages"
+cat_s2c=$(best "cat '$messages' | cat > /dev/null")
+proxy_s2c=$(best "'$dashboard' proxy -- cat '$messages' < /dev/null > /dev/null")
+cat_c2s=$(best "cat '$messages' | cat > /dev/null")
+proxy_c2s=$(best "cat '$messages' | '$dashboard' proxy -- /bin/sh -c 'exec cat > /dev/null' > /dev/null")
+rate() { echo "scale=0; 1000000 / $1" | bc; }
+printf 'server->client: proxy %s s (%s msg/s), cat %s s (%s msg/s), proxy/cat time %.2f\n' \
+    "$proxy_s2c" "$(rate "$proxy_s2c")" "$cat_s2c" "$(rate "$cat_s2c")" "$(echo "$proxy_s2c / $cat_s2c" | bc -l)"
+printf 'client->server: proxy %s s (%s msg/s), cat %s s (%s msg/s), proxy/cat time %.2f\n' \
+    "$proxy_c2s" "$(rate "$proxy_c2s")" "$cat_c2s" "$(rate "$cat_c2s")" "$(echo "$proxy_c2s / $cat_c2s" | bc -l)"
+
+echo "== memory and idle"
+python3 scripts/bench_proxy.py "$dashboard" "$peer" 30
