@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import TestSupport
 import Testing
 
 @Suite("Prometheus exposition")

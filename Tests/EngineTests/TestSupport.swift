@@ -47,11 +47,3 @@ final class Counter: Sendable {
 
     func increment() { count.add(1, ordering: .relaxed) }
 }
-
-/// Runs blocking work (waiting for child processes, reading pipes) on a thread of its own, so it never
-/// holds one of the few threads the concurrent tests share.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread.detachNewThread { continuation.resume(with: Result { try body() }) }
-    }
-}

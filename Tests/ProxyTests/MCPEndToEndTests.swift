@@ -68,8 +68,15 @@ struct MCPEndToEndTests {
             standardError: FileHandle(forWritingAtPath: errorLog)
         )
         var clientSeconds: [String: [Double]] = [:]
+        var nextNumber = 0
         func call(_ tool: String, _ arguments: [String: Value] = [:]) async throws -> MCPPeer.CallOutcome {
-            let outcome = try await peer.call(tool, arguments)
+            // Number ids and the SDK's string ids, alternately.
+            nextNumber += 1
+            let outcome = try await peer.call(
+                tool,
+                arguments,
+                id: nextNumber.isMultiple(of: 2) ? .number(nextNumber) : .random
+            )
             clientSeconds[tool, default: []].append(outcome.seconds)
             return outcome
         }
@@ -140,10 +147,10 @@ struct MCPEndToEndTests {
             environment: environment
         )
         _ = try await peer.listTools()
-        _ = try await peer.call("echo", ["text": "é ✓ \u{1F600} \"quoted\" \\ back"])
+        _ = try await peer.call("echo", ["text": "é ✓ \u{1F600} \"quoted\" \\ back"], id: .number(1))
         _ = try await peer.call("sleep", ["ms": 20])
-        _ = try await peer.call("fail_tool")
-        _ = try await peer.call("fail_rpc")
+        _ = try await peer.call("fail_tool", id: .number(2))
+        _ = try await peer.call("fail_rpc", id: .number(3))
         _ = try await peer.callWithProgress("progress", ["steps": 2])
         _ = try await peer.call("big", ["bytes": 300_000])
         _ = try await peer.call("ping_client")
@@ -156,8 +163,9 @@ struct MCPEndToEndTests {
         #expect(clientWrote.count > 1000 && serverWrote.count > 300_000)
         #expect(clientWrote == (try read("server-read")))
         #expect(serverWrote == (try read("client-read")))
-        // Both kinds of id crossed: the client's requests and the server's roots/list.
+        // Both kinds of id crossed, and the server's own request (roots/list) with its answer.
         let wire = String(decoding: clientWrote + serverWrote, as: UTF8.self)
         #expect(wire.contains(#""method":"roots/list""#))
+        #expect(wire.contains(#""id":3"#) && wire.contains(#""id":""#))
     }
 }

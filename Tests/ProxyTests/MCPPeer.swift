@@ -244,10 +244,11 @@ actor MCPPeer {
     /// A JSON-RPC error answer, or losing the connection, is reported in `error`
     /// rather than thrown.
     ///
+    /// - Parameter id: The request id (the SDK's default is a random string; `.number(n)` sends a number).
     /// - Throws: Only errors that are not `MCPError`, such as a result that does not
     ///   decode as `CallTool.Result`.
-    func call(_ tool: String, _ arguments: [String: Value] = [:]) async throws -> CallOutcome {
-        try await perform(tool, arguments, meta: nil)
+    func call(_ tool: String, _ arguments: [String: Value] = [:], id: ID = .random) async throws -> CallOutcome {
+        try await perform(tool, arguments, meta: nil, id: id)
     }
 
     /// Calls `tool` with a fresh `_meta.progressToken` and returns, with the outcome,
@@ -260,7 +261,7 @@ actor MCPPeer {
         await progress.track(token)
         let outcome: CallOutcome
         do {
-            outcome = try await perform(tool, arguments, meta: Metadata(progressToken: token))
+            outcome = try await perform(tool, arguments, meta: Metadata(progressToken: token), id: .random)
         } catch {
             _ = await progress.stopTracking(token)
             throw error
@@ -272,12 +273,13 @@ actor MCPPeer {
     private func perform(
         _ tool: String,
         _ arguments: [String: Value],
-        meta: Metadata?
+        meta: Metadata?,
+        id: ID
     ) async throws -> CallOutcome {
         let clock = ContinuousClock()
         let start = clock.now
         do {
-            let request = CallTool.request(.init(name: tool, arguments: arguments, meta: meta))
+            let request = CallTool.request(id: id, .init(name: tool, arguments: arguments, meta: meta))
             let context = try await client.send(request)
             let result = try await context.value
             return (result, nil, Self.seconds(start.duration(to: clock.now)))

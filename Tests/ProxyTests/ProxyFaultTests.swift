@@ -188,4 +188,51 @@ struct ProxyFaultTests {
         proxy.closeInput()
         #expect(await proxy.exitStatus() == 0)
     }
+
+    @Test("a client that stops reading holds the server back: nothing is lost, the proxy's memory stays flat")
+    func slowClient() async throws {
+        let size = 32 * 1024 * 1024
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
+        process.arguments = ["proxy", "--"] + ProxyProcess.peer("big", "\(size)")
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "proxy-slow-\(UUID().uuidString)"
+        process.environment = environment
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        try await Task.sleep(for: .seconds(1))
+        let before = try residentBytes(process.processIdentifier)
+        input.fileHandleForWriting.write(Data((toolCall(id: "1", tool: "dump") + "\n").utf8))
+        // Nobody reads: the pipe fills, the proxy's write blocks, and so does its read of the server.
+        try await Task.sleep(for: .seconds(2))
+        let during = try residentBytes(process.processIdentifier)
+        #expect(during - before < 8 * 1024 * 1024, "grew \(during - before) bytes while the client did not read")
+        let received = try await offThePool {
+            var count = 0
+            while true {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { return count }
+                count += chunk.count
+                if chunk.last == 0x0A { return count }
+            }
+        }
+        #expect(received == size + 74)
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+    }
+}
+
+/// The resident set size of a process, from /proc.
+func residentBytes(_ pid: Int32) throws -> Int {
+    let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+    guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+        let kilobytes = Int(line.split(separator: " ").dropFirst().first ?? "")
+    else { throw ProxyTestError("no VmRSS for \(pid)") }
+    return kilobytes * 1024
 }
