@@ -62,6 +62,9 @@ struct ObserverTests {
         #expect(mcp.server.implementation?.name == "s[31m", "the escape character is removed")
         #expect(mcp.server.protocolVersion == "2025-03-26", "the server's answer wins over the client's ask")
         #expect(snapshot.toolMetrics["initialize"] == nil)
+        #expect(snapshot.systemMetrics.activeSessions == 1, "initialize opens the MCP session")
+        observer.serverExited(status: 0)
+        #expect(self.snapshot().systemMetrics.activeSessions == 0)
     }
 
     @Test("JSON-RPC error codes and isError results become the documented error types")

@@ -36,6 +36,8 @@ struct ObserverState {
     var annotations: [String: ToolAnnotations] = [:]
     var issues: [String: Int] = [:]
     var server: MCPServerStatus
+    /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).
+    var sessionOpen = false
 
     /// At most this many requests are tracked per side; more are relayed and counted as `untracked`.
     static let maxPending = 100_000

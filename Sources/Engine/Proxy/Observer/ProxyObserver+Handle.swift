@@ -40,6 +40,10 @@ extension ProxyObserver {
             }
             state.pending[side]?[id] = request
             if side == .client, method == "initialize" {
+                if !state.sessionOpen {
+                    state.sessionOpen = true
+                    collector.sessionOpened()
+                }
                 if let info = Self.peerInfo(params?["clientInfo"]) { state.server.client = info }
                 if let version = params?["protocolVersion"]?.stringValue {
                     state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)

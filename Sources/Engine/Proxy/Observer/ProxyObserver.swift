@@ -80,6 +80,10 @@ public final class ProxyObserver: Sendable {
         state.withLock { state in
             state.server.running = false
             state.server.exitStatus = Int(status)
+            if state.sessionOpen {
+                state.sessionOpen = false
+                collector.sessionClosed()
+            }
             let waiting = state.pending[.client] ?? [:]
             state.pending = [.client: [:], .server: [:]]
             state.progressTokens = [.client: [:], .server: [:]]
