@@ -100,6 +100,11 @@ struct DashboardScreen {
         case .quit, .redraw:
             break
         case .startTestUpload:
+            if let snapshot = state.snapshot, snapshot.uploadMetrics == nil {
+                let what = snapshot.engine?.mode == .proxy ? "a proxy" : "this engine"
+                state.ui.statusMessage = StatusMessage("no test upload: \(what) has no uploader", kind: .error)
+                return
+            }
             state.ui.statusMessage = StatusMessage("starting a test upload…")
             Task {
                 do {

@@ -31,9 +31,10 @@ struct UploadsPane {
             draw(rect.y + 1 + line - offset)
         }
         if list.isIdle {
+            let hasUploader = state.snapshot == nil || state.snapshot?.uploadMetrics != nil
             emit { y in
                 grid.write(
-                    "idle · press u to start a test upload",
+                    hasUploader ? "idle · press u to start a test upload" : "this engine does not upload files",
                     x: rect.x + 1,
                     y: y,
                     maxWidth: width,
