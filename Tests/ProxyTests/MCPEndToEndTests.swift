@@ -18,6 +18,11 @@ struct MCPEndToEndTests {
 
     /// The snapshot of the only proxy writing to this test's state directory.
     func snapshot() async throws -> MetricsSnapshot {
+        try JSONDecoder().decode(MetricsSnapshot.self, from: try await snapshotOutput(json: true))
+    }
+
+    /// What `dashboard snapshot` prints for that proxy: its JSON, or the summary for people.
+    func snapshotOutput(json: Bool) async throws -> Data {
         let folder = stateHome + "/dashboard/instances"
         let deadline = ContinuousClock.now + .seconds(20)
         while ContinuousClock.now < deadline {
@@ -27,25 +32,21 @@ struct MCPEndToEndTests {
                 let data = try Data(contentsOf: URL(fileURLWithPath: folder + "/" + name))
                 let document = try JSONSerialization.jsonObject(with: data) as? [[String: Any]]
                 if let target = (document?.first?["targets"] as? [String])?.first {
-                    return try await Self.snapshot(target: target)
+                    let reader = Process()
+                    reader.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
+                    reader.arguments = ["snapshot", "--attach", target] + (json ? ["--json"] : [])
+                    let pipe = Pipe()
+                    reader.standardOutput = pipe
+                    reader.standardError = FileHandle.nullDevice
+                    try reader.run()
+                    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+                    reader.waitUntilExit()
+                    return output
                 }
             }
             try await Task.sleep(for: .milliseconds(20))
         }
         throw ProxyTestError("no discovery file in \(folder)")
-    }
-
-    static func snapshot(target: String) async throws -> MetricsSnapshot {
-        let reader = Process()
-        reader.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
-        reader.arguments = ["snapshot", "--attach", target, "--json"]
-        let pipe = Pipe()
-        reader.standardOutput = pipe
-        reader.standardError = FileHandle.nullDevice
-        try reader.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        reader.waitUntilExit()
-        return try JSONDecoder().decode(MetricsSnapshot.self, from: data)
     }
 
     func text(_ result: CallTool.Result?) -> String {
@@ -120,6 +121,12 @@ struct MCPEndToEndTests {
         let failures = mcp.recentFailures.map(\.errorType)
         #expect(failures == ["invalid_params", "tool_error"])
         #expect(mcp.recentFailures.first?.message.contains("bad params on purpose") == true)
+
+        let summary = String(decoding: try await snapshotOutput(json: false), as: UTF8.self)
+        #expect(summary.contains("(proxy)") && summary.contains("SERVER  sdk (MCPTestServer, pid "))
+        #expect(summary.contains("is mcp-test-server 1.0.0") && summary.contains("SERVER REQUESTS  roots/list 1"))
+        #expect(summary.contains("HINTS (claimed by the server)  echo read-only idempotent; sleep read-only"))
+        #expect(summary.contains("invalid_params  Invalid params: bad params on purpose"))
 
         // A crash mid-call: the client sees the connection close, the proxy exits with the server's 3.
         let crash = try await peer.call("crash", ["code": 3])

@@ -38,6 +38,7 @@ enum SnapshotReport {
         out += "\n" + tools(snapshot)
         if !snapshot.cacheMetrics.isEmpty { out += "\n" + caches(snapshot) }
         if let upload = snapshot.uploadMetrics { out += "\n" + uploads(upload) }
+        if let mcp = snapshot.mcp { out += "\n" + server(mcp) }
         let issues = issueLines(polled.decoded)
         if !issues.isEmpty {
             out += "\n\(polled.decoded.issueCount) flagged value(s) (shown as 0):\n"

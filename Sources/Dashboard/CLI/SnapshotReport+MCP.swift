@@ -1,0 +1,66 @@
+import MetricsClient
+
+extension SnapshotReport {
+    /// What a proxy reports of its MCP server: who it is, other methods, what is waiting, what failed last,
+    /// the tools' hints (as the server claims them) and protocol violations relayed.
+    static func server(_ mcp: MCPMetrics) -> String {
+        let server = mcp.server
+        var facts = [DisplayText.sanitized(server.executable, maxLength: 40)]
+        if let pid = server.pid { facts.append("pid \(pid)") }
+        facts.append(server.running ? "running" : "exited \(server.exitStatus.map(String.init) ?? "?")")
+        var out = "SERVER  \(DisplayText.sanitized(server.name, maxLength: 40)) (\(facts.joined(separator: ", ")))"
+        if let implementation = server.implementation { out += "  is \(peer(implementation))" }
+        if let version = server.protocolVersion { out += "  protocol \(DisplayText.sanitized(version))" }
+        if let client = server.client { out += "  client \(peer(client))" }
+        out += "\n"
+        for (title, metrics) in [("METHODS", mcp.methodMetrics), ("SERVER REQUESTS", mcp.serverRequestMetrics)]
+        where !metrics.isEmpty {
+            let listed = metrics.sorted { $0.key < $1.key }.map { name, method in
+                let failed = method.failedCalls > 0 ? ", \(method.failedCalls) failed" : ""
+                return "\(DisplayText.sanitized(name, maxLength: 40)) \(method.totalCalls)\(failed) "
+                    + "(p50 \(fixed(method.p50LatencyMs, 1)) ms)"
+            }
+            out += "\(title)  " + listed.joined(separator: "  ") + "\n"
+        }
+        out += "IN FLIGHT  \(mcp.inFlightCount)\n"
+        for call in mcp.inFlight {
+            var line = "  \(DisplayText.sanitized(call.tool ?? call.method, maxLength: 40)) id \(call.id)"
+            line += "  \(fixed(call.elapsedMs / 1000, 1)) s"
+            if call.fromServer { line += "  (asked by the server)" }
+            if let progress = call.progress {
+                line += "  progress \(fixed(progress, 0))" + (call.total.map { "/\(fixed($0, 0))" } ?? "")
+            }
+            if let message = call.message { line += "  \(DisplayText.sanitized(message, maxLength: 60))" }
+            out += line + "\n"
+        }
+        if !mcp.recentFailures.isEmpty {
+            out += "LAST FAILURES\n"
+            for failure in mcp.recentFailures.prefix(5) {
+                let what = DisplayText.sanitized(failure.tool ?? failure.method, maxLength: 40)
+                out += "  \(Format.timestamp(failure.time))  \(what)  \(DisplayText.sanitized(failure.errorType))"
+                out += failure.message.isEmpty ? "\n" : "  \(DisplayText.sanitized(failure.message, maxLength: 100))\n"
+            }
+        }
+        let hinted = mcp.toolAnnotations.sorted { $0.key < $1.key }.compactMap { tool, hints -> String? in
+            let claims = [
+                hints.readOnlyHint == true ? "read-only" : nil, hints.destructiveHint == true ? "destructive" : nil,
+                hints.idempotentHint == true ? "idempotent" : nil, hints.openWorldHint == true ? "open-world" : nil,
+            ].compactMap { $0 }
+            return claims.isEmpty
+                ? nil : "\(DisplayText.sanitized(tool, maxLength: 40)) \(claims.joined(separator: " "))"
+        }
+        if !hinted.isEmpty { out += "HINTS (claimed by the server)  " + hinted.joined(separator: "; ") + "\n" }
+        if !mcp.protocolIssues.isEmpty {
+            out +=
+                "PROTOCOL ISSUES (relayed unchanged)  "
+                + mcp.protocolIssues.sorted { $0.key < $1.key }.map { "\(DisplayText.sanitized($0.key)) \($0.value)" }
+                .joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
+    private static func peer(_ info: MCPPeerInfo) -> String {
+        DisplayText.sanitized(info.name, maxLength: 40)
+            + (info.version.map { " " + DisplayText.sanitized($0, maxLength: 20) } ?? "")
+    }
+}
