@@ -106,7 +106,11 @@ struct UploaderBadInputTests {
             let path = try fixture.makeFile("moving.txt", size: 1_000_000)
             let uploader = fixture.uploader()
             let batch = Task { await uploader.upload([path]) }
-            try await Task.sleep(for: .milliseconds(300))
+            // Change it once the body is on its way (hashing is over), however busy the machine is.
+            let deadline = ContinuousClock.now + .seconds(20)
+            while fixture.sandbox.stats.uploadsStarted == 0, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(5))
+            }
             let handle = try #require(FileHandle(forWritingAtPath: path))
             handle.seekToEndOfFile()
             handle.write(Data("appended while uploading\n".utf8))
