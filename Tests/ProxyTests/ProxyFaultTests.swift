@@ -84,10 +84,19 @@ struct ProxyFaultTests {
         let snapshot = try await proxy.snapshot(until: { $0.mcp?.server.pid != nil })
         let pid = Int32(try #require(snapshot.mcp?.server.pid))
         #expect(isAlive(pid))
+        let file = try await proxy.discovery().path
+        let found = try LocalInstances.read(file).get()
+        #expect(found.pid == proxy.process.processIdentifier && found.server == "ProxyTestPeer")
         kill(proxy.process.processIdentifier, SIGKILL)
         let deadline = ContinuousClock.now + .seconds(5)
         while isAlive(pid), ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
         #expect(!isAlive(pid))
+        // A proxy killed outright cannot remove its file; readers skip it because its process is gone.
+        _ = await proxy.exitStatus()
+        let folder = (file as NSString).deletingLastPathComponent
+        let (instances, problems) = LocalInstances.scan(folders: [folder])
+        #expect(instances.isEmpty)
+        #expect(problems == ["\(file): process \(found.pid) is gone; skipped"])
     }
 
     @Test("a command that is not found exits 127, one that is not executable 126, each with one line")
