@@ -36,6 +36,30 @@ struct RenderTests {
         #expect(sorted.lines[2].contains("p99▼"))
     }
 
+    @Test("an engine without an uploader (a proxy) is not offered u; one with an uploader is")
+    func noUploader() {
+        let size = ScreenSize(width: 120, height: 40)
+        let without = render(Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: nil)), size: size)
+            .lines
+        #expect(without.contains { $0.contains("this engine does not upload files") })
+        #expect(!without.contains { $0.contains("press u to start a test upload") })
+        let idleUploader = UploadMetrics(
+            maxParallel: 3,
+            inFlight: 0,
+            queued: 0,
+            completed: 0,
+            failed: 0,
+            cached: 0,
+            bytesSent: 0,
+            recent: []
+        )
+        let with = render(
+            Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: idleUploader)),
+            size: size
+        ).lines
+        #expect(with.contains { $0.contains("idle · press u to start a test upload") })
+    }
+
     @Test("p95 and ok% take their threshold colours")
     func thresholds() throws {
         let size = ScreenSize(width: 80, height: 24)

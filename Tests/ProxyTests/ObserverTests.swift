@@ -174,7 +174,7 @@ struct ObserverTests {
         #expect(snapshot.mcp?.inFlight.contains { $0.tool == "caf\u{FFFD}(" } == true)
     }
 
-    @Test("an answer observed before its request (each direction is relayed first, observed after) completes it")
+    @Test("an answer observed before its request (a server request is observed after it is relayed) completes it")
     func answerFirst() throws {
         let observer = observer()
         let start = ContinuousClock.now

@@ -15,8 +15,8 @@ struct PendingRequest {
     var cacheTTL: Duration?
 }
 
-/// A response that arrived before its request was observed: the relay forwards before it observes, so the
-/// thread relaying the answer can get there first.
+/// A response that arrived before its request was observed: the server's requests are observed after they
+/// are forwarded, so the thread relaying the client's answer can get there first.
 struct EarlyResponse {
     var outcome: RPCOutcome
     var instant: ContinuousClock.Instant

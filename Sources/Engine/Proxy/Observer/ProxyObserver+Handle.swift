@@ -31,7 +31,7 @@ extension ProxyObserver {
             request.cacheTTL = cacheEntry?.ttl
             state.cancelled[side]?.remove(id)
             if let early = state.early[side]?.removeValue(forKey: id) {
-                // Its answer was observed first (the relay forwards before it observes).
+                // Its answer was observed first (see ``EarlyResponse``).
                 if let token = request.progressToken { state.progressTokens[side]?[token] = nil }
                 let errorType = early.outcome.errorType(isToolCall: request.tool != nil)
                 let message = errorType == nil ? "" : early.outcome.failureMessage

@@ -6,8 +6,10 @@ import Synchronization
 /// ``MetricsCollector``: `tools/call` per tool, other requests per method, in-flight calls with their
 /// progress, the latest failures, the peers' `initialize` info and tool annotations.
 ///
-/// It reads copies of lines the relay already forwarded (or is about to, for cached tools): nothing here
-/// changes a byte on the wire, and no input — not JSON, too deep, invalid UTF-8 — can make it fail.
+/// It reads lines the relay forwards unchanged (the client's just before, the server's just after): nothing
+/// here changes a byte on the wire, and no input — not JSON, too deep, invalid UTF-8 — can make it fail.
+/// Answers observed before their request (a server's request is observed after it is forwarded, so the
+/// client's answer can get there first) wait briefly for it.
 public final class ProxyObserver: Sendable {
     /// The collector calls are recorded into.
     public let collector: MetricsCollector
@@ -24,9 +26,6 @@ public final class ProxyObserver: Sendable {
             self?.metrics() ?? MCPMetrics(server: server)
         }
     }
-
-    /// Whether a client line must be looked at before it is forwarded (some tool's calls are cached).
-    public var inspectsBeforeForwarding: Bool { cache != nil }
 
     /// Observes one line the client wrote (without its newline), read at `instant`. Returns the answer to
     /// send the client instead of forwarding the line, when it is a call the cache answers.

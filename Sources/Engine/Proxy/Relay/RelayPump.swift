@@ -1,14 +1,18 @@
 import Foundation
 
-/// The two directions of the relay, each a blocking loop on a thread of its own: read a chunk, forward it
-/// unchanged, then let the observer look at a copy of its lines. Back-pressure is the pipes' own: a side
+/// The two directions of the relay, each a blocking loop on a thread of its own. Server to client: read a
+/// chunk, forward it unchanged, then let the observer look at its lines. Client to server: observe each
+/// line, then forward it unchanged. Back-pressure is the pipes' own: a side
 /// that stops reading blocks the writes to it, and so the reads from the other side.
 enum RelayPump {
     /// Bytes read per system call.
     static let chunkBytes = 64 * 1024
 
     /// Client (the proxy's stdin) to server, until the client closes its end; then closes the server's
-    /// stdin. With cached tools, lines are held until complete so a cached call can be answered instead.
+    /// stdin. Each complete line is observed *before* it is forwarded: a request is then always known by the
+    /// time its answer can come back (the server cannot answer what it has not read), and a cached tool's
+    /// call can be answered instead of forwarded. Lines are held only until their newline (servers read
+    /// whole lines anyway); a line over `lineLimit` is forwarded as it arrives.
     static func clientToServer(
         from input: Int32,
         to server: Int32,
@@ -17,19 +21,10 @@ enum RelayPump {
         lineLimit: Int
     ) {
         var framer = LineFramer(limit: lineLimit)
-        let inspect = observer.inspectsBeforeForwarding
         var serverOpen = true
         var outgoing: [UInt8] = []
         withChunks(from: input) { chunk in
             let instant = ContinuousClock.now
-            let oversized = { (head: UnsafeBufferPointer<UInt8>, tail: UnsafeBufferPointer<UInt8>) in
-                observer.oversizedLine(from: .client, head: head, tail: tail, at: instant)
-            }
-            if !inspect {
-                if serverOpen { serverOpen = FileDescriptorIO.writeAll(server, UnsafeRawBufferPointer(chunk)) }
-                framer.feed(chunk, line: { observer.clientLine($0, at: instant) }, oversized: oversized)
-                return
-            }
             outgoing.removeAll(keepingCapacity: true)
             framer.feed(
                 chunk,
@@ -41,12 +36,14 @@ enum RelayPump {
                         outgoing.append(0x0A)
                     }
                 },
-                oversized: oversized,
+                oversized: { observer.oversizedLine(from: .client, head: $0, tail: $1, at: instant) },
                 overflow: { outgoing.append(contentsOf: $0) }
             )
             if serverOpen, !outgoing.isEmpty { serverOpen = FileDescriptorIO.writeAll(server, outgoing) }
+            // Give a large buffer's memory back after a long line.
+            if outgoing.capacity > 1 << 20 { outgoing = [] }
         }
-        if inspect, serverOpen {
+        if serverOpen {
             // A last line without a newline is forwarded as it is.
             FileDescriptorIO.writeAll(server, framer.drain())
         }
