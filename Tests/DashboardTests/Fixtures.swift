@@ -87,23 +87,23 @@ enum Fixtures {
         -> DashboardState
     {
         var rates: [String: Double] = [:]
-        var history: [String: [Double]] = [:]
-        var rateHistory: [String: [Double]] = [:]
+        var history: [String: ToolHistory] = [:]
         for (index, (name, tool)) in (snapshot?.toolMetrics ?? [:]).sorted(by: { $0.key < $1.key }).enumerated() {
             rates[name] = Double(tool.totalCalls % 97) / 10
-            history[name] = (0..<80).map { step -> Double in
-                let wobble = Double((step * 7 + index * 3) % 11) / 10
-                return tool.p95LatencyMs * (0.6 + 0.4 * wobble)
-            }
-            rateHistory[name] = (0..<80).map { step in Double((step + index) % 9) }
+            history[name] = ToolHistory(
+                p95: (0..<80).map { step -> Double in
+                    let wobble = Double((step * 7 + index * 3) % 11) / 10
+                    return tool.p95LatencyMs * (0.6 + 0.4 * wobble)
+                },
+                callRate: (0..<80).map { step in Double((step + index) % 9) }
+            )
         }
         return DashboardState(
             snapshot: snapshot,
             target: "127.0.0.1:9109",
             connection: connection,
             callRates: rates,
-            callRateHistory: rateHistory,
-            p95History: history,
+            history: history,
             totalCallsPerSecond: snapshot == nil ? nil : rates.values.reduce(0, +),
             intervalHitRates: snapshot == nil ? [:] : ["semantic_cache": 71.5],
             ui: ui,

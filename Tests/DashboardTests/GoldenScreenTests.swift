@@ -77,7 +77,7 @@ struct GoldenScreenTests {
     @Test("uploads in progress and recent results")
     func uploads() {
         var state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: Fixtures.uploads))
-        state.uploadRates = ["u5": 2_250_000, "u7": 0]
+        state.targets[0].uploadRates = ["u5": 2_250_000, "u7": 0]
         state.ui.statusMessage = StatusMessage("test upload started")
         check(state, Self.standard, "uploads")
         check(state, Self.medium, "uploads")
@@ -135,4 +135,28 @@ struct GoldenScreenTests {
         #expect(grid.cells.allSatisfy { $0.foreground == .default && $0.background == .default })
         #expect(grid.cells.contains { $0.attributes.contains(.reverse) })
     }
+
+    @Test("eight targets: a proxy, a serve engine, a Python-shaped server, one reconnecting, one ended", arguments: [standard, medium, large])
+    func eightTargets(size: ScreenSize) {
+        check(Fixtures.manyTargets(count: 8, toolsEach: 3), size, "eight-targets", styles: size == Self.medium)
+        check(Fixtures.manyTargets(count: 8, toolsEach: 50, ui: UIState(sortKey: .p95)), size, "eight-targets-50-tools")
+    }
+
+    @Test("one proxy target: live calls with progress, recent failures, annotations", arguments: [standard, medium, large])
+    func oneProxy(size: ScreenSize) {
+        check(Fixtures.manyTargets(count: 1, toolsEach: 4), size, "one-proxy")
+    }
+
+    @Test("a tool's detail: histogram, percentile chart, calls and errors, failures", arguments: [standard, medium, large])
+    func toolDetail(size: ScreenSize) {
+        check(Fixtures.detailState(), size, "tool-detail", styles: size == Self.medium)
+    }
+
+    @Test("a Python-original-shaped server: no control API, constant percentiles noted")
+    func constantPercentiles() {
+        var state = Fixtures.manyTargets(count: 6, toolsEach: 3)
+        state.targets = [state.targets[5]]
+        check(state, Self.medium, "python-shaped")
+    }
 }
+

@@ -89,32 +89,41 @@ struct InputReducerTests {
         #expect(state.filterText == "")
     }
 
-    @Test("Tab moves focus; scroll keys move the focused pane within its limits")
+    @Test("Tab moves focus; in the latency table the keys move the highlight and the view follows it")
     func scrolling() {
         var state = UIState()
+        // 41 rows, 11 visible at once (page size 10).
         state.scrollLimits = ScrollLimits(
-            maxOffset: PaneOffsets(latency: 30, errors: 2, uploads: 0),
-            pageSize: PaneOffsets(latency: 10, errors: 3, uploads: 3)
+            maxOffset: PaneOffsets(latency: 30, live: 0, failures: 4, errors: 2, uploads: 0),
+            pageSize: PaneOffsets(latency: 10, live: 3, failures: 3, errors: 3, uploads: 3),
+            latencyRows: 41
         )
         _ = handle(.down, state: &state)
         _ = handle(.char("j"), state: &state)
-        #expect(state.scroll.latency == 2)
+        #expect(state.selectedRow == 2 && state.scroll.latency == 0)
+        for _ in 0..<9 { _ = handle(.down, state: &state) }
+        #expect(state.selectedRow == 11 && state.scroll.latency == 1)
         _ = handle(.pageDown, state: &state)
         _ = handle(.pageDown, state: &state)
         _ = handle(.pageDown, state: &state)
-        #expect(state.scroll.latency == 30)
+        _ = handle(.pageDown, state: &state)
+        #expect(state.selectedRow == 40 && state.scroll.latency == 30)
         _ = handle(.char("k"), state: &state)
-        #expect(state.scroll.latency == 29)
+        #expect(state.selectedRow == 39 && state.scroll.latency == 30)
         _ = handle(.home, state: &state)
-        #expect(state.scroll.latency == 0)
+        #expect(state.selectedRow == 0 && state.scroll.latency == 0)
         _ = handle(.up, state: &state)
-        #expect(state.scroll.latency == 0)
+        #expect(state.selectedRow == 0)
         _ = handle(.end, state: &state)
-        #expect(state.scroll.latency == 30)
+        #expect(state.selectedRow == 40 && state.scroll.latency == 30)
         _ = handle(.tab, state: &state)
-        #expect(state.focus == .errors)
+        #expect(state.focus == .live)
+        _ = handle(.tab, state: &state)
+        #expect(state.focus == .failures)
         _ = handle(.pageDown, state: &state)
-        #expect(state.scroll.errors == 2 && state.scroll.latency == 30)
+        _ = handle(.pageDown, state: &state)
+        #expect(state.scroll.failures == 4 && state.scroll.latency == 30)
+        _ = handle(.tab, state: &state)
         _ = handle(.tab, state: &state)
         _ = handle(.tab, state: &state)
         #expect(state.focus == .latency)
@@ -122,11 +131,26 @@ struct InputReducerTests {
         #expect(state.focus == .uploads)
     }
 
+    @Test("Enter asks for the highlighted tool's detail; Esc closes it before anything else")
+    func detail() {
+        var state = UIState(filterText: "x")
+        #expect(handle(.enter, state: &state) == .openDetail)
+        state.detail = ToolKey(target: "127.0.0.1:1", tool: "echo")
+        #expect(handle(.enter, state: &state) == nil)
+        _ = handle(.escape, state: &state)
+        #expect(state.detail == nil && state.filterText == "x")
+        _ = handle(.escape, state: &state)
+        #expect(state.filterText == "")
+        #expect(handle(.char("L"), state: &state) == .toggleLocal)
+    }
+
     @Test("a resize pulls scroll offsets back into the new limits")
     func resizeClamps() {
-        var state = UIState(scroll: PaneOffsets(latency: 40, errors: 5, uploads: 1))
+        var state = UIState(scroll: PaneOffsets(latency: 40, errors: 5, uploads: 1), selectedRow: 70)
         state.scrollLimits.maxOffset = PaneOffsets(latency: 10, errors: 0, uploads: 3)
+        state.scrollLimits.latencyRows = 21
         _ = handle(.resize, state: &state)
         #expect(state.scroll == PaneOffsets(latency: 10, errors: 0, uploads: 1))
+        #expect(state.selectedRow == 20)
     }
 }

@@ -41,7 +41,7 @@ struct RenderTests {
         let size = ScreenSize(width: 120, height: 40)
         let without = render(Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: nil)), size: size)
             .lines
-        #expect(without.contains { $0.contains("this engine does not upload files") })
+        #expect(!without.contains { $0.contains("─ Uploads") }, "the uploads pane is for engines that upload")
         #expect(!without.contains { $0.contains("press u to start a test upload") })
         let idleUploader = UploadMetrics(
             maxParallel: 3,
@@ -60,10 +60,20 @@ struct RenderTests {
         #expect(with.contains { $0.contains("idle · press u to start a test upload") })
     }
 
-    @Test("p95 and ok% take their threshold colours")
+    @Test("tails are judged against the tool's own p50 unless a rule names the tool; ok% by its thresholds")
     func thresholds() throws {
         let size = ScreenSize(width: 80, height: 24)
-        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools))
+        let tools = [
+            // An LLM call: slow, but its tail is 2.2× its median.
+            Fixtures.tool("llm_chat", calls: 400, p50: 2_000, p95: 4_400, p99: 6_000),
+            // A fast tool whose tail grew: 8× and 40× its median.
+            Fixtures.tool("lookup", calls: 400, failed: 30, p50: 20, p95: 160, p99: 800),
+            // Tiny latencies stay plain whatever the ratio (below the 50 ms floor).
+            Fixtures.tool("ping", calls: 400, p50: 0.1, p95: 5, p99: 20),
+            Fixtures.tool("search_web", calls: 400, p50: 100, p95: 700, p99: 1_500),
+        ]
+        var state = Fixtures.state(Fixtures.snapshot(tools: tools), ui: UIState(focus: .errors))
+        state.thresholds.rules = [.init(tool: "search_*", server: nil, warningMs: 1_000, criticalMs: 1_200)]
         let grid = render(state, size: size)
         let theme = Theme(colorEnabled: true)
         let columns = LatencyColumns(width: 80, longestName: 10)
@@ -71,11 +81,27 @@ struct RenderTests {
             let y = try #require(grid.lines.firstIndex { $0.hasPrefix(" \(tool) ") })
             return grid[column.x + column.width - 1, y].style
         }
-        #expect(try style(of: "codereview", columns.p95) == theme.style(.good))
-        #expect(try style(of: "chat", columns.p95) == theme.style(.warning))
-        #expect(try style(of: "thinkdeep", columns.p95) == theme.style(.critical))
-        #expect(try style(of: "thinkdeep", columns.ok) == theme.style(.critical))
-        #expect(try style(of: "chat", columns.ok) == theme.text)
+        #expect(try style(of: "llm_chat", columns.p95) == theme.text)
+        #expect(try style(of: "llm_chat", columns.p99) == theme.text)
+        #expect(try style(of: "lookup", columns.p95) == theme.style(.warning))
+        #expect(try style(of: "lookup", columns.p99) == theme.style(.critical))
+        #expect(try style(of: "ping", columns.p99) == theme.text)
+        #expect(try style(of: "search_web", columns.p95) == theme.style(.good))
+        #expect(try style(of: "search_web", columns.p99) == theme.style(.critical))
+        #expect(try style(of: "lookup", columns.ok) == theme.style(.critical))
+        #expect(try style(of: "llm_chat", columns.ok) == theme.text)
+    }
+
+    @Test("a glob rule can name the server too")
+    func serverRules() {
+        let thresholds = LatencyThresholds(rules: [
+            .init(tool: "*", server: "github", warningMs: 100, criticalMs: 200),
+            .init(tool: "read_[ab]*", server: nil, warningMs: 10, criticalMs: 20),
+        ])
+        #expect(thresholds.level(latencyMs: 150, p50Ms: 140, tool: "x", server: "github") == .warning)
+        #expect(thresholds.level(latencyMs: 150, p50Ms: 140, tool: "x", server: "slack") == .normal)
+        #expect(thresholds.level(latencyMs: 15, p50Ms: 14, tool: "read_about", server: "slack") == .warning)
+        #expect(thresholds.level(latencyMs: 15, p50Ms: 14, tool: "read_cat", server: "slack") == .normal)
     }
 
     @Test("a frame of 50 tools renders quickly")

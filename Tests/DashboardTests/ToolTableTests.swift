@@ -17,7 +17,7 @@ struct ToolTableTests {
             Fixtures.snapshot(tools: Self.tools),
             ui: UIState(sortKey: sortKey, filterText: filter)
         )
-        state.callRates = rates
+        state.targets[0].callRates = rates
         return ToolTable.rows(for: state).map(\.name)
     }
 

@@ -17,7 +17,8 @@ struct UnicodeAlignmentTests {
         arguments: [ScreenSize(width: 80, height: 24), ScreenSize(width: 120, height: 40)]
     )
     func columns(size: ScreenSize) throws {
-        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.unicodeTools))
+        // Focus elsewhere: the highlighted row's blanks carry the highlight's background.
+        let state = Fixtures.state(Fixtures.snapshot(tools: Fixtures.unicodeTools), ui: UIState(focus: .errors))
         let grid = render(state, size: size)
         let content = PaneContent(state)
         let layout = DashboardLayout(size: size, content: content, ui: state.ui)

@@ -1,3 +1,4 @@
+import Foundation
 import MetricsClient
 import Testing
 
@@ -35,6 +36,30 @@ struct MetricsHistoryTests {
         #expect(history.totalCallsPerSecond.values == [10, 10, 10, 10])
         #expect(history.cacheHitRate["c"]?.values == [75, 75, 75, 75])
         #expect(history.uploadMegabytesPerSecond.values == [2, 2, 2, 2])
+    }
+
+    @Test("calls/s over a sliding window is steady for a tool called every two seconds; a reset restarts it")
+    func slidingRate() throws {
+        var history = MetricsHistory(length: 60)
+        // One call every two seconds, polled every second: one-interval rates jump between 0 and 1.
+        var calls = 0
+        for second in 0..<30 {
+            if second % 2 == 0 { calls += 1 }
+            if second == 25 { calls = 1 }
+            let snapshot = Fixtures.snapshot(at: Double(second), tools: [Fixtures.tool("slow", calls: calls, p95: 1)])
+            history.record(snapshot, derived: nil, at: Date(timeIntervalSince1970: Double(1_000 + second)))
+            let series = try #require(history.tools["slow"])
+            if second == 0 {
+                #expect(series.callsPerSecond(over: 10) == nil)
+            } else if (12..<25).contains(second) {
+                let rate = try #require(series.callsPerSecond(over: 10))
+                #expect(abs(rate - 0.5) <= 0.051, "second \(second): \(rate)")
+            }
+        }
+        // After the reset at 25 only the points since count: 25…29 with calls 1, 2, 2, 3, 3 → 2 calls in 4 s.
+        let after = try #require(history.tools["slow"]?.callsPerSecond(over: 10))
+        #expect(abs(after - 0.5) < 0.001, "\(after)")
+        #expect(history.tools["slow"]?.time.values.count == 30)
     }
 
     @Test("only the busiest tools keep series when a server reports more than the limit; gone tools are dropped")

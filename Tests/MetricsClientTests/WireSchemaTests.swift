@@ -27,7 +27,8 @@ struct WireSchemaTests {
                 maxLatencyMs: 42,
                 errorTypes: ["timeout": 2],
                 windowSamples: 10,
-                lifetime: LifetimePercentiles(p50Ms: 10.5, p95Ms: 40, p99Ms: 41.5, p999Ms: 42)
+                lifetime: LifetimePercentiles(p50Ms: 10.5, p95Ms: 40, p99Ms: 41.5, p999Ms: 42),
+                windowHistogram: LatencyBuckets(upperBoundsMs: [1, 2.5, 50], counts: [2, 3, 4, 1])
             )
         ],
         cacheMetrics: [
@@ -141,7 +142,8 @@ struct WireSchemaTests {
             maxLatencyMs: 5,
             errorTypes: ["internal_error": 1],
             windowSamples: 4,
-            lifetime: LifetimePercentiles(p50Ms: 2, p95Ms: 4, p99Ms: 4.5, p999Ms: 5)
+            lifetime: LifetimePercentiles(p50Ms: 2, p95Ms: 4, p99Ms: 4.5, p999Ms: 5),
+            windowHistogram: LatencyBuckets(upperBoundsMs: [1, 5], counts: [1, 3, 0])
         )
     }
 
@@ -170,6 +172,7 @@ struct WireSchemaTests {
             ("engine", try object(root["engine"]), fixture.engine!),
             ("tool", tool, fixture.toolMetrics["chat"]!),
             ("lifetime", try object(tool["lifetime"]), fixture.toolMetrics["chat"]!.lifetime!),
+            ("window histogram", try object(tool["window_histogram"]), fixture.toolMetrics["chat"]!.windowHistogram!),
             (
                 "cache", try object(try object(root["cache_metrics"])["semantic_cache"]),
                 fixture.cacheMetrics["semantic_cache"]!

@@ -1,31 +1,33 @@
 import Foundation
 import MetricsClient
 
-/// The interactive loop: reads keys, copies the poller's state into the screen state, renders, repeats.
+/// The interactive loop: reads keys, copies every target's poller state into the screen state, renders,
+/// repeats.
 ///
-/// Runs on one task (curses is not thread-safe); everything slow (uploads, resets) runs in background
-/// tasks that report back through the ``StatusInbox``. Keys are polled without blocking so the loop
-/// never holds a thread of the cooperative pool.
+/// Runs on one task (curses is not thread-safe); everything slow (uploads, resets, discovery scans) runs
+/// in background tasks that report back through the ``StatusInbox`` or the ``TargetWatcher``. Keys are
+/// polled without blocking so the loop never holds a thread of the cooperative pool.
 struct DashboardScreen {
     let terminal: CursesTerminal
-    let poller: MetricsPoller
-    let backend: any DashboardBackend
+    let watcher: TargetWatcher
+    let discovery: DiscoveryLoop?
     let inbox: StatusInbox
     var state: DashboardState
-    var adapter = PollerStateAdapter()
+    private var adapters: [String: PollerStateAdapter] = [:]
+    private var lastPolls: [String: Int] = [:]
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
     init(
         terminal: CursesTerminal,
-        poller: MetricsPoller,
-        backend: any DashboardBackend,
+        watcher: TargetWatcher,
+        discovery: DiscoveryLoop?,
         inbox: StatusInbox,
         state: DashboardState
     ) {
         self.terminal = terminal
-        self.poller = poller
-        self.backend = backend
+        self.watcher = watcher
+        self.discovery = discovery
         self.inbox = inbox
         self.state = state
     }
@@ -33,7 +35,6 @@ struct DashboardScreen {
     /// Runs until the user quits (q, Ctrl-C) or the process is asked to terminate.
     mutating func run() async {
         var lastFrame = Date.distantPast
-        var lastPolls = -1
         var messageSince = Date()
         var lastKey = Date()
         while !Task.isCancelled {
@@ -59,31 +60,67 @@ struct DashboardScreen {
                 state.ui.statusMessage = nil
                 dirty = true
             }
-            let polled = poller.state
-            if !state.ui.isPaused, polled.polls != lastPolls || polled.status != .connected {
-                lastPolls = polled.polls
-                adapter.apply(polled, to: &state, now: now)
+            if !state.ui.isPaused, refreshTargets() { dirty = true }
+            if let discovery, state.localOffer != discovery.unwatched {
+                state.localOffer = discovery.unwatched
                 dirty = true
             }
-            if dirty || now.timeIntervalSince(lastFrame) >= 1 {
+            let live = !state.ui.isPaused && state.targets.contains { $0.snapshot?.mcp?.inFlight.isEmpty == false }
+            // Elapsed times of live calls tick between polls: a frame every 0.2 s while any are shown.
+            if dirty || now.timeIntervalSince(lastFrame) >= (live ? 0.2 : 1) {
                 state.now = now
                 let size = terminal.size
                 state.ui.scrollLimits = scrollLimits(for: state, size: size)
+                state.ui.clampScroll()
                 terminal.draw(render(state, size: size))
                 lastFrame = now
             }
             // Quick after a change, every 40 ms while keys come in, every 100 ms once nobody has typed
-            // for two seconds: a new snapshot (at most one a second) is drawn within 0.1 s either way, and
-            // an attached dashboard wakes 10 times a second instead of 25.
+            // for two seconds: a new snapshot is drawn within 0.1 s either way.
             let typing = now.timeIntervalSince(lastKey) < 2
             try? await Task.sleep(for: .milliseconds(dirty ? 10 : typing ? 40 : 100))
         }
     }
 
+    /// Copies new poller states into the targets (adding and dropping targets as the watcher did);
+    /// returns whether anything changed.
+    private mutating func refreshTargets() -> Bool {
+        let entries = watcher.targets
+        var changed = entries.count != state.targets.count
+        var views: [TargetView] = []
+        views.reserveCapacity(entries.count)
+        for entry in entries {
+            var view =
+                state.target(entry.id)
+                ?? TargetView(id: entry.id, name: entry.name, origin: entry.origin)
+            if view.endedAt != entry.endedAt {
+                view.endedAt = entry.endedAt
+                changed = true
+            }
+            if entry.endedAt == nil {
+                let polled = entry.poller.state
+                if polled.polls != lastPolls[entry.id] || !polled.status.isConnected
+                    || !view.connection.isConnected
+                {
+                    lastPolls[entry.id] = polled.polls
+                    adapters[entry.id, default: PollerStateAdapter()]
+                        .apply(polled, to: &view, rateWindow: state.rateWindow)
+                    changed = true
+                }
+            }
+            views.append(view)
+        }
+        let kept = Set(entries.map(\.id))
+        adapters = adapters.filter { kept.contains($0.key) }
+        lastPolls = lastPolls.filter { kept.contains($0.key) }
+        if changed { state.targets = views }
+        return changed
+    }
+
     /// Says on the status line what quitting cancels, when it cancels anything: the embedded engine's
     /// uploads end with it.
     private mutating func sayGoodbye() {
-        guard state.mode == .embedded, let uploads = state.snapshot?.uploadMetrics else { return }
+        guard state.mode == .embedded, let uploads = state.primary?.snapshot?.uploadMetrics else { return }
         let pending = uploads.inFlight + uploads.queued
         guard pending > 0 else { return }
         state.ui.statusMessage = StatusMessage(
@@ -93,16 +130,44 @@ struct DashboardScreen {
         terminal.draw(render(state, size: terminal.size))
     }
 
+    /// The target `u` and `r` act on: the highlighted row's, else the only one, else (for `u`) the one
+    /// that uploads.
+    private func controlTarget(forUpload: Bool) -> TargetView? {
+        if forUpload, let uploader = state.uploadTarget, uploader.snapshot?.uploadMetrics != nil { return uploader }
+        if let key = state.ui.detail ?? selectedTool(in: state) { return state.target(key.target) }
+        return state.primary
+    }
+
     private mutating func perform(_ command: UICommand) {
-        let backend = self.backend
         let inbox = self.inbox
         switch command {
         case .quit, .redraw:
             break
+        case .openDetail:
+            if let key = selectedTool(in: state) {
+                state.ui.detail = key
+                state.ui.statusMessage = nil
+            } else {
+                state.ui.statusMessage = StatusMessage("no tool to open yet", kind: .error)
+            }
+        case .toggleLocal:
+            guard let discovery else {
+                state.ui.statusMessage = StatusMessage("local proxies are watched already (--local)")
+                return
+            }
+            let adopting = discovery.toggleAdopting()
+            state.ui.statusMessage = StatusMessage(
+                adopting ? "watching local proxies too (L stops)" : "local proxies no longer watched"
+            )
         case .startTestUpload:
-            if let snapshot = state.snapshot, snapshot.uploadMetrics == nil {
+            guard let target = controlTarget(forUpload: true), let backend = backend(for: target) else { return }
+            if let snapshot = target.snapshot, snapshot.uploadMetrics == nil {
                 let what = snapshot.engine?.mode == .proxy ? "a proxy" : "this engine"
-                state.ui.statusMessage = StatusMessage("no test upload: \(what) has no uploader", kind: .error)
+                state.ui.statusMessage = StatusMessage(
+                    target.hasControlAPI
+                        ? "no test upload: \(what) has no uploader" : AttachedBackend.noControlAPI(target.name),
+                    kind: .error
+                )
                 return
             }
             state.ui.statusMessage = StatusMessage("starting a test upload…")
@@ -114,6 +179,11 @@ struct DashboardScreen {
                 }
             }
         case .resetCounters:
+            guard let target = controlTarget(forUpload: false), let backend = backend(for: target) else { return }
+            guard target.hasControlAPI else {
+                state.ui.statusMessage = StatusMessage(AttachedBackend.noControlAPI(target.name), kind: .error)
+                return
+            }
             Task {
                 do {
                     inbox.post(StatusMessage(try await backend.resetCounters()))
@@ -125,9 +195,18 @@ struct DashboardScreen {
             let steps = Self.refreshSteps
             let current = steps.firstIndex { $0 >= state.refreshInterval - 0.001 } ?? 2
             let next = steps[min(max(0, current + step), steps.count - 1)]
-            poller.setInterval(.milliseconds(Int64(next * 1000)))
+            watcher.setInterval(.milliseconds(Int64(next * 1000)))
             state.refreshInterval = next
             state.ui.statusMessage = StatusMessage("refresh every \(Format.seconds(next))")
         }
+    }
+
+    /// The control backend of `target`; says so on the status line when there is none.
+    private mutating func backend(for target: TargetView) -> (any DashboardBackend)? {
+        guard let entry = watcher.targets.first(where: { $0.id == target.id }) else {
+            state.ui.statusMessage = StatusMessage("\(target.name) is no longer watched", kind: .error)
+            return nil
+        }
+        return entry.backend
     }
 }

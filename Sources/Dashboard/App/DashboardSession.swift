@@ -39,13 +39,27 @@ struct AttachedBackend: DashboardBackend {
     let testFileBytes: Int
 
     func startTestUpload() async throws -> String {
-        let receipt = try await client().startTestUpload(files: EmbeddedBackend.testFiles, sizeBytes: testFileBytes)
-        return "test upload started on \(target.host):\(target.port)" + (receipt.batch.map { " (batch \($0))" } ?? "")
+        do {
+            let receipt = try await client().startTestUpload(files: EmbeddedBackend.testFiles, sizeBytes: testFileBytes)
+            return "test upload started on \(target)" + (receipt.batch.map { " (batch \($0))" } ?? "")
+        } catch let error as ControlError where error.code == .notFound || error.code == .notImplemented {
+            throw CommandFailure(Self.noControlAPI(target, for: "test uploads"))
+        }
     }
 
     func resetCounters() async throws -> String {
-        try await client().reset()
-        return "counters reset on \(target.host):\(target.port)"
+        do {
+            try await client().reset()
+        } catch let error as ControlError where error.code == .notFound || error.code == .notImplemented {
+            throw CommandFailure(Self.noControlAPI(target, for: "resets"))
+        }
+        return "counters reset on \(target)"
+    }
+
+    /// What `u` and `r` say about a server that cannot do them.
+    static func noControlAPI(_ target: CustomStringConvertible, for what: String? = nil) -> String {
+        "\(target): this server has no control API" + (what.map { " for \($0)" } ?? "")
+            + " (it only serves metrics)"
     }
 
     private func client() throws -> ControlClient {

@@ -1,28 +1,37 @@
 import Foundation
 import MetricsClient
 
-/// Copies what the poller knows into the screen's state: snapshot, connection, rates and histories.
+/// Copies what one target's poller knows into its ``TargetView``: snapshot, connection, rates over the
+/// rate window and histories.
 struct PollerStateAdapter {
     private var uploadSamples: [(time: Date, sent: [String: Int])] = []
 
-    mutating func apply(_ poller: PollerState, to state: inout DashboardState, now: Date) {
-        state.connection = poller.status
-        state.refreshInterval = poller.interval / .seconds(1)
+    mutating func apply(_ poller: PollerState, to target: inout TargetView, rateWindow: Double) {
+        target.connection = poller.status
         guard let latest = poller.latest else { return }
-        state.snapshot = latest.snapshot
-        if let derived = poller.derived {
-            state.callRates = derived.tools.mapValues(\.callsPerSecond)
-            state.totalCallsPerSecond = derived.totalCallsPerSecond
-            state.intervalHitRates = derived.caches.compactMapValues(\.intervalHitRate)
+        target.snapshot = latest.snapshot
+        target.receivedAt = latest.receivedAt
+        if target.name == target.id, let server = latest.snapshot.mcp?.server.name, !server.isEmpty {
+            target.name = DisplayText.singleLine(server, maxLength: 40)
         }
-        state.callRateHistory = poller.history.tools.mapValues(\.callsPerSecond.values)
-        state.p95History = poller.history.tools.mapValues(\.p95LatencyMs.values)
-        updateUploadRates(latest.snapshot.uploadMetrics, time: latest.receivedAt, state: &state)
+        if let derived = poller.derived {
+            target.intervalHitRates = derived.caches.compactMapValues(\.intervalHitRate)
+        }
+        var rates: [String: Double] = [:]
+        var history: [String: ToolHistory] = [:]
+        for (name, series) in poller.history.tools {
+            rates[name] = series.callsPerSecond(over: rateWindow)
+            history[name] = ToolHistory(series)
+        }
+        target.callRates = rates
+        target.history = history
+        target.totalCallsPerSecond = rates.isEmpty && poller.derived == nil ? nil : rates.values.reduce(0, +)
+        updateUploadRates(latest.snapshot.uploadMetrics, time: latest.receivedAt, target: &target)
     }
 
     /// Bytes per second of each file being uploaded, over the last few seconds of snapshots (bytes arrive
     /// in bursts as socket buffers drain, so one interval alone often reads 0).
-    private mutating func updateUploadRates(_ uploads: UploadMetrics?, time: Date, state: inout DashboardState) {
+    private mutating func updateUploadRates(_ uploads: UploadMetrics?, time: Date, target: inout TargetView) {
         let sent = Dictionary((uploads?.recent ?? []).map { ($0.id, $0.bytesSent) }, uniquingKeysWith: { $1 })
         uploadSamples.append((time, sent))
         uploadSamples.removeAll { time.timeIntervalSince($0.time) > Self.rateWindow }
@@ -33,7 +42,7 @@ struct PollerStateAdapter {
             let before = oldest.sent[record.id] ?? 0
             rates[record.id] = max(0, Double(record.bytesSent - before)) / elapsed
         }
-        state.uploadRates = rates
+        target.uploadRates = rates
     }
 
     /// How far back upload rates look, in seconds.

@@ -5,7 +5,7 @@ import Logging
 import MetricsClient
 
 extension WatchCommand {
-    /// Opens the dashboard: of an embedded engine, or attached to `--attach`.
+    /// Opens the dashboard: of an embedded engine, of the `--attach` targets, or of every local proxy.
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         guard isatty(STDOUT_FILENO) == 1, isatty(STDIN_FILENO) == 1 else {
@@ -14,34 +14,82 @@ extension WatchCommand {
             )
             throw ExitCode(2)
         }
+        let settings: Settings
+        do {
+            settings = try Settings(command: self, environment: environment)
+        } catch let failure as CommandFailure {
+            printError(failure.description)
+            throw ExitCode(78)
+        }
         let logger = try startLogging()
-        logger.info("dashboard starting")
+        logger.info("dashboard starting", metadata: ["targets": "\(settings.targets.count)", "local": "\(settings.local)"])
         let watched: Watched
         do {
-            if let attach {
-                watched = try attached(to: attach, environment: environment)
-            } else {
-                watched = try await embedded(environment: environment, logger: logger)
-            }
+            watched = try await prepare(settings, environment: environment, logger: logger)
         } catch let failure as CommandFailure {
             printError(failure.description)
             throw ExitCode(1)
         }
         do {
-            try await show(watched, environment: environment, logger: logger)
+            try await show(watched, settings: settings, environment: environment, logger: logger)
         } catch {
+            watched.discovery?.stop()
+            watched.watcher.stopAll()
             await watched.engine?.stop()
             printError("cannot open the terminal: \(error)")
             throw ExitCode(1)
         }
         logger.info("dashboard stopping")
+        watched.discovery?.stop()
+        watched.watcher.stopAll()
         await watched.engine?.stop()
     }
 
-    /// What the screen watches: where to poll, how u and r act, and the engine it started, if any.
+    /// The command line merged over the configuration file.
+    struct Settings {
+        var targets: [MetricsTarget]
+        var local: Bool
+        var refresh: Double
+        var rateWindow: Double
+        var thresholds: LatencyThresholds
+        var colorOff: Bool
+
+        init(command: WatchCommand, environment: [String: String]) throws {
+            var file = DashboardConfig()
+            if let path = command.config ?? DashboardConfig.defaultPath(environment: environment) {
+                do {
+                    file = try DashboardConfig.load(path: path, required: command.config != nil)
+                } catch {
+                    throw CommandFailure(error.description)
+                }
+            }
+            // Targets named on the command line replace the file's.
+            let named = command.attach.isEmpty && !command.local ? file.targets : command.attach
+            var targets: [MetricsTarget] = []
+            for address in named {
+                do {
+                    let target = try MetricsTarget(parsing: address)
+                    if !targets.contains(target) { targets.append(target) }
+                } catch {
+                    throw CommandFailure("cannot attach to \"\(address)\": \(error)")
+                }
+            }
+            self.targets = targets
+            local = command.local || (command.attach.isEmpty && file.local == true)
+            refresh = command.refresh ?? file.refresh ?? 1
+            rateWindow = file.rateWindow ?? 10
+            thresholds = file.thresholds
+            colorOff = command.noColor || file.color == false
+        }
+
+        /// Whether the dashboard runs its own engine: nothing else to watch was named.
+        var isEmbedded: Bool { targets.isEmpty && !local }
+    }
+
+    /// What the screen watches: the targets, the discovery loop, and the engine it started, if any.
     struct Watched {
-        var target: MetricsTarget
-        var backend: any DashboardBackend
+        var watcher: TargetWatcher
+        var discovery: DiscoveryLoop?
         var state: DashboardState
         var engine: EmbeddedEngine?
     }
@@ -55,28 +103,70 @@ extension WatchCommand {
 
     private var testFileBytes: Int { uploadSize * 1_048_576 }
 
-    private func attached(to address: String, environment: [String: String]) throws -> Watched {
-        let target: MetricsTarget
-        do {
-            target = try MetricsTarget(parsing: address)
-        } catch {
-            throw CommandFailure("cannot attach to \"\(address)\": \(error)")
+    private func prepare(_ settings: Settings, environment: [String: String], logger: Logger) async throws -> Watched {
+        let watcher = TargetWatcher(
+            configuration: PollerConfiguration(
+                interval: .milliseconds(Int64(settings.refresh * 1000)),
+                bearerToken: bearerToken
+            )
+        )
+        var state = DashboardState(
+            targets: [],
+            mode: settings.isEmbedded ? .embedded : settings.local ? .local : .attached,
+            refreshInterval: settings.refresh,
+            rateWindow: settings.rateWindow,
+            thresholds: settings.thresholds
+        )
+        var engine: EmbeddedEngine?
+        if settings.isEmbedded {
+            let started = try await embedded(environment: environment, logger: logger)
+            engine = started
+            let target = MetricsTarget(host: "127.0.0.1", port: started.port)
+            watcher.add(
+                target,
+                name: started.portNote.map { "\(target) (\($0))" },
+                origin: .embedded,
+                backend: EmbeddedBackend(runtime: started.runtime, testFileBytes: testFileBytes)
+            )
+            if let warning = started.runtime.warnings.first {
+                state.ui.statusMessage = StatusMessage(warning, kind: .error)
+            }
         }
-        var state = DashboardState(refreshInterval: refresh)
-        state.mode = .attached
-        state.target = target.description
-        let backend = AttachedBackend(
+        for target in settings.targets {
+            watcher.add(target, origin: .attached, backend: attachedBackend(target, environment: environment))
+        }
+        let testFileBytes = self.testFileBytes
+        let token = self.token
+        let discovery = DiscoveryLoop(
+            LocalDiscovery(
+                watcher: watcher,
+                folders: LocalInstances.folders(environment: environment),
+                backend: { target in
+                    AttachedBackend(
+                        target: target,
+                        credential: ControlCredential.resolve(flag: token, environment: environment, target: target),
+                        testFileBytes: testFileBytes
+                    )
+                }
+            ),
+            adopting: settings.local
+        )
+        discovery.start()
+        return Watched(watcher: watcher, discovery: discovery, state: state, engine: engine)
+    }
+
+    private func attachedBackend(_ target: MetricsTarget, environment: [String: String]) -> AttachedBackend {
+        AttachedBackend(
             target: target,
             credential: ControlCredential.resolve(flag: token, environment: environment, target: target),
             testFileBytes: testFileBytes
         )
-        return Watched(target: target, backend: backend, state: state, engine: nil)
     }
 
-    private func embedded(environment: [String: String], logger: Logger) async throws -> Watched {
+    private func embedded(environment: [String: String], logger: Logger) async throws -> EmbeddedEngine {
         var configuration = try engineConfiguration(environment)
         if let port { configuration.endpoint.port = port }
-        let engine = try await EmbeddedEngine.start(
+        return try await EmbeddedEngine.start(
             configuration: configuration,
             options: EngineOptions(
                 mode: .embedded,
@@ -86,33 +176,15 @@ extension WatchCommand {
             ),
             logger: logger
         )
-        var state = DashboardState(refreshInterval: refresh)
-        state.mode = .embedded
-        let address = "127.0.0.1:\(engine.port)"
-        state.target = engine.portNote.map { "\(address) (\($0))" } ?? address
-        if let warning = engine.runtime.warnings.first {
-            state.ui.statusMessage = StatusMessage(warning, kind: .error)
-        }
-        let backend = EmbeddedBackend(runtime: engine.runtime, testFileBytes: testFileBytes)
-        return Watched(
-            target: MetricsTarget(host: "127.0.0.1", port: engine.port),
-            backend: backend,
-            state: state,
-            engine: engine
-        )
     }
 
-    /// Polls the target and runs the screen until the user quits; throws if the terminal cannot be opened.
-    private func show(_ watched: Watched, environment: [String: String], logger: Logger) async throws {
-        let poller = MetricsPoller(
-            target: watched.target,
-            configuration: PollerConfiguration(
-                interval: .milliseconds(Int64(refresh * 1000)),
-                bearerToken: bearerToken
-            )
-        )
-        let polling = Task { await poller.run() }
-        defer { polling.cancel() }
+    /// Runs the screen until the user quits; throws if the terminal cannot be opened.
+    private func show(
+        _ watched: Watched,
+        settings: Settings,
+        environment: [String: String],
+        logger: Logger
+    ) async throws {
         // An engine that stops on its own (a failed service) is reported on the screen, never printed over it.
         let inbox = StatusInbox()
         let watchdog = Task { [engine = watched.engine] in
@@ -129,7 +201,7 @@ extension WatchCommand {
 
         let terminal = try CursesTerminal(
             options: TerminalOptions(
-                useColor: TerminalOptions.colorWanted(environment: environment, noColorFlag: noColor)
+                useColor: TerminalOptions.colorWanted(environment: environment, noColorFlag: settings.colorOff)
             )
         )
         var state = watched.state
@@ -137,8 +209,8 @@ extension WatchCommand {
         logger.info("terminal", metadata: ["colors": "\(terminal.colorCount)", "utf8": "\(terminal.isUTF8)"])
         var screen = DashboardScreen(
             terminal: terminal,
-            poller: poller,
-            backend: watched.backend,
+            watcher: watched.watcher,
+            discovery: watched.discovery,
             inbox: inbox,
             state: state
         )

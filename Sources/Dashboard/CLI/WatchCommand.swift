@@ -4,24 +4,38 @@ import ArgumentParser
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Open the live dashboard (the default): of an embedded engine, or of one at --attach HOST:PORT.",
+        abstract: "Open the live dashboard (the default): of an embedded engine, of --attach targets, or of every local proxy.",
         discussion: """
-            The embedded engine runs the response cache, the file-ID cache, a sandbox Files API and a demo \
-            workload, and serves its metrics on http://127.0.0.1:9109 (or a free port if that one is taken) \
-            so others can attach. Logs go to --log-file, never to the screen.
+            Without --attach or --local, the dashboard runs an embedded engine (response cache, file-ID cache, \
+            a sandbox Files API and a demo workload) serving its metrics on http://127.0.0.1:9109 (or a free \
+            port if that one is taken) so others can attach; local proxies it finds are offered with L. \
+            --attach may be repeated; --local watches every `dashboard proxy` of this user, adding new ones \
+            as they start. Settings are read from ~/.config/dashboard/config.toml (see README); flags win. \
+            Logs go to --log-file, never to the screen.
 
-            Keys: q quit, ? help, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
-            Tab focus, arrows or j/k scroll.
+            Keys: q quit, ? help, Enter tool detail (Esc back), u test upload, p pause, s sort, / filter, \
+            +/- refresh interval, r reset, L local proxies, Tab focus, arrows or j/k move.
             """
     )
 
     @Option(
         help: ArgumentHelp(
-            "Watch the engine at HOST:PORT instead of running one (any server of the /metrics JSON schema).",
+            "Watch the engine at HOST:PORT instead of running one (any server of the /metrics JSON schema); repeatable.",
             valueName: "host:port"
         )
     )
-    var attach: String?
+    var attach: [String] = []
+
+    @Flag(help: "Watch every local `dashboard proxy` (its discovery folder), adding new ones as they start.")
+    var local = false
+
+    @Option(
+        help: ArgumentHelp(
+            "The configuration file (default: $XDG_CONFIG_HOME/dashboard/config.toml or ~/.config/dashboard/config.toml).",
+            valueName: "path"
+        )
+    )
+    var config: String?
 
     @Option(
         help: ArgumentHelp(
@@ -39,8 +53,13 @@ struct WatchCommand: AsyncParsableCommand {
     )
     var bearerToken: String?
 
-    @Option(help: ArgumentHelp("Seconds between polls (0.25 to 10; + and - change it live).", valueName: "seconds"))
-    var refresh: Double = 1
+    @Option(
+        help: ArgumentHelp(
+            "Seconds between polls (0.25 to 10, default 1 or the file's `refresh`; + and - change it live).",
+            valueName: "seconds"
+        )
+    )
+    var refresh: Double?
 
     @Flag(help: "Monochrome: no colours (also when NO_COLOR is set).")
     var noColor = false
@@ -81,7 +100,7 @@ struct WatchCommand: AsyncParsableCommand {
     }
 
     func validate() throws {
-        guard refresh.isFinite, (0.25...10).contains(refresh) else {
+        if let refresh, !(refresh.isFinite && (0.25...10).contains(refresh)) {
             throw ValidationError("--refresh must be from 0.25 to 10 seconds, got \(refresh)")
         }
         guard demoRate.isFinite, demoRate > 0, demoRate <= 10_000 else {

@@ -19,6 +19,10 @@ func handle(_ key: Key, state: inout UIState) -> UICommand? {
         state.isHelpVisible = false
         return nil
     }
+    if state.detail != nil, key == .escape || key == .backspace || key == .char("h") {
+        state.detail = nil
+        return nil
+    }
     return normalKey(key, state: &state)
 }
 
@@ -68,9 +72,18 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
     case .char("s"):
         state.sortKey = state.sortKey.next
         state.scroll.latency = 0
+        state.selectedRow = 0
     case .char("S"):
         state.sortKey = SortKey.allCases.first { $0.next == state.sortKey } ?? .name
         state.scroll.latency = 0
+        state.selectedRow = 0
+    case .enter:
+        if state.detail == nil {
+            state.focus = .latency
+            return .openDetail
+        }
+    case .char("L"):
+        return .toggleLocal
     case .char("/"):
         state.isEditingFilter = true
         state.filterDraft = state.filterText
@@ -101,9 +114,14 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
         scroll(by: state.scrollLimits.pageSize[state.focus], state: &state)
     case .home, .char("g"):
         state.scroll[state.focus] = 0
+        if state.focus == .latency { state.selectedRow = 0 }
     case .end, .char("G"):
-        state.scroll[state.focus] =
-            state.scrollLimits.maxOffset[state.focus] == .max ? 0 : state.scrollLimits.maxOffset[state.focus]
+        if state.focus == .latency {
+            select(state.scrollLimits.latencyRows == .max ? 0 : state.scrollLimits.latencyRows - 1, state: &state)
+        } else {
+            state.scroll[state.focus] =
+                state.scrollLimits.maxOffset[state.focus] == .max ? 0 : state.scrollLimits.maxOffset[state.focus]
+        }
     default:
         break
     }
@@ -112,7 +130,26 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
 
 private func scroll(by rows: Int, state: inout UIState) {
     let pane = state.focus
+    if pane == .latency, state.detail == nil {
+        let (sum, overflow) = state.selectedRow.addingReportingOverflow(rows)
+        select(overflow ? (rows > 0 ? Int.max : 0) : sum, state: &state)
+        return
+    }
     let limit = state.scrollLimits.maxOffset[pane]
     let (sum, overflow) = state.scroll[pane].addingReportingOverflow(rows)
     state.scroll[pane] = min(max(0, overflow ? limit : sum), limit)
+}
+
+/// Highlights latency row `row` (kept inside the table) and scrolls so that it is visible.
+private func select(_ row: Int, state: inout UIState) {
+    let limits = state.scrollLimits
+    let last = limits.latencyRows == .max ? row : max(0, limits.latencyRows - 1)
+    state.selectedRow = min(max(0, row), last)
+    let visible = limits.pageSize.latency + 1
+    if state.selectedRow < state.scroll.latency {
+        state.scroll.latency = state.selectedRow
+    } else if state.selectedRow >= state.scroll.latency + visible {
+        state.scroll.latency = state.selectedRow - visible + 1
+    }
+    state.scroll.latency = min(max(0, state.scroll.latency), limits.maxOffset.latency)
 }

@@ -10,4 +10,8 @@ enum UICommand: Sendable, Equatable {
     case changeRefresh(step: Int)
     /// Redraw from scratch (after a resize).
     case redraw
+    /// Open the detail of the latency table's highlighted tool.
+    case openDetail
+    /// Start or stop watching the local proxies found beside the embedded engine.
+    case toggleLocal
 }

@@ -1,7 +1,8 @@
 /// Draws one frame of the dashboard for `state` on a screen of `size`.
 ///
 /// Pure: the same state and size give the same grid. Below `ScreenSize.minimum` the frame says the
-/// terminal is too small; overlays (help, reset prompt) are drawn over the panes.
+/// terminal is too small; a tool's detail covers the panes; overlays (help, reset prompt) are drawn over
+/// everything.
 func render(_ state: DashboardState, size: ScreenSize) -> ScreenGrid {
     var grid = ScreenGrid(size: size)
     let theme = Theme(colorEnabled: state.ui.colorEnabled)
@@ -13,11 +14,18 @@ func render(_ state: DashboardState, size: ScreenSize) -> ScreenGrid {
     let layout = DashboardLayout(size: size, content: content, ui: state.ui)
     HeaderPane(state: state, theme: theme).draw(in: layout.header, grid: &grid)
     if let banner = layout.banner { BannerPane(theme: theme).draw(in: banner, grid: &grid) }
-    LatencyPane(state: state, rows: content.tools, toolCount: content.toolCount, theme: theme)
-        .draw(in: layout.latency, grid: &grid)
-    CachesPane(state: state, caches: content.caches, theme: theme).draw(in: layout.caches, grid: &grid)
-    ErrorsPane(state: state, rows: content.errors, theme: theme).draw(in: layout.errors, grid: &grid)
-    UploadsPane(state: state, list: content.uploads, theme: theme).draw(in: layout.uploads, grid: &grid)
+    if let key = state.ui.detail {
+        ToolDetailView(state: state, key: key, theme: theme).draw(in: layout.body, grid: &grid)
+    } else {
+        LatencyPane(state: state, rows: content.tools, toolCount: content.toolCount, theme: theme)
+            .draw(in: layout.latency, grid: &grid)
+        LiveCallsPane(state: state, rows: content.live, reported: content.liveReported, theme: theme)
+            .draw(in: layout.live, grid: &grid)
+        FailuresPane(state: state, rows: content.failures, theme: theme).draw(in: layout.failures, grid: &grid)
+        ErrorsPane(state: state, rows: content.errors, theme: theme).draw(in: layout.errors, grid: &grid)
+        CachesPane(state: state, caches: content.caches, theme: theme).draw(in: layout.caches, grid: &grid)
+        UploadsPane(state: state, list: content.uploads, theme: theme).draw(in: layout.uploads, grid: &grid)
+    }
     StatusLine(state: state, shownTools: content.tools.count, theme: theme).draw(in: layout.status, grid: &grid)
     FooterPane(state: state, theme: theme).draw(in: layout.footer, grid: &grid)
     if state.ui.isHelpVisible { HelpOverlay.draw(in: grid.bounds, grid: &grid, theme: theme) }
@@ -31,4 +39,11 @@ func scrollLimits(for state: DashboardState, size: ScreenSize) -> ScrollLimits {
     guard size.contains(.minimum) else { return .unlimited }
     let content = PaneContent(state)
     return DashboardLayout(size: size, content: content, ui: state.ui).scrollLimits(for: content)
+}
+
+/// The tool of the latency table's highlighted row, when there is one.
+func selectedTool(in state: DashboardState) -> ToolKey? {
+    let rows = ToolTable.rows(for: state)
+    guard rows.indices.contains(state.ui.selectedRow) else { return nil }
+    return rows[state.ui.selectedRow].key
 }

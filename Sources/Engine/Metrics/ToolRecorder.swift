@@ -92,7 +92,8 @@ public final class ToolRecorder: Sendable {
                 minLatencyMs: MetricsRounding.twoDecimals(stats.minLatencyMs),
                 maxLatencyMs: MetricsRounding.twoDecimals(stats.maxLatencyMs),
                 errorTypes: stats.errorTypes,
-                windowSamples: stats.windowFilled
+                windowSamples: stats.windowFilled,
+                windowHistogram: LatencyBuckets(upperBoundsMs: ToolStatistics.fineBoundsMs, counts: stats.windowHistogram)
             )
         }
         guard var metrics = result else { return nil }

@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// Everything the collector keeps about one tool; lives inside a ``ToolRecorder``'s lock.
 ///
 /// Every buffer is sized when the tool is first seen, so recording a call allocates nothing afterwards
@@ -27,19 +29,27 @@ struct ToolStatistics {
     var histogram = LatencyHistogram<UInt64>()
     /// Calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
     var bucketCounts: [Int]
+    /// The window's calls per ``LatencyBuckets/standardBoundsMs`` bucket, kept as samples enter and leave.
+    var windowHistogram: [Int]
+    /// Each window sample's ``LatencyBuckets/standardBoundsMs`` bucket, alongside `window`.
+    var windowBucket: [UInt8]
     let maxErrorTypes: Int
 
-    /// Upper bounds (ms) of the Prometheus latency buckets, counted exactly as calls are recorded.
-    static let bucketBoundsMs: [Double] = [
-        1, 2.5, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 120_000, 300_000,
-    ]
+    /// The buckets latencies are counted in: ``LatencyBuckets/standardBoundsMs``.
+    static let fineBoundsMs = LatencyBuckets.standardBoundsMs
+    /// Upper bounds (ms) of the Prometheus latency buckets (the fine ones from 1 ms), counted exactly as
+    /// calls are recorded.
+    static let bucketBoundsMs: [Double] = fineBoundsMs.filter { $0 >= 1 }
+    /// Fine buckets below the first exposition bound: a fine bucket `b` is exposition bucket
+    /// `max(0, b - exposureOffset)`.
+    static let exposureOffset = fineBoundsMs.count - bucketBoundsMs.count
 
-    /// For each histogram counts index, the exposition bucket of every latency counted there, or
+    /// For each histogram counts index, the fine bucket of every latency counted there, or
     /// ``boundInside`` when a bucket bound falls inside the index's range and the latency itself must be
     /// compared. A latency `x` ms is counted at the index of `round(x · 1000)` µs, so an index whose range
     /// holds no bound (in µs) only ever sees latencies at least 0.5 µs from every bound.
-    static let exposureBucketByIndex: [UInt8] = {
-        let bounds = bucketBoundsMs.map { UInt64($0 * 1000) }
+    static let fineBucketByIndex: [UInt8] = {
+        let bounds = fineBoundsMs.map { UInt64($0 * 1000) }
         return (0..<LatencyHistogram<UInt64>.countsLength).map { index in
             let range = LatencyHistogram<UInt64>.valueRange(index: index)
             if bounds.contains(where: range.contains) { return boundInside }
@@ -52,6 +62,8 @@ struct ToolStatistics {
         window = [Double](repeating: 0, count: windowSize)
         windowIndices = [UInt16](repeating: 0, count: windowSize)
         bucketCounts = [Int](repeating: 0, count: Self.bucketBoundsMs.count + 1)
+        windowHistogram = [Int](repeating: 0, count: Self.fineBoundsMs.count + 1)
+        windowBucket = [UInt8](repeating: 0, count: windowSize)
         self.maxErrorTypes = maxErrorTypes
     }
 
@@ -62,22 +74,25 @@ struct ToolStatistics {
         if latencyMs > maxLatencyMs { maxLatencyMs = latencyMs }
         // Whole microseconds, rounded half up (the latency is finite, at least 0 and at most an hour).
         let index = histogram.record(UInt64(latencyMs * 1000 + 0.5))
+        var bucket = Int(Self.fineBucketByIndex[index])
+        if bucket == Self.boundInside {
+            bucket = 0
+            while bucket < Self.fineBoundsMs.count, latencyMs > Self.fineBoundsMs[bucket] { bucket += 1 }
+        }
         if windowFilled == window.count {
             windowBuckets.move(from: Int(windowIndices[windowNext]), to: index)
+            windowHistogram[Int(windowBucket[windowNext])] -= 1
         } else {
             windowFilled += 1
             windowBuckets.add(index: index)
         }
         window[windowNext] = latencyMs
         windowIndices[windowNext] = UInt16(truncatingIfNeeded: index)
+        windowBucket[windowNext] = UInt8(truncatingIfNeeded: bucket)
+        windowHistogram[bucket] += 1
         windowNext += 1
         if windowNext == window.count { windowNext = 0 }
-        var bucket = Int(Self.exposureBucketByIndex[index])
-        if bucket == Self.boundInside {
-            bucket = 0
-            while bucket < Self.bucketBoundsMs.count, latencyMs > Self.bucketBoundsMs[bucket] { bucket += 1 }
-        }
-        bucketCounts[bucket] += 1
+        bucketCounts[max(0, bucket - Self.exposureOffset)] += 1
         if success {
             successful += 1
         } else {

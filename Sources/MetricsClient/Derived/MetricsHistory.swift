@@ -1,3 +1,5 @@
+import Foundation
+
 /// The recent past of one server, as series for sparklines; every series and the set of series are bounded.
 ///
 /// A point is added for every snapshot that carries new data. Rates need two snapshots, so the rate series
@@ -5,15 +7,56 @@
 /// series; when a server reports more tools than the limit, only the busiest are kept.
 public struct MetricsHistory: Sendable, Equatable {
     /// The series of one tool.
+    ///
+    /// `time`, the latency and the call-count series have one point per snapshot, aligned; the rate series
+    /// starts one point later.
     public struct ToolSeries: Sendable, Equatable {
+        /// When each point's snapshot arrived, in seconds since 1970.
+        public var time: HistorySeries
+        /// The window p50 latency in milliseconds, as reported.
+        public var p50LatencyMs: HistorySeries
         /// The window p95 latency in milliseconds, as reported.
         public var p95LatencyMs: HistorySeries
+        /// The window p99 latency in milliseconds, as reported.
+        public var p99LatencyMs: HistorySeries
+        /// The tool's total calls, as reported (a counter; a drop is a reset).
+        public var totalCalls: HistorySeries
+        /// The tool's failed calls, as reported.
+        public var failedCalls: HistorySeries
         /// Calls per second between snapshots.
         public var callsPerSecond: HistorySeries
 
         init(capacity: Int) {
+            time = HistorySeries(capacity: capacity)
+            p50LatencyMs = HistorySeries(capacity: capacity)
             p95LatencyMs = HistorySeries(capacity: capacity)
+            p99LatencyMs = HistorySeries(capacity: capacity)
+            totalCalls = HistorySeries(capacity: capacity)
+            failedCalls = HistorySeries(capacity: capacity)
             callsPerSecond = HistorySeries(capacity: capacity)
+        }
+
+        /// Calls per second over about the last `seconds`: the calls counted between the newest point and
+        /// the oldest one at most `seconds` older (after the last counter reset); `nil` until two points
+        /// span some time. Steadier than one interval's rate for tools called every few seconds.
+        public func callsPerSecond(over seconds: Double) -> Double? {
+            Self.rate(times: time.values, counts: totalCalls.values, over: seconds)
+        }
+
+        /// Failed calls per second over about the last `seconds`, as ``callsPerSecond(over:)``.
+        public func failuresPerSecond(over seconds: Double) -> Double? {
+            Self.rate(times: time.values, counts: failedCalls.values, over: seconds)
+        }
+
+        static func rate(times: [Double], counts: [Double], over seconds: Double) -> Double? {
+            guard let newest = times.indices.last, newest < counts.count else { return nil }
+            var oldest = newest
+            while oldest > 0, times[newest] - times[oldest - 1] <= seconds + 0.25, counts[oldest - 1] <= counts[oldest] {
+                oldest -= 1
+            }
+            let span = times[newest] - times[oldest]
+            guard oldest < newest, span > 0 else { return nil }
+            return (counts[newest] - counts[oldest]) / span
         }
     }
 
@@ -31,22 +74,28 @@ public struct MetricsHistory: Sendable, Equatable {
     public private(set) var cacheHitRate: [String: HistorySeries] = [:]
 
     /// Creates an empty history.
-    public init(length: Int = 120, maxTools: Int = 500) {
+    public init(length: Int = 180, maxTools: Int = 500) {
         self.length = max(1, length)
         self.maxTools = max(0, maxTools)
         totalCallsPerSecond = HistorySeries(capacity: self.length)
         uploadMegabytesPerSecond = HistorySeries(capacity: self.length)
     }
 
-    /// Adds the points of a new snapshot and the rates since the one before (if known).
-    public mutating func record(_ decoded: DecodedSnapshot, derived: DerivedMetrics?) {
+    /// Adds the points of a new snapshot that arrived at `time` and the rates since the one before (if known).
+    public mutating func record(_ decoded: DecodedSnapshot, derived: DerivedMetrics?, at time: Date = Date()) {
+        let seconds = time.timeIntervalSince1970
         let snapshot = decoded.snapshot
         let kept = trackedTools(in: snapshot)
         tools = tools.filter { kept.contains($0.key) }
         for name in kept {
             guard let tool = snapshot.toolMetrics[name], !decoded.flaggedTools.contains(name) else { continue }
             var series = tools[name] ?? ToolSeries(capacity: length)
+            series.time.append(seconds)
+            series.p50LatencyMs.append(tool.p50LatencyMs)
             series.p95LatencyMs.append(tool.p95LatencyMs)
+            series.p99LatencyMs.append(tool.p99LatencyMs)
+            series.totalCalls.append(Double(tool.totalCalls))
+            series.failedCalls.append(Double(tool.failedCalls))
             if let rates = derived?.tools[name] { series.callsPerSecond.append(rates.callsPerSecond) }
             tools[name] = series
         }

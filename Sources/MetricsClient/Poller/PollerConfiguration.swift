@@ -26,7 +26,7 @@ public struct PollerConfiguration: Sendable, Equatable {
         maxResponseBytes: Int = 8 << 20,
         backoff: BackoffPolicy = BackoffPolicy(),
         staleAfter: Duration? = nil,
-        historyLength: Int = 120,
+        historyLength: Int = 180,
         maxTrackedTools: Int = 500,
         issueLimit: Int = 100,
         bearerToken: String? = nil

@@ -58,7 +58,7 @@ struct PollerCore {
                 )
             }
         }
-        if newData { history.record(polled.decoded, derived: derived) }
+        if newData { history.record(polled.decoded, derived: derived, at: polled.receivedAt) }
         latest = polled
         latestReceivedAt = now
         lastError = nil

@@ -83,6 +83,19 @@ extension ToolMetrics {
         out.member(CodingKeys.successfulCalls, successfulCalls)
         out.member(CodingKeys.toolName, toolName)
         out.member(CodingKeys.totalCalls, totalCalls)
+        if let windowHistogram {
+            out.member(CodingKeys.windowHistogram)
+            out.beginObject()
+            out.member(LatencyBuckets.CodingKeys.counts)
+            out.beginArray()
+            for count in windowHistogram.counts { out.element(count) }
+            out.endArray()
+            out.member(LatencyBuckets.CodingKeys.upperBoundsMs)
+            out.beginArray()
+            for bound in windowHistogram.upperBoundsMs { out.element(bound) }
+            out.endArray()
+            out.endObject()
+        }
         out.member(CodingKeys.windowSamples, windowSamples)
         out.endObject()
     }
@@ -197,6 +210,18 @@ struct JSONOutput {
     mutating func element() {
         if !first { bytes.append(UInt8(ascii: ",")) }
         first = false
+    }
+
+    /// An array element that is a whole number.
+    mutating func element(_ value: Int) {
+        element()
+        bytes.append(contentsOf: String(value).utf8)
+    }
+
+    /// An array element that is a number.
+    mutating func element(_ value: Double) {
+        element()
+        number(value)
     }
 
     /// Starts a member: its key and colon; the value follows.

@@ -31,6 +31,8 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
     public var windowSamples: Int?
     /// Percentiles over every call since start.
     public var lifetime: LifetimePercentiles?
+    /// The window's latencies counted per bucket, for a histogram; absent from servers that do not send it.
+    public var windowHistogram: LatencyBuckets?
 
     /// Creates tool statistics from their parts.
     public init(
@@ -47,7 +49,8 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         maxLatencyMs: Double,
         errorTypes: [String: Int],
         windowSamples: Int? = nil,
-        lifetime: LifetimePercentiles? = nil
+        lifetime: LifetimePercentiles? = nil,
+        windowHistogram: LatencyBuckets? = nil
     ) {
         self.toolName = toolName
         self.totalCalls = totalCalls
@@ -63,6 +66,7 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         self.errorTypes = errorTypes
         self.windowSamples = windowSamples
         self.lifetime = lifetime
+        self.windowHistogram = windowHistogram
     }
 
     enum CodingKeys: String, CodingKey {
@@ -80,6 +84,7 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         case errorTypes = "error_types"
         case windowSamples = "window_samples"
         case lifetime
+        case windowHistogram = "window_histogram"
     }
 }
 

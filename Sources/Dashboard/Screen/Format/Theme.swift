@@ -29,6 +29,8 @@ struct Theme: Sendable {
     let statusError: Style
     let overlay: Style
     let overlayTitle: Style
+    /// The highlighted row of the latency table.
+    let selection: Style
 
     private let good: Style
     private let warning: Style
@@ -55,6 +57,7 @@ struct Theme: Sendable {
             statusError = Style(foreground: .brightRed, attributes: .bold)
             overlay = Style(foreground: .brightWhite)
             overlayTitle = Style(foreground: .cyan, attributes: .bold)
+            selection = Style(foreground: .brightWhite, background: .slate)
             good = Style(foreground: .green)
             warning = Style(foreground: .yellow)
             critical = Style(foreground: .brightRed, attributes: .bold)
@@ -76,6 +79,7 @@ struct Theme: Sendable {
             statusError = Style(attributes: .bold)
             overlay = Style.plain
             overlayTitle = Style(attributes: .bold)
+            selection = Style(attributes: .reverse)
             good = Style.plain
             warning = Style(attributes: .bold)
             critical = Style(attributes: [.bold, .underline])
@@ -90,20 +94,6 @@ struct Theme: Sendable {
         case .warning: return warning
         case .critical: return critical
         }
-    }
-
-    /// The level of a latency against `thresholds`.
-    static func level(latencyMs: Double, _ thresholds: LatencyThresholds) -> Level {
-        if latencyMs >= thresholds.criticalMs { return .critical }
-        if latencyMs >= thresholds.warningMs { return .warning }
-        return .good
-    }
-
-    /// The level of a success rate (0–100) against `thresholds`.
-    static func level(successRate: Double, _ thresholds: LatencyThresholds) -> Level {
-        if successRate < thresholds.successCritical { return .critical }
-        if successRate < thresholds.successWarning { return .warning }
-        return .good
     }
 
     /// The level of a cache hit rate (0–100): higher is better.

@@ -1,28 +1,47 @@
 /// Where each pane goes on a screen of a given size.
 ///
-/// Below 150 columns (or 30 rows) the panes stack: latency table, caches, errors, uploads; rows no pane
-/// needs go to the uploads pane at the bottom. From there on, the latency table takes the left side at
-/// full height and the other panes stack on the right.
+/// Below 150 columns (or 30 rows) the panes stack: latency table, live calls, recent failures, errors,
+/// caches, uploads. From there on they sit in two columns: the latency table (and live calls, when the
+/// table leaves room) on the left, the rest on the right. Within a column each pane first gets its
+/// minimum, then rows go one at a time (two to the latency table) to the panes that still have rows to
+/// show, so no pane scrolls while another shows blank lines. Hidden panes (live calls and failures when
+/// no target reports them, uploads when no target uploads) get a zero-height rect.
 struct DashboardLayout: Sendable, Equatable {
-    /// The top line: mode, target, connection, clock.
+    /// The top line: mode, targets, connection, clock.
     var header: Rect
     /// The paused banner under the header; nil when not paused.
     var banner: Rect?
+    /// Everything between the header (and banner) and the status line: where the detail view goes.
+    var body: Rect
     var latency: Rect
-    var caches: Rect
+    var live: Rect
+    var failures: Rect
     var errors: Rect
+    var caches: Rect
     var uploads: Rect
     /// The message or filter prompt line.
     var status: Rect
     /// The key hints line.
     var footer: Rect
-    /// Whether the side-by-side layout is used.
+    /// Whether the two-column layout is used.
     var isWide: Bool
 
     /// Rows above a pane's list: the title line, plus column headers for the tables.
     static let latencyChrome = 2
     static let errorsChrome = 2
     static let uploadsChrome = 1
+
+    /// One pane's claim on rows.
+    private struct Claim {
+        var pane: Pane
+        var minimum: Int
+        var wanted: Int
+        var weight: Int
+    }
+
+    private enum Pane: CaseIterable {
+        case latency, live, failures, errors, caches, uploads
+    }
 
     /// The layout of `content` on a `size` screen (at least `ScreenSize.minimum`).
     init(size: ScreenSize, content: PaneContent, ui: UIState) {
@@ -31,58 +50,104 @@ struct DashboardLayout: Sendable, Equatable {
         status = Rect(x: 0, y: size.height - 2, width: size.width, height: 1)
         footer = Rect(x: 0, y: size.height - 1, width: size.width, height: 1)
         let top = ui.isPaused ? 2 : 1
-        let body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 2)
+        body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 2)
+        let empty = Rect(x: 0, y: body.y, width: 0, height: 0)
+        (latency, live, failures, errors, caches, uploads) = (empty, empty, empty, empty, empty, empty)
 
-        let cachesHeight = 1 + 2 * max(1, content.caches.count)
-        let errorsWanted = content.errors.isEmpty ? 2 : Self.errorsChrome + content.errors.count
-        let uploadsWanted = Self.uploadsChrome + max(1, content.uploads.lineCount)
-        let latencyWanted = Self.latencyChrome + max(3, content.tools.count)
-
+        let claims = Self.claims(content)
         isWide = size.width >= 150 && size.height >= 30
         if isWide {
             let rightWidth = min(max(size.width * 9 / 20, 60), 100)
             let (left, right) = body.splitLeft(size.width - rightWidth - 1, gap: 1)
-            latency = left
-            let (cachesRect, rest) = right.splitTop(cachesHeight)
-            caches = cachesRect
-            let errorsHeight = Self.share(rest.height, first: errorsWanted, second: uploadsWanted)
-            (errors, uploads) = rest.splitTop(errorsHeight)
-        } else {
-            let remaining = body.height - cachesHeight
-            let cap = max(2, remaining / 4)
-            var errorsHeight = min(errorsWanted, cap)
-            var uploadsHeight = min(uploadsWanted, cap)
-            var latencyHeight = remaining - errorsHeight - uploadsHeight
-            if latencyHeight > latencyWanted {
-                var surplus = latencyHeight - latencyWanted
-                let errorsExtra = min(surplus, errorsWanted - errorsHeight)
-                errorsHeight += errorsExtra
-                surplus -= errorsExtra
-                // What nobody wants goes to the bottom pane, so blank rows gather at the foot of the screen.
-                uploadsHeight += surplus
-                latencyHeight = latencyWanted
+            var leftClaims = claims.filter { $0.pane == .latency }
+            var rightClaims = claims.filter { $0.pane != .latency && $0.pane != .live }
+            if let live = claims.first(where: { $0.pane == .live }) {
+                let latencyWants = leftClaims.reduce(0) { $0 + $1.wanted }
+                if latencyWants + live.wanted <= left.height {
+                    leftClaims.append(live)
+                } else {
+                    rightClaims.insert(live, at: 0)
+                }
             }
-            var rest = body
-            (latency, rest) = rest.splitTop(latencyHeight)
-            (caches, rest) = rest.splitTop(cachesHeight)
-            (errors, rest) = rest.splitTop(errorsHeight)
-            uploads = rest
+            place(leftClaims, in: left)
+            place(rightClaims, in: right)
+        } else {
+            place(claims, in: body)
         }
     }
 
-    /// How many rows of `total` the first of two panes gets when they share `available` rows: what it
-    /// wants if both fit or it wants no more than half, else what the second leaves, else half.
-    static func share(_ available: Int, first: Int, second: Int) -> Int {
-        let half = available / 2
-        if first + second <= available || first <= half { return min(first, available) }
-        if second <= available - half { return available - second }
-        return half
+    /// What each shown pane needs and wants, in stacking order.
+    private static func claims(_ content: PaneContent) -> [Claim] {
+        var result = [
+            Claim(
+                pane: .latency,
+                minimum: latencyChrome + min(3, max(1, content.tools.count)),
+                wanted: latencyChrome + max(1, content.tools.count),
+                weight: 2
+            )
+        ]
+        if content.showsLive {
+            let wanted = content.live.isEmpty ? 2 : LiveCallsPane.chrome + content.live.count
+            result.append(Claim(pane: .live, minimum: min(wanted, 3), wanted: wanted, weight: 1))
+            let failures = FailuresPane.chrome + max(1, content.failures.count)
+            result.append(Claim(pane: .failures, minimum: min(failures, 3), wanted: failures, weight: 1))
+        }
+        let errors = content.errors.isEmpty ? 2 : errorsChrome + content.errors.count
+        result.append(Claim(pane: .errors, minimum: min(errors, 3), wanted: errors, weight: 1))
+        let caches = content.caches.isEmpty ? 2 : 1 + 2 * content.caches.count
+        result.append(Claim(pane: .caches, minimum: min(caches, 3), wanted: caches, weight: 1))
+        if content.showsUploads {
+            let uploads = uploadsChrome + max(1, content.uploads.lineCount)
+            result.append(Claim(pane: .uploads, minimum: 2, wanted: uploads, weight: 1))
+        }
+        return result
+    }
+
+    /// Stacks `claims` in `rect`: minimums first (dropping panes from the bottom when even those do not
+    /// fit), then the rest a row at a time to the panes that want more; rows nobody wants stay at the foot.
+    private mutating func place(_ claims: [Claim], in rect: Rect) {
+        var heights = claims.map(\.minimum)
+        while heights.reduce(0, +) > rect.height, let last = heights.lastIndex(where: { $0 > 0 }) {
+            heights[last] = max(0, heights[last] - (heights.reduce(0, +) - rect.height))
+        }
+        var spare = rect.height - heights.reduce(0, +)
+        while spare > 0 {
+            var gave = false
+            for (index, claim) in claims.enumerated() where heights[index] > 0 || claim.minimum == 0 {
+                let room = min(claim.weight, claim.wanted - heights[index], spare)
+                guard room > 0 else { continue }
+                heights[index] += room
+                spare -= room
+                gave = true
+                if spare == 0 { break }
+            }
+            if !gave { break }
+        }
+        var rest = rect
+        for (claim, height) in zip(claims, heights) {
+            let (slot, remainder) = rest.splitTop(height)
+            rest = remainder
+            set(claim.pane, slot)
+        }
+    }
+
+    private mutating func set(_ pane: Pane, _ rect: Rect) {
+        switch pane {
+        case .latency: latency = rect
+        case .live: live = rect
+        case .failures: failures = rect
+        case .errors: errors = rect
+        case .caches: caches = rect
+        case .uploads: uploads = rect
+        }
     }
 
     /// List rows each scrollable pane shows at once.
     var visibleRows: PaneOffsets {
         PaneOffsets(
             latency: max(0, latency.height - Self.latencyChrome),
+            live: max(0, live.height - LiveCallsPane.chrome),
+            failures: max(0, failures.height - FailuresPane.chrome),
             errors: max(0, errors.height - Self.errorsChrome),
             uploads: max(0, uploads.height - Self.uploadsChrome)
         )
@@ -91,17 +156,19 @@ struct DashboardLayout: Sendable, Equatable {
     /// How far each pane of `content` can scroll in this layout.
     func scrollLimits(for content: PaneContent) -> ScrollLimits {
         let visible = visibleRows
-        return ScrollLimits(
-            maxOffset: PaneOffsets(
-                latency: max(0, content.tools.count - visible.latency),
-                errors: max(0, content.errors.count - visible.errors),
-                uploads: max(0, content.uploads.lineCount - visible.uploads)
-            ),
-            pageSize: PaneOffsets(
-                latency: max(1, visible.latency - 1),
-                errors: max(1, visible.errors - 1),
-                uploads: max(1, visible.uploads - 1)
-            )
+        let counts = PaneOffsets(
+            latency: content.tools.count,
+            live: content.live.count,
+            failures: content.failures.count,
+            errors: content.errors.count,
+            uploads: content.uploads.lineCount
         )
+        var maxOffset = PaneOffsets()
+        var pageSize = PaneOffsets()
+        for pane in FocusPane.allCases {
+            maxOffset[pane] = max(0, counts[pane] - visible[pane])
+            pageSize[pane] = max(1, visible[pane] - 1)
+        }
+        return ScrollLimits(maxOffset: maxOffset, pageSize: pageSize, latencyRows: content.tools.count)
     }
 }

@@ -4,26 +4,39 @@ import MetricsClient
 struct PaneContent: Sendable {
     /// Latency table rows after filter and sort.
     let tools: [ToolRow]
-    /// Tools in the snapshot before filtering.
+    /// Tools of every target before filtering.
     let toolCount: Int
+    /// Calls in flight, longest first.
+    let live: [LiveCallRow]
+    /// How many calls the targets say are in flight (they list the longest only).
+    let liveReported: Int
+    /// Whether any target reports in-flight calls (only proxies do); the pane is hidden otherwise.
+    let showsLive: Bool
+    /// The latest failures, newest first.
+    let failures: [FailureRow]
     /// Errors by tool and type.
     let errors: [ErrorRow]
     /// Uploads in progress and finished.
     let uploads: UploadList
-    /// Caches in display order: the response cache, the file-ID cache, then any others by name.
-    let caches: [CacheMetrics]
+    /// Whether the uploads pane is shown: some target uploads, or the only one might.
+    let showsUploads: Bool
+    /// Caches in display order.
+    let caches: [CacheRow]
 
     /// The content of `state`.
     init(_ state: DashboardState) {
         tools = ToolTable.rows(for: state)
-        toolCount = state.snapshot?.toolMetrics.count ?? 0
-        errors = ErrorRow.rows(for: state.snapshot)
-        uploads = UploadList(state.snapshot?.uploadMetrics)
-        let order = ["semantic_cache": 0, "file_cache": 1]
-        caches = (state.snapshot?.cacheMetrics ?? [:]).sorted { lhs, rhs in
-            let left = order[lhs.key] ?? 2
-            let right = order[rhs.key] ?? 2
-            return left != right ? left < right : lhs.key < rhs.key
-        }.map(\.value)
+        toolCount = state.targets.reduce(0) { $0 + ($1.snapshot?.toolMetrics.count ?? 0) }
+        (live, liveReported) = LiveCallRow.rows(for: state)
+        showsLive = LiveCallRow.isReported(in: state)
+        failures = FailureRow.rows(for: state)
+        errors = ErrorRow.rows(for: state)
+        let uploadTarget = state.uploadTarget
+        uploads = UploadList(uploadTarget?.snapshot?.uploadMetrics)
+        // Engines that upload show the pane; before the first snapshot, the only target might.
+        showsUploads =
+            uploadTarget?.snapshot?.uploadMetrics != nil
+            || (!state.isMultiTarget && uploadTarget != nil && uploadTarget?.snapshot == nil)
+        caches = CacheRow.rows(for: state)
     }
 }

@@ -1,11 +1,15 @@
 import MetricsClient
 
-/// One line of the latency table: a tool's figures and its derived rate and history.
+/// One line of the latency table: a tool of one target, its figures and its derived rate and history.
 struct ToolRow: Sendable, Equatable {
     var name: String
+    /// The target's id.
+    var target: String
+    /// The target's name, shown when several targets are watched.
+    var server: String
     var calls: Int
     var failed: Int
-    /// Calls per second over the last interval; nil before two snapshots.
+    /// Calls per second over the rate window; nil before two snapshots.
     var callsPerSecond: Double?
     var successRate: Double
     var p50: Double
@@ -16,19 +20,28 @@ struct ToolRow: Sendable, Equatable {
     var p95History: [Double]
     /// Recent calls-per-second values, oldest first.
     var callRateHistory: [Double]
+    /// Whether the target's data is old (not connected) or the target ended.
+    var isStale: Bool
 
-    /// The row for `metrics`, with the derived figures from `state`.
-    init(_ metrics: ToolMetrics, name: String, state: DashboardState) {
+    /// The row for `metrics` of `target`.
+    init(_ metrics: ToolMetrics, name: String, target: TargetView) {
         self.name = name
+        self.target = target.id
+        self.server = target.name
         self.calls = metrics.totalCalls
         self.failed = metrics.failedCalls
-        self.callsPerSecond = state.callRates[name]
+        self.callsPerSecond = target.callRates[name]
         self.successRate = metrics.successRate
         self.p50 = metrics.p50LatencyMs
         self.p95 = metrics.p95LatencyMs
         self.p99 = metrics.p99LatencyMs
         self.max = metrics.maxLatencyMs
-        self.p95History = state.p95History[name] ?? []
-        self.callRateHistory = state.callRateHistory[name] ?? []
+        let history = target.history[name]
+        self.p95History = history?.p95 ?? []
+        self.callRateHistory = history?.callRate ?? []
+        self.isStale = target.hasEnded || !target.connection.isConnected
     }
+
+    /// The tool this row shows.
+    var key: ToolKey { ToolKey(target: target, tool: name) }
 }

@@ -1,17 +1,21 @@
 import Foundation
 import MetricsClient
 
-/// The latency table's rows: the snapshot's tools, filtered and sorted as the user asked.
+/// The latency table's rows: the tools of every target, filtered and sorted as the user asked.
 enum ToolTable {
-    /// The tools of `state.snapshot` whose name contains the applied filter (ignoring case), in the order
-    /// of `state.ui.sortKey`; ties are broken by name so rows do not jump between frames.
+    /// The tools of every target whose name (or server's name) contains the applied filter (ignoring
+    /// case), in the order of `state.ui.sortKey`; ties are broken by name, then server, so rows do not jump
+    /// between frames.
     static func rows(for state: DashboardState) -> [ToolRow] {
-        guard let snapshot = state.snapshot else { return [] }
         let filter = state.ui.filterText
         var rows: [ToolRow] = []
-        rows.reserveCapacity(snapshot.toolMetrics.count)
-        for (name, metrics) in snapshot.toolMetrics where matches(name, filter: filter) {
-            rows.append(ToolRow(metrics, name: name, state: state))
+        for target in state.targets {
+            guard let snapshot = target.snapshot else { continue }
+            rows.reserveCapacity(rows.count + snapshot.toolMetrics.count)
+            let serverMatches = state.isMultiTarget && !filter.isEmpty && matches(target.name, filter: filter)
+            for (name, metrics) in snapshot.toolMetrics where serverMatches || matches(name, filter: filter) {
+                rows.append(ToolRow(metrics, name: name, target: target))
+            }
         }
         sort(&rows, by: state.ui.sortKey)
         return rows
@@ -22,7 +26,7 @@ enum ToolTable {
         filter.isEmpty || name.range(of: filter, options: .caseInsensitive) != nil
     }
 
-    /// Sorts `rows` by `key`: names A to Z, every figure largest first, ties by name.
+    /// Sorts `rows` by `key`: names A to Z, every figure largest first, ties by name and server.
     static func sort(_ rows: inout [ToolRow], by key: SortKey) {
         func figure(_ row: ToolRow) -> Double {
             switch key {
@@ -40,7 +44,8 @@ enum ToolTable {
                 let right = figure(rhs)
                 if left != right { return left > right }
             }
-            return lhs.name < rhs.name
+            if lhs.name != rhs.name { return lhs.name < rhs.name }
+            return lhs.server != rhs.server ? lhs.server < rhs.server : lhs.target < rhs.target
         }
     }
 }

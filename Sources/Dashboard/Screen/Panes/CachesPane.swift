@@ -3,7 +3,7 @@ import MetricsClient
 /// Cache hit-rate bars, lifetime and over the last interval, with each cache's fill and churn.
 struct CachesPane {
     let state: DashboardState
-    let caches: [CacheMetrics]
+    let caches: [CacheRow]
     let theme: Theme
 
     /// Draws the pane into `rect`: a title, then two lines per cache.
@@ -11,28 +11,40 @@ struct CachesPane {
         PaneChrome.title("Caches", detail: "hit rate: lifetime · last interval", in: rect, grid: &grid, theme: theme)
         guard rect.height > 1 else { return }
         if caches.isEmpty {
-            let message = state.snapshot == nil ? state.noDataMessage : "this engine reports no caches"
+            let message = !state.hasData ? state.noDataMessage : state.isMultiTarget ? "no cache has been used" : "this engine reports no caches"
             grid.write(message, x: rect.x + 1, y: rect.y + 1, maxWidth: rect.width - 2, style: theme.dim)
             return
         }
-        let nameWidth = min(20, caches.reduce(0) { max($0, DisplayWidth.of($1.cacheName)) })
+        let nameWidth = min(state.isMultiTarget ? 32 : 20, caches.reduce(0) { max($0, DisplayWidth.of(label($1))) })
         for (index, cache) in caches.enumerated() {
             let y = rect.y + 1 + 2 * index
             guard y < rect.maxY else { break }
-            drawBars(cache, nameWidth: nameWidth, x: rect.x + 1, y: y, width: rect.width - 2, grid: &grid)
+            drawBars(cache.metrics, label: label(cache), interval: cache.intervalHitRate, nameWidth: nameWidth, x: rect.x + 1, y: y, width: rect.width - 2, grid: &grid)
             if y + 1 < rect.maxY {
-                grid.write(details(cache), x: rect.x + 3, y: y + 1, maxWidth: rect.width - 4, style: theme.dim)
+                grid.write(details(cache.metrics), x: rect.x + 3, y: y + 1, maxWidth: rect.width - 4, style: theme.dim)
             }
         }
     }
 
-    private func drawBars(_ cache: CacheMetrics, nameWidth: Int, x: Int, y: Int, width: Int, grid: inout ScreenGrid) {
-        grid.write(cache.cacheName, x: x, y: y, width: nameWidth, alignment: .left, style: theme.title)
+    private func label(_ row: CacheRow) -> String {
+        row.server.isEmpty ? row.metrics.cacheName : "\(row.server) · \(row.metrics.cacheName)"
+    }
+
+    private func drawBars(
+        _ cache: CacheMetrics,
+        label: String,
+        interval: Double?,
+        nameWidth: Int,
+        x: Int,
+        y: Int,
+        width: Int,
+        grid: inout ScreenGrid
+    ) {
+        grid.write(label, x: x, y: y, width: nameWidth, alignment: .left, style: theme.title)
         let labels = ["lifetime", "last"]
         let percentWidth = 6
         let fixed = nameWidth + labels.reduce(0) { $0 + $1.count + 3 } + 2 * (percentWidth + 1)
         let barWidth = min(30, max(4, (width - fixed) / 2))
-        let interval = state.intervalHitRates[cache.cacheName]
         let values: [Double?] = [cache.totalRequests > 0 ? cache.hitRate : nil, interval]
         var column = x + nameWidth
         for (label, value) in zip(labels, values) {

@@ -8,6 +8,8 @@ struct ErrorsPane {
 
     /// Column widths of the errors table for a pane `width` wide.
     struct Columns: Equatable {
+        /// 0 when one target is watched.
+        var server: Int
         var tool: Int
         var type: Int
         var count = 7
@@ -15,7 +17,9 @@ struct ErrorsPane {
         var bar: Int
 
         init(width: Int, rows: [ErrorRow]) {
-            let flexible = max(8, width - 2 - count - share - 4)
+            let longestServer = rows.reduce(0) { max($0, DisplayWidth.of($1.server)) }
+            server = longestServer == 0 ? 0 : min(max(longestServer, 6), 20, max(6, (width - 40) / 4))
+            let flexible = max(8, width - 2 - count - share - 4 - (server > 0 ? server + 1 : 0))
             let longestTool = rows.reduce(4) { max($0, DisplayWidth.of($1.tool)) }
             let longestType = rows.reduce(5) { max($0, DisplayWidth.of($1.type)) }
             tool = min(longestTool, 32, max(4, flexible / 2))
@@ -30,7 +34,7 @@ struct ErrorsPane {
         let visible = max(0, rect.height - DashboardLayout.errorsChrome)
         let offset = min(max(0, state.ui.scroll.errors), max(0, rows.count - visible))
         let failed = rows.reduce(0) { $0 + $1.count }
-        let tools = Set(rows.map(\.tool)).count
+        let tools = Set(rows.map { $0.server + "\u{0}" + $0.tool }).count
         PaneChrome.title(
             "Errors",
             detail: rows.isEmpty ? "" : "\(Format.count(failed)) failed calls in \(tools) tool\(tools == 1 ? "" : "s")",
@@ -42,7 +46,7 @@ struct ErrorsPane {
         )
         guard rect.height > 1 else { return }
         if rows.isEmpty {
-            let message = state.snapshot == nil ? state.noDataMessage : "no failed calls"
+            let message = !state.hasData ? state.noDataMessage : "no failed calls"
             grid.write(message, x: rect.x + 1, y: rect.y + 1, maxWidth: rect.width - 2, style: theme.dim)
             return
         }
@@ -69,7 +73,7 @@ struct ErrorsPane {
     }
 
     private func fields(_ columns: Columns) -> [(String, Int, TextAlignment)] {
-        [
+        (columns.server > 0 ? [("server", columns.server, .left)] : []) + [
             ("tool", columns.tool, .left), ("error", columns.type, .left), ("count", columns.count, .right),
             ("% calls", columns.share, .right),
         ]
@@ -78,6 +82,10 @@ struct ErrorsPane {
     private func drawRow(_ row: ErrorRow, columns: Columns, x: Int, y: Int, grid: inout ScreenGrid) {
         let level: Theme.Level = row.share >= 5 ? .critical : row.share >= 1 ? .warning : .normal
         var column = x
+        if columns.server > 0 {
+            grid.write(row.server, x: column, y: y, width: columns.server, alignment: .left, style: theme.dim)
+            column += columns.server + 1
+        }
         grid.write(row.tool, x: column, y: y, width: columns.tool, alignment: .left)
         column += columns.tool + 1
         grid.write(row.type, x: column, y: y, width: columns.type, alignment: .left, style: theme.style(level))

@@ -11,11 +11,14 @@ struct FooterPane {
         if ui.isConfirmingReset { return [("y", "reset all counters"), ("n", "cancel")] }
         if ui.isHelpVisible { return [("?", "close help"), ("Esc", "close"), ("q", "quit")] }
         if ui.isEditingFilter { return [("Enter", "apply"), ("Esc", "clear"), ("Backspace", "delete")] }
-        return [
-            ("q", "quit"), ("?", "help"), ("u", "upload"), ("p", ui.isPaused ? "resume" : "pause"),
+        if ui.detail != nil { return [("Esc", "back"), ("q", "quit"), ("?", "help"), ("p", ui.isPaused ? "resume" : "pause")] }
+        var hints = [
+            ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("u", "upload"), ("p", ui.isPaused ? "resume" : "pause"),
             ("s", "sort"), ("/", "filter"), ("r", "reset"), ("+/-", "refresh"), ("Tab", "focus"),
-            ("↑↓", "scroll"),
+            ("↑↓", "move"),
         ]
+        if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget { hints.insert(("L", "local"), at: 3) }
+        return hints
     }
 
     /// Draws the footer on the first row of `rect`.

@@ -16,37 +16,87 @@ struct HeaderPane {
 
     /// The header's segments, left to right.
     var segments: [Segment] {
+        state.isMultiTarget || state.targets.isEmpty ? manyTargets : oneTarget
+    }
+
+    private var oneTarget: [Segment] {
         let bar = theme.headerBar
+        let target = state.primary
+        let connection = target?.connection ?? .connecting
         var result = [
             Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
             Segment(text: state.mode.rawValue, style: bar, priority: 3),
-            Segment(text: state.target, style: bar, priority: 1),
-            Segment(text: "● " + state.connection.headerText, style: connectionStyle, priority: 0),
+            Segment(text: target.map(Self.label) ?? "", style: bar, priority: 1),
+            Segment(
+                text: "● " + (target?.hasEnded == true ? "ended" : connection.headerText),
+                style: connectionStyle(target?.hasEnded == true ? nil : connection),
+                priority: 0
+            ),
         ]
-        if let engine = state.snapshot?.engine {
+        if let engine = target?.snapshot?.engine {
             if engine.demo { result.append(Segment(text: " DEMO ", style: theme.badge, priority: 1)) }
             if engine.filesAPI == "sandbox" {
                 result.append(Segment(text: " SANDBOX ", style: theme.sandboxBadge, priority: 2))
             }
         }
-        if let system = state.snapshot?.systemMetrics {
+        if let system = target?.snapshot?.systemMetrics {
             result.append(Segment(text: "up " + Format.seconds(system.uptimeSeconds), style: bar, priority: 4))
         }
-        if let rate = state.totalCallsPerSecond {
-            result.append(Segment(text: Format.rate(rate) + " calls/s", style: bar, priority: 2))
+        if let rate = target?.totalCallsPerSecond {
+            result.append(Segment(text: rateText(rate), style: bar, priority: 2))
+        }
+        if state.localOffer > 0 {
+            result.append(Segment(text: localOfferText, style: bar, priority: 3))
         }
         return result
     }
 
-    private var connectionStyle: Style {
+    /// `5 targets: 4 ● 1 reconnecting`, then the total call rate: counts of targets by status, in colour.
+    private var manyTargets: [Segment] {
+        let bar = theme.headerBar
+        var result = [
+            Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
+            Segment(text: state.mode.rawValue, style: bar, priority: 3),
+            Segment(text: "\(state.targets.count) target\(state.targets.count == 1 ? "" : "s"):", style: bar, priority: 0),
+        ]
+        for group in TargetGroups(state.targets).groups {
+            let text = group.label == "connected" ? "\(group.count) ●" : "\(group.count) \(group.label)"
+            result.append(Segment(text: text, style: connectionStyle(group.sample), priority: 0))
+        }
+        let rates = state.targets.compactMap(\.totalCallsPerSecond)
+        if !rates.isEmpty {
+            result.append(Segment(text: rateText(rates.reduce(0, +)) + " in all", style: bar, priority: 2))
+        }
+        if state.localOffer > 0 {
+            result.append(Segment(text: localOfferText, style: bar, priority: 3))
+        }
+        return result
+    }
+
+    private func rateText(_ rate: Double) -> String {
+        Format.rate(rate) + " calls/s (\(Format.seconds(state.rateWindow)))"
+    }
+
+    private var localOfferText: String {
+        "L: watch \(state.localOffer) local prox\(state.localOffer == 1 ? "y" : "ies")"
+    }
+
+    /// How the header names a target: its server's name and its address, or the address alone.
+    static func label(_ target: TargetView) -> String {
+        target.name == target.id ? target.id : "\(target.name) \(target.id)"
+    }
+
+    /// The style of a status; nil is an ended target.
+    private func connectionStyle(_ connection: ConnectionStatus?) -> Style {
         guard theme.colorEnabled else {
-            return state.connection.isConnected ? theme.headerBar : theme.headerTitle
+            return connection?.isConnected == true ? theme.headerBar : theme.headerTitle
         }
         let foreground: CellColor
-        switch state.connection {
+        switch connection {
         case .connected: foreground = .brightGreen
         case .connecting, .reconnecting, .stale: foreground = .brightYellow
         case .incompatible: foreground = .brightRed
+        case nil: foreground = .gray
         }
         return Style(foreground: foreground, background: theme.headerBar.background, attributes: .bold)
     }

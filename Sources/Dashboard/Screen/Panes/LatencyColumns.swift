@@ -10,6 +10,8 @@ struct LatencyColumns: Sendable, Equatable {
         var sortKey: SortKey?
     }
 
+    /// The server column; nil when one target is watched.
+    var server: Column?
     var tool: Column
     var calls: Column
     var rate: Column
@@ -21,15 +23,17 @@ struct LatencyColumns: Sendable, Equatable {
     var trend: Column
 
     /// Every column, left to right.
-    var all: [Column] { [tool, calls, rate, ok, p50, p95, p99, max, trend] }
+    var all: [Column] { (server.map { [$0] } ?? []) + [tool, calls, rate, ok, p50, p95, p99, max, trend] }
 
     /// Columns for a pane `width` wide (the last column is kept for the scrollbar) whose longest tool name
     /// is `longestName` columns: the name gets what it needs up to 40 columns, the sparkline the rest up
     /// to 60, and numbers their fixed widths. Columns are one blank apart; the last column of the pane is
     /// kept for the scrollbar, with a blank before it.
-    init(width: Int, longestName: Int, trend trendName: String = "p95") {
+    /// A `longestServer` above 0 adds a server column before the tool's, up to 24 columns wide.
+    init(width: Int, longestName: Int, longestServer: Int = 0, trend trendName: String = "p95") {
         let numbers = [7, 8, 6, 6, 6, 6, 6]
-        let fixed = numbers.reduce(0, +) + 9 + 2
+        let serverWidth = longestServer > 0 ? Swift.min(Swift.max(longestServer, 6), 24, Swift.max(6, (width - 70) / 3)) : 0
+        let fixed = numbers.reduce(0, +) + 9 + 2 + (serverWidth > 0 ? serverWidth + 1 : 0)
         let flexible = Swift.max(0, width - fixed)
         var toolWidth = Swift.min(Swift.max(longestName, 12), 40, Swift.max(12, flexible - 8))
         let trendWidth = Swift.max(4, Swift.min(60, flexible - toolWidth))
@@ -39,6 +43,7 @@ struct LatencyColumns: Sendable, Equatable {
             defer { x += width + 1 }
             return Column(title: title, x: x, width: width, alignment: alignment, sortKey: key)
         }
+        server = serverWidth > 0 ? next("server", serverWidth, .left, nil) : nil
         tool = next("tool", toolWidth, .left, .name)
         calls = next("calls", numbers[0], .right, .calls)
         rate = next("calls/s", numbers[1], .right, .callsPerSecond)

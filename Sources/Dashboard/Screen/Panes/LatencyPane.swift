@@ -25,7 +25,13 @@ struct LatencyPane {
         )
         guard rect.height > 1 else { return }
         let longest = rows.reduce(0) { max($0, DisplayWidth.of($1.name)) }
-        let columns = LatencyColumns(width: rect.width, longestName: longest, trend: showsRateTrend ? "calls/s" : "p95")
+        let longestServer = state.isMultiTarget ? max(6, rows.reduce(0) { max($0, DisplayWidth.of($1.server)) }) : 0
+        let columns = LatencyColumns(
+            width: rect.width,
+            longestName: longest,
+            longestServer: longestServer,
+            trend: showsRateTrend ? "calls/s" : "p95"
+        )
         for column in columns.all {
             let sorted = column.sortKey == state.ui.sortKey
             let title = sorted ? column.title + (state.ui.sortKey == .name ? "▲" : "▼") : column.title
@@ -43,8 +49,13 @@ struct LatencyPane {
             grid.write(emptyMessage, x: rect.x + 1, y: rect.y + 2, maxWidth: rect.width - 2, style: theme.dim)
             return
         }
+        let selected = state.ui.focus == .latency ? state.ui.selectedRow : -1
         for (line, row) in rows[offset..<min(rows.count, offset + visible)].enumerated() {
-            drawRow(row, columns: columns, x: rect.x, y: rect.y + 2 + line, grid: &grid)
+            let y = rect.y + 2 + line
+            if offset + line == selected {
+                grid.fill(Rect(x: rect.x, y: y, width: rect.width - 1, height: 1), style: theme.selection)
+            }
+            drawRow(row, columns: columns, x: rect.x, y: y, selected: offset + line == selected, grid: &grid)
         }
         PaneChrome.scrollbar(
             x: rect.maxX - 1,
@@ -61,41 +72,51 @@ struct LatencyPane {
     private var showsRateTrend: Bool { state.ui.sortKey == .callsPerSecond }
 
     private var detail: String {
-        var parts = ["\(toolCount) tools", "sort \(state.ui.sortKey.rawValue)"]
+        let servers = state.targets.filter { $0.snapshot != nil }.count
+        var parts = [
+            state.isMultiTarget ? "\(toolCount) tools on \(servers) server\(servers == 1 ? "" : "s")" : "\(toolCount) tools",
+            "sort \(state.ui.sortKey.rawValue)", "rates over \(Format.seconds(state.rateWindow))",
+        ]
         if !state.ui.filterText.isEmpty { parts.append("filter \"\(state.ui.filterText)\": \(rows.count) shown") }
         return parts.joined(separator: " · ")
     }
 
     private var emptyMessage: String {
-        if state.snapshot == nil { return state.noDataMessage }
-        if state.snapshot?.enabled == false { return "metrics are disabled on this engine" }
+        if !state.hasData { return state.noDataMessage }
+        if !state.isMultiTarget, state.primary?.snapshot?.enabled == false { return "metrics are disabled on this engine" }
         if toolCount == 0 { return "no tool calls yet" }
         return "no tool matches \"\(state.ui.filterText)\" (Esc clears the filter)"
     }
 
-    private func drawRow(_ row: ToolRow, columns: LatencyColumns, x: Int, y: Int, grid: inout ScreenGrid) {
+    private func drawRow(_ row: ToolRow, columns: LatencyColumns, x: Int, y: Int, selected: Bool, grid: inout ScreenGrid) {
         let thresholds = state.thresholds
-        func cell(_ column: LatencyColumns.Column, _ text: String, _ style: Style = theme.text) {
+        let base = selected ? theme.selection : theme.text
+        func cell(_ column: LatencyColumns.Column, _ text: String, _ style: Style? = nil) {
+            var style = style ?? base
+            if selected { style = theme.colorEnabled ? Style(foreground: style.foreground, background: theme.selection.background, attributes: style.attributes) : theme.selection }
+            if row.isStale, !selected { style = theme.dim }
             grid.write(text, x: x + column.x, y: y, width: column.width, alignment: column.alignment, style: style)
         }
+        if let server = columns.server { cell(server, row.server, theme.dim) }
         cell(columns.tool, row.name)
         cell(columns.calls, Format.count(row.calls))
         cell(
             columns.rate,
             row.callsPerSecond.map(Format.rate) ?? "–",
-            row.callsPerSecond == nil ? theme.dim : theme.text
+            row.callsPerSecond == nil ? theme.dim : base
         )
         let hasCalls = row.calls > 0
-        let okLevel = hasCalls ? Theme.level(successRate: row.successRate, thresholds) : .normal
+        let okLevel = hasCalls ? thresholds.level(successRate: row.successRate) : .normal
         cell(
             columns.ok,
             hasCalls ? Format.percent(row.successRate) : "–",
-            theme.style(okLevel == .good ? .normal : okLevel)
+            okLevel == .good || okLevel == .normal ? nil : theme.style(okLevel)
         )
         cell(columns.p50, Format.latency(row.p50))
-        let p95Level = Theme.level(latencyMs: row.p95, thresholds)
-        cell(columns.p95, Format.latency(row.p95), theme.style(p95Level))
-        cell(columns.p99, Format.latency(row.p99), theme.style(Theme.level(latencyMs: row.p99, thresholds)))
+        let p95Level = thresholds.level(latencyMs: row.p95, p50Ms: row.p50, tool: row.name, server: row.server)
+        let p99Level = thresholds.level(latencyMs: row.p99, p50Ms: row.p50, tool: row.name, server: row.server)
+        cell(columns.p95, Format.latency(row.p95), p95Level == .normal ? nil : theme.style(p95Level))
+        cell(columns.p99, Format.latency(row.p99), p99Level == .normal ? nil : theme.style(p99Level))
         cell(columns.max, Format.latency(row.max), theme.dim)
         if showsRateTrend {
             grid.sparkline(
@@ -111,7 +132,7 @@ struct LatencyPane {
                 x: x + columns.trend.x,
                 y: y,
                 width: columns.trend.width,
-                style: theme.style(p95Level)
+                style: p95Level == .normal ? theme.statusInfo : theme.style(p95Level)
             )
         }
     }

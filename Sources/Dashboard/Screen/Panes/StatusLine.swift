@@ -4,6 +4,14 @@ struct StatusLine {
     let shownTools: Int
     let theme: Theme
 
+    /// What the line says when nothing else is on it: servers whose percentiles cannot be right.
+    static func note(_ state: DashboardState) -> String? {
+        let constant = state.targets.filter { $0.percentilesLookConstant() }.map(\.name)
+        guard !constant.isEmpty else { return nil }
+        let who = state.isMultiTarget ? constant.joined(separator: ", ") : "this server"
+        return "⚠ \(who): p50 = p95 = p99 for every tool with 20+ calls — its percentiles look constant, not measured"
+    }
+
     /// Draws the line on the first row of `rect`.
     func draw(in rect: Rect, grid: inout ScreenGrid) {
         let ui = state.ui
@@ -16,9 +24,11 @@ struct StatusLine {
             let style = message.kind == .error ? theme.statusError : theme.statusInfo
             grid.write(message.text, x: rect.x + 1, y: rect.y, maxWidth: width, style: style)
         } else if !ui.filterText.isEmpty {
-            let total = state.snapshot?.toolMetrics.count ?? 0
-            let text = "filter \"\(ui.filterText)\": \(shownTools) of \(total) tools · / edits · Esc clears"
+            let total = state.targets.reduce(0) { $0 + ($1.snapshot?.toolMetrics.count ?? 0) }
+            let text = "filter \"\(ui.filterText)\": \(shownTools) of \(total) rows · / edits · Esc clears"
             grid.write(text, x: rect.x + 1, y: rect.y, maxWidth: width, style: theme.dim)
+        } else if let note = Self.note(state) {
+            grid.write(note, x: rect.x + 1, y: rect.y, maxWidth: width, style: theme.style(.warning))
         }
     }
 }

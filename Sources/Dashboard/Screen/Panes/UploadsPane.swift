@@ -6,6 +6,9 @@ struct UploadsPane {
     let list: UploadList
     let theme: Theme
 
+    /// The target whose uploads are shown.
+    private var target: TargetView? { state.uploadTarget }
+
     /// Draws the pane into `rect`.
     func draw(in rect: Rect, grid: inout ScreenGrid) {
         let visible = max(0, rect.height - DashboardLayout.uploadsChrome)
@@ -31,7 +34,7 @@ struct UploadsPane {
             draw(rect.y + 1 + line - offset)
         }
         if list.isIdle {
-            let hasUploader = state.snapshot == nil || state.snapshot?.uploadMetrics != nil
+            let hasUploader = target?.snapshot == nil || target?.snapshot?.uploadMetrics != nil
             emit { y in
                 grid.write(
                     hasUploader ? "idle · press u to start a test upload" : "this engine does not upload files",
@@ -61,8 +64,8 @@ struct UploadsPane {
     }
 
     private var summary: String {
-        guard let metrics = state.snapshot?.uploadMetrics else {
-            return state.snapshot == nil ? "" : "no uploader on this engine"
+        guard let metrics = target?.snapshot?.uploadMetrics else {
+            return target?.snapshot == nil ? "" : "no uploader on this engine"
         }
         var parts = ["\(metrics.inFlight) in flight"]
         if metrics.queued > 0 { parts.append("\(metrics.queued) queued") }
@@ -102,7 +105,7 @@ struct UploadsPane {
         column += 18
         // Every byte is written (into socket buffers); the provider is still reading or answering.
         let awaiting = record.state == .uploading && record.bytesTotal > 0 && record.bytesSent >= record.bytesTotal
-        let rate = awaiting ? "awaiting" : state.uploadRates[record.id].map(Format.bytesPerSecond) ?? "–"
+        let rate = awaiting ? "awaiting" : target?.uploadRates[record.id].map(Format.bytesPerSecond) ?? "–"
         grid.write(rate, x: column, y: y, width: 11, alignment: .right, style: theme.dim)
         column += 12
         grid.write(record.state.rawValue, x: column, y: y, maxWidth: x + width - column, style: theme.statusInfo)

@@ -1,35 +1,23 @@
 import Foundation
 import MetricsClient
 
-/// Everything one frame of the dashboard shows: the latest snapshot, what the poller derived from the
-/// snapshots before it, the connection's health, and the user's view settings.
+/// Everything one frame of the dashboard shows: every watched target with its latest snapshot and what
+/// was derived from the ones before, and the user's view settings.
 ///
-/// A plain value: the poller and the key handler fill it in, `render(_:size:)` draws it.
+/// A plain value: the pollers and the key handler fill it in, `render(_:size:)` draws it.
 struct DashboardState: Sendable {
-    /// The newest snapshot; nil until the first poll answers.
-    var snapshot: MetricsSnapshot?
-    /// Embedded engine or attached to another.
+    /// The watched targets in the order they were added.
+    var targets: [TargetView]
+    /// Embedded engine or attached to others.
     var mode: DashboardMode
-    /// The metrics endpoint watched, as `host:port`.
-    var target: String
-    /// How polling is going.
-    var connection: ConnectionStatus
-    /// Calls per second per tool over the last interval.
-    var callRates: [String: Double]
-    /// Recent calls-per-second values per tool, oldest first.
-    var callRateHistory: [String: [Double]]
-    /// Recent p95 latencies in milliseconds per tool, oldest first: the latency table's sparkline.
-    var p95History: [String: [Double]]
-    /// Calls per second over all tools in the last interval; nil before two snapshots.
-    var totalCallsPerSecond: Double?
-    /// Hit rate (0–100) of each cache over the last interval; absent when the cache saw no lookups.
-    var intervalHitRates: [String: Double]
-    /// Upload speed in bytes per second per upload id, over the last interval.
-    var uploadRates: [String: Double]
     /// Seconds between polls, shown in the footer.
     var refreshInterval: Double
-    /// Latencies above which p95/p99 turn yellow and red.
+    /// Seconds over which call rates are computed (said on screen).
+    var rateWindow: Double
+    /// When latencies and success rates change colour.
     var thresholds: LatencyThresholds
+    /// Local proxies found but not watched (plain `dashboard` offers them: `L` adds them).
+    var localOffer: Int
     /// The user's view settings.
     var ui: UIState
     /// The time the header's clock shows.
@@ -37,15 +25,37 @@ struct DashboardState: Sendable {
     /// The time zone of the header's clock.
     var clockZone: ClockZone
 
-    /// Creates a state; everything but what a test or the poller cares about has a default.
+    /// Creates a state of `targets`.
+    init(
+        targets: [TargetView],
+        mode: DashboardMode = .attached,
+        refreshInterval: Double = 1,
+        rateWindow: Double = 10,
+        thresholds: LatencyThresholds = LatencyThresholds(),
+        localOffer: Int = 0,
+        ui: UIState = UIState(),
+        now: Date = Date(),
+        clockZone: ClockZone = .local
+    ) {
+        self.targets = targets
+        self.mode = mode
+        self.refreshInterval = refreshInterval
+        self.rateWindow = rateWindow
+        self.thresholds = thresholds
+        self.localOffer = localOffer
+        self.ui = ui
+        self.now = now
+        self.clockZone = clockZone
+    }
+
+    /// A state of one target at `target` (the embedded engine's, or one attached to).
     init(
         snapshot: MetricsSnapshot? = nil,
         mode: DashboardMode = .embedded,
         target: String = "127.0.0.1:9109",
         connection: ConnectionStatus = .connecting,
         callRates: [String: Double] = [:],
-        callRateHistory: [String: [Double]] = [:],
-        p95History: [String: [Double]] = [:],
+        history: [String: ToolHistory] = [:],
         totalCallsPerSecond: Double? = nil,
         intervalHitRates: [String: Double] = [:],
         uploadRates: [String: Double] = [:],
@@ -55,25 +65,52 @@ struct DashboardState: Sendable {
         now: Date = Date(),
         clockZone: ClockZone = .local
     ) {
-        self.snapshot = snapshot
-        self.mode = mode
-        self.target = target
-        self.connection = connection
-        self.callRates = callRates
-        self.callRateHistory = callRateHistory
-        self.p95History = p95History
-        self.totalCallsPerSecond = totalCallsPerSecond
-        self.intervalHitRates = intervalHitRates
-        self.uploadRates = uploadRates
-        self.refreshInterval = refreshInterval
-        self.thresholds = thresholds
-        self.ui = ui
-        self.now = now
-        self.clockZone = clockZone
+        let view = TargetView(
+            id: target,
+            origin: mode == .embedded ? .embedded : .attached,
+            connection: connection,
+            snapshot: snapshot,
+            receivedAt: snapshot == nil ? nil : now,
+            callRates: callRates,
+            history: history,
+            totalCallsPerSecond: totalCallsPerSecond,
+            intervalHitRates: intervalHitRates,
+            uploadRates: uploadRates
+        )
+        self.init(
+            targets: [view],
+            mode: mode,
+            refreshInterval: refreshInterval,
+            thresholds: thresholds,
+            ui: ui,
+            now: now,
+            clockZone: clockZone
+        )
     }
+
+    /// Whether rows must say which server they belong to.
+    var isMultiTarget: Bool { targets.count > 1 }
+
+    /// The first target: the only one outside multi-target views.
+    var primary: TargetView? { targets.first }
+
+    /// The target with `id`.
+    func target(_ id: String) -> TargetView? { targets.first { $0.id == id } }
 
     /// What empty panes say before any snapshot arrived.
     var noDataMessage: String {
-        connection == .connecting ? "waiting for the first snapshot…" : "no data yet (\(connection.headerText))"
+        guard let primary, targets.count == 1 else {
+            return targets.isEmpty ? "no targets yet: waiting for a local proxy to start…" : "waiting for the first snapshot…"
+        }
+        return primary.connection == .connecting
+            ? "waiting for the first snapshot…" : "no data yet (\(primary.connection.headerText))"
     }
+
+    /// The target whose uploads the uploads pane shows: the first that has an uploader (or the only one).
+    var uploadTarget: TargetView? {
+        targets.first { $0.snapshot?.uploadMetrics != nil } ?? (isMultiTarget ? nil : primary)
+    }
+
+    /// Whether any target has answered.
+    var hasData: Bool { targets.contains { $0.snapshot != nil } }
 }

@@ -1,6 +1,8 @@
 /// The pane that the scroll keys move, cycled with Tab.
 enum FocusPane: String, Sendable, CaseIterable {
     case latency
+    case live
+    case failures
     case errors
     case uploads
 

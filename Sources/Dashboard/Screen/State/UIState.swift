@@ -14,6 +14,10 @@ struct UIState: Sendable, Equatable {
     var scrollLimits: ScrollLimits
     /// The pane the scroll keys move.
     var focus: FocusPane
+    /// The latency table's highlighted row (Enter opens its tool).
+    var selectedRow: Int
+    /// The tool whose detail covers the panes (Esc closes it).
+    var detail: ToolKey?
     /// Whether the key help covers the screen.
     var isHelpVisible: Bool
     /// Whether the display is frozen (the app stops applying new snapshots).
@@ -34,6 +38,8 @@ struct UIState: Sendable, Equatable {
         scroll: PaneOffsets = PaneOffsets(),
         scrollLimits: ScrollLimits = .unlimited,
         focus: FocusPane = .latency,
+        selectedRow: Int = 0,
+        detail: ToolKey? = nil,
         isHelpVisible: Bool = false,
         isPaused: Bool = false,
         isConfirmingReset: Bool = false,
@@ -47,6 +53,8 @@ struct UIState: Sendable, Equatable {
         self.scroll = scroll
         self.scrollLimits = scrollLimits
         self.focus = focus
+        self.selectedRow = selectedRow
+        self.detail = detail
         self.isHelpVisible = isHelpVisible
         self.isPaused = isPaused
         self.isConfirmingReset = isConfirmingReset
@@ -59,5 +67,6 @@ struct UIState: Sendable, Equatable {
         for pane in FocusPane.allCases {
             scroll[pane] = min(max(0, scroll[pane]), scrollLimits.maxOffset[pane])
         }
+        selectedRow = min(max(0, selectedRow), max(0, scrollLimits.latencyRows - 1))
     }
 }

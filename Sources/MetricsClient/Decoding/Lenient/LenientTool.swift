@@ -24,6 +24,11 @@ struct LenientTool: Decodable, Sendable {
             fields.flag(Key.lifetime, .outOfRange, "p50 \(value.p50Ms), p999 \(value.p999Ms)")
             lifetime = nil
         }
+        var histogram = fields.tolerant(LatencyBuckets.self, Key.windowHistogram)
+        if let value = histogram, !value.isWellFormed {
+            fields.flag(Key.windowHistogram, .outOfRange, "\(value.upperBoundsMs.count) bounds, \(value.counts.count) counts")
+            histogram = nil
+        }
         metrics = ToolMetrics(
             toolName: fields.string(Key.toolName, required: true) ?? name,
             totalCalls: total,
@@ -38,7 +43,8 @@ struct LenientTool: Decodable, Sendable {
             maxLatencyMs: fields.latency(Key.maxLatencyMs) ?? 0,
             errorTypes: fields.counts(Key.errorTypes),
             windowSamples: fields.count(Key.windowSamples, required: false),
-            lifetime: lifetime
+            lifetime: lifetime,
+            windowHistogram: histogram
         )
     }
 }
