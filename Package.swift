@@ -90,6 +90,8 @@ let package = Package(
             name: "DashboardTests",
             dependencies: [
                 "Dashboard",
+                "Engine",
+                "MCPTestServer",
                 "TestSupport",
                 "MetricsClient",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -69,18 +69,29 @@ struct ConfigFileTests {
             error("color = true\nrefesh = 2\n")
                 == "\(file):2: unknown key `refesh` (did you mean `refresh`?); known keys here: refresh, color, local, rate_window, targets, thresholds"
         )
-        #expect(error("\n\nrefresh = \"fast\"\n") == "\(file):3: key `refresh`: expected a number from 0.25 to 10, got the string \"fast\"")
-        #expect(error("refresh = 0.1") == "\(file):1: key `refresh`: expected a number from 0.25 to 10, got floating-point number 0.1")
+        #expect(
+            error("\n\nrefresh = \"fast\"\n")
+                == "\(file):3: key `refresh`: expected a number from 0.25 to 10, got the string \"fast\""
+        )
+        #expect(
+            error("refresh = 0.1")
+                == "\(file):1: key `refresh`: expected a number from 0.25 to 10, got floating-point number 0.1"
+        )
         #expect(error("color = \"yes\"") == "\(file):1: key `color`: expected true or false, got the string \"yes\"")
-        #expect(error("targets = \"127.0.0.1:9109\"") == "\(file):1: key `targets`: expected an array of \"host:port\" strings, got the string \"127.0.0.1:9109\"")
+        #expect(
+            error("targets = \"127.0.0.1:9109\"")
+                == "\(file):1: key `targets`: expected an array of \"host:port\" strings, got the string \"127.0.0.1:9109\""
+        )
         #expect(error("targets = [9109]")?.hasPrefix("\(file):1: key `targets`: expected an array") == true)
         #expect(
             error("[thresholds]\nfloor = 3\n")
                 == "\(file):2: unknown key `thresholds.floor`; known keys here: relative_warning, relative_critical, floor_ms, success_warning, success_critical, rule"
         )
         #expect(
-            error("[[thresholds.rule]]\ntool = \"a\"\nwarning_ms = 10\ncritical_ms = 20\n\n[[thresholds.rule]]\ntool = \"b\"\nwarn_ms = 1\n")?
-                .hasPrefix("\(file):8: unknown key `thresholds.rule[2].warn_ms` (did you mean `warning_ms`?)") == true
+            error(
+                "[[thresholds.rule]]\ntool = \"a\"\nwarning_ms = 10\ncritical_ms = 20\n\n[[thresholds.rule]]\ntool = \"b\"\nwarn_ms = 1\n"
+            )?
+            .hasPrefix("\(file):8: unknown key `thresholds.rule[2].warn_ms` (did you mean `warning_ms`?)") == true
         )
         #expect(
             error("[[thresholds.rule]]\ntool = \"a\"\nwarning_ms = 10\ncritical_ms = 5\n")
@@ -95,7 +106,9 @@ struct ConfigFileTests {
         #expect(syntax.map { $0.split(separator: ":")[1] } != nil)
     }
 
-    @Test("a missing default file is no configuration; a missing --config file, an unreadable one, or not UTF-8 is an error")
+    @Test(
+        "a missing default file is no configuration; a missing --config file, an unreadable one, or not UTF-8 is an error"
+    )
     func files() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("config-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -112,8 +125,12 @@ struct ConfigFileTests {
         }
         #expect(DashboardConfig.defaultPath(environment: ["HOME": "/h"]) == "/h/.config/dashboard/config.toml")
         #expect(
-            DashboardConfig.defaultPath(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"]) == "/x/dashboard/config.toml"
+            DashboardConfig.defaultPath(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "/x"])
+                == "/x/dashboard/config.toml"
         )
-        #expect(DashboardConfig.defaultPath(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "rel"]) == "/h/.config/dashboard/config.toml")
+        #expect(
+            DashboardConfig.defaultPath(environment: ["HOME": "/h", "XDG_CONFIG_HOME": "rel"])
+                == "/h/.config/dashboard/config.toml"
+        )
     }
 }

@@ -29,7 +29,11 @@ extension Fixtures {
                     errors: failed > 0 ? [number % 8 == 1 ? "tool_error" : "internal_error": failed] : [:]
                 )
             }
-            var snapshot = Fixtures.snapshot(tools: tools, uploads: name == "engine" ? Fixtures.uploads : nil, demo: false)
+            var snapshot = Fixtures.snapshot(
+                tools: tools,
+                uploads: name == "engine" ? Fixtures.uploads : nil,
+                demo: false
+            )
             switch name {
             case "engine":
                 snapshot.engine?.mode = .serve
@@ -52,7 +56,11 @@ extension Fixtures {
             }
             let connection: ConnectionStatus =
                 name == "slack"
-                ? .reconnecting(attempt: 2, nextTryIn: .seconds(3), error: PollError(.connectionRefused, "connection refused"))
+                ? .reconnecting(
+                    attempt: 2,
+                    nextTryIn: .seconds(3),
+                    error: PollError(.connectionRefused, "connection refused")
+                )
                 : .connected
             targets.append(
                 TargetView(
@@ -75,26 +83,63 @@ extension Fixtures {
 
     static func toolName(_ number: Int, server: String) -> String {
         let verbs = ["search", "read", "list", "get", "create", "update", "delete", "run", "fetch", "convert"]
-        return "\(verbs[number % verbs.count])_\(server.prefix(4))\(number >= verbs.count ? "_\(number / verbs.count)" : "")"
+        return
+            "\(verbs[number % verbs.count])_\(server.prefix(4))\(number >= verbs.count ? "_\(number / verbs.count)" : "")"
     }
 
     static func mcp(server: String, index: Int, tools: [ToolMetrics]) -> MCPMetrics {
         let first = tools.first?.toolName ?? "tool"
         let second = tools.dropFirst().first?.toolName ?? first
         return MCPMetrics(
-            server: MCPServerStatus(name: server, executable: "npx", pid: 4_100 + index, running: true, protocolVersion: "2025-11-25"),
+            server: MCPServerStatus(
+                name: server,
+                executable: "npx",
+                pid: 4_100 + index,
+                running: true,
+                protocolVersion: "2025-11-25"
+            ),
             inFlight: index % 2 == 0
                 ? [
-                    InFlightCall(id: "\(index)1", method: "tools/call", tool: first, elapsedMs: 12_400 + Double(index) * 100, progress: 37, total: 100, message: "indexing files"),
+                    InFlightCall(
+                        id: "\(index)1",
+                        method: "tools/call",
+                        tool: first,
+                        elapsedMs: 12_400 + Double(index) * 100,
+                        progress: 37,
+                        total: 100,
+                        message: "indexing files"
+                    ),
                     InFlightCall(id: "\(index)2", method: "tools/call", tool: second, elapsedMs: 850),
                 ]
                 : [InFlightCall(id: "\(index)3", method: "sampling/createMessage", fromServer: true, elapsedMs: 2_300)],
             inFlightCount: index % 2 == 0 ? 2 : 1,
             recentFailures: [
-                CallFailure(time: now.timeIntervalSince1970 - Double(10 * index + 5), method: "tools/call", tool: second, errorType: "tool_error", message: "repository not found: acme/\(server)", latencyMs: 120),
-                CallFailure(time: now.timeIntervalSince1970 - Double(10 * index + 65), method: "tools/call", tool: first, errorType: "internal_error", message: "upstream timed out after 30s", latencyMs: 30_000),
+                CallFailure(
+                    time: now.timeIntervalSince1970 - Double(10 * index + 5),
+                    method: "tools/call",
+                    tool: second,
+                    errorType: "tool_error",
+                    message: "repository not found: acme/\(server)",
+                    latencyMs: 120
+                ),
+                CallFailure(
+                    time: now.timeIntervalSince1970 - Double(10 * index + 65),
+                    method: "tools/call",
+                    tool: first,
+                    errorType: "internal_error",
+                    message: "upstream timed out after 30s",
+                    latencyMs: 30_000
+                ),
             ],
-            toolAnnotations: [first: ToolAnnotations(title: "Search", readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true)]
+            toolAnnotations: [
+                first: ToolAnnotations(
+                    title: "Search",
+                    readOnlyHint: true,
+                    destructiveHint: false,
+                    idempotentHint: true,
+                    openWorldHint: true
+                )
+            ]
         )
     }
 

@@ -136,18 +136,27 @@ struct GoldenScreenTests {
         #expect(grid.cells.contains { $0.attributes.contains(.reverse) })
     }
 
-    @Test("eight targets: a proxy, a serve engine, a Python-shaped server, one reconnecting, one ended", arguments: [standard, medium, large])
+    @Test(
+        "eight targets: a proxy, a serve engine, a Python-shaped server, one reconnecting, one ended",
+        arguments: [standard, medium, large]
+    )
     func eightTargets(size: ScreenSize) {
         check(Fixtures.manyTargets(count: 8, toolsEach: 3), size, "eight-targets", styles: size == Self.medium)
         check(Fixtures.manyTargets(count: 8, toolsEach: 50, ui: UIState(sortKey: .p95)), size, "eight-targets-50-tools")
     }
 
-    @Test("one proxy target: live calls with progress, recent failures, annotations", arguments: [standard, medium, large])
+    @Test(
+        "one proxy target: live calls with progress, recent failures, annotations",
+        arguments: [standard, medium, large]
+    )
     func oneProxy(size: ScreenSize) {
         check(Fixtures.manyTargets(count: 1, toolsEach: 4), size, "one-proxy")
     }
 
-    @Test("a tool's detail: histogram, percentile chart, calls and errors, failures", arguments: [standard, medium, large])
+    @Test(
+        "a tool's detail: histogram, percentile chart, calls and errors, failures",
+        arguments: [standard, medium, large]
+    )
     func toolDetail(size: ScreenSize) {
         check(Fixtures.detailState(), size, "tool-detail", styles: size == Self.medium)
     }
@@ -159,4 +168,3 @@ struct GoldenScreenTests {
         check(state, Self.medium, "python-shaped")
     }
 }
-

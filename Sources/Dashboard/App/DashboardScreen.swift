@@ -13,8 +13,7 @@ struct DashboardScreen {
     let discovery: DiscoveryLoop?
     let inbox: StatusInbox
     var state: DashboardState
-    private var adapters: [String: PollerStateAdapter] = [:]
-    private var lastPolls: [String: Int] = [:]
+    private var refresher = TargetRefresher()
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
@@ -60,7 +59,7 @@ struct DashboardScreen {
                 state.ui.statusMessage = nil
                 dirty = true
             }
-            if !state.ui.isPaused, refreshTargets() { dirty = true }
+            if !state.ui.isPaused, refresher.refresh(&state, from: watcher) { dirty = true }
             if let discovery, state.localOffer != discovery.unwatched {
                 state.localOffer = discovery.unwatched
                 dirty = true
@@ -80,41 +79,6 @@ struct DashboardScreen {
             let typing = now.timeIntervalSince(lastKey) < 2
             try? await Task.sleep(for: .milliseconds(dirty ? 10 : typing ? 40 : 100))
         }
-    }
-
-    /// Copies new poller states into the targets (adding and dropping targets as the watcher did);
-    /// returns whether anything changed.
-    private mutating func refreshTargets() -> Bool {
-        let entries = watcher.targets
-        var changed = entries.count != state.targets.count
-        var views: [TargetView] = []
-        views.reserveCapacity(entries.count)
-        for entry in entries {
-            var view =
-                state.target(entry.id)
-                ?? TargetView(id: entry.id, name: entry.name, origin: entry.origin)
-            if view.endedAt != entry.endedAt {
-                view.endedAt = entry.endedAt
-                changed = true
-            }
-            if entry.endedAt == nil {
-                let polled = entry.poller.state
-                if polled.polls != lastPolls[entry.id] || !polled.status.isConnected
-                    || !view.connection.isConnected
-                {
-                    lastPolls[entry.id] = polled.polls
-                    adapters[entry.id, default: PollerStateAdapter()]
-                        .apply(polled, to: &view, rateWindow: state.rateWindow)
-                    changed = true
-                }
-            }
-            views.append(view)
-        }
-        let kept = Set(entries.map(\.id))
-        adapters = adapters.filter { kept.contains($0.key) }
-        lastPolls = lastPolls.filter { kept.contains($0.key) }
-        if changed { state.targets = views }
-        return changed
     }
 
     /// Says on the status line what quitting cancels, when it cancels anything: the embedded engine's

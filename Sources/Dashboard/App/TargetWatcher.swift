@@ -87,7 +87,10 @@ final class TargetWatcher: Sendable {
 
     /// Stops every poller.
     func stopAll() {
-        for task in tasks.withLock({ tasks in defer { tasks.removeAll() }; return Array(tasks.values) }) {
+        for task in tasks.withLock({ tasks in
+            defer { tasks.removeAll() }
+            return Array(tasks.values)
+        }) {
             task.cancel()
         }
     }

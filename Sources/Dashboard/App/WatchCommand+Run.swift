@@ -22,7 +22,10 @@ extension WatchCommand {
             throw ExitCode(78)
         }
         let logger = try startLogging()
-        logger.info("dashboard starting", metadata: ["targets": "\(settings.targets.count)", "local": "\(settings.local)"])
+        logger.info(
+            "dashboard starting",
+            metadata: ["targets": "\(settings.targets.count)", "local": "\(settings.local)"]
+        )
         let watched: Watched
         do {
             watched = try await prepare(settings, environment: environment, logger: logger)

@@ -4,7 +4,8 @@ import ArgumentParser
 struct WatchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "watch",
-        abstract: "Open the live dashboard (the default): of an embedded engine, of --attach targets, or of every local proxy.",
+        abstract:
+            "Open the live dashboard (the default): of an embedded engine, of --attach targets, or of every local proxy.",
         discussion: """
             Without --attach or --local, the dashboard runs an embedded engine (response cache, file-ID cache, \
             a sandbox Files API and a demo workload) serving its metrics on http://127.0.0.1:9109 (or a free \

@@ -30,7 +30,9 @@ struct ConfigFileParser {
         config.local = try bool(root, "local", lines: lines)
         config.rateWindow = try number(root, "rate_window", in: 2...300, lines: lines)
         if let value = root["targets"] {
-            guard let array = value.array else { throw wrong("targets", "an array of \"host:port\" strings", value, lines) }
+            guard let array = value.array else {
+                throw wrong("targets", "an array of \"host:port\" strings", value, lines)
+            }
             for element in array {
                 guard let target = element.string, !target.isEmpty else {
                     throw wrong("targets", "an array of \"host:port\" strings", element, lines)
@@ -45,39 +47,68 @@ struct ConfigFileParser {
         return config
     }
 
-    private func thresholds(_ table: TOMLTable, into thresholds: inout LatencyThresholds, lines: KeyLines) throws(ConfigFileError) {
+    private func thresholds(
+        _ table: TOMLTable,
+        into thresholds: inout LatencyThresholds,
+        lines: KeyLines
+    ) throws(ConfigFileError) {
         try check(table, allowed: Self.thresholdKeys, table: "thresholds", lines: lines)
         let prefix = "thresholds."
-        thresholds.relativeWarning = try number(table, "relative_warning", prefix: prefix, in: 1...1000, lines: lines) ?? thresholds.relativeWarning
-        thresholds.relativeCritical = try number(table, "relative_critical", prefix: prefix, in: 1...1000, lines: lines) ?? thresholds.relativeCritical
-        thresholds.floorMs = try number(table, "floor_ms", prefix: prefix, in: 0...3_600_000, lines: lines) ?? thresholds.floorMs
-        thresholds.successWarning = try number(table, "success_warning", prefix: prefix, in: 0...100, lines: lines) ?? thresholds.successWarning
-        thresholds.successCritical = try number(table, "success_critical", prefix: prefix, in: 0...100, lines: lines) ?? thresholds.successCritical
+        thresholds.relativeWarning =
+            try number(table, "relative_warning", prefix: prefix, in: 1...1000, lines: lines)
+            ?? thresholds.relativeWarning
+        thresholds.relativeCritical =
+            try number(table, "relative_critical", prefix: prefix, in: 1...1000, lines: lines)
+            ?? thresholds.relativeCritical
+        thresholds.floorMs =
+            try number(table, "floor_ms", prefix: prefix, in: 0...3_600_000, lines: lines) ?? thresholds.floorMs
+        thresholds.successWarning =
+            try number(table, "success_warning", prefix: prefix, in: 0...100, lines: lines) ?? thresholds.successWarning
+        thresholds.successCritical =
+            try number(table, "success_critical", prefix: prefix, in: 0...100, lines: lines)
+            ?? thresholds.successCritical
         if thresholds.relativeCritical < thresholds.relativeWarning {
             throw ConfigFileError(
                 path: path,
                 line: lines.line(of: "thresholds.relative_critical"),
-                message: "key `thresholds.relative_critical`: must be at least relative_warning (\(Self.text(thresholds.relativeWarning)))"
+                message:
+                    "key `thresholds.relative_critical`: must be at least relative_warning (\(Self.text(thresholds.relativeWarning)))"
             )
         }
         guard let value = table["rule"] else { return }
-        guard let rules = value.array else { throw wrong("thresholds.rule", "an array of tables ([[thresholds.rule]])", value, lines) }
+        guard let rules = value.array else {
+            throw wrong("thresholds.rule", "an array of tables ([[thresholds.rule]])", value, lines)
+        }
         for (index, element) in rules.enumerated() {
             let name = "thresholds.rule[\(index + 1)]"
-            guard let rule = element.table else { throw wrong(name, "a table with tool, warning_ms, critical_ms", element, lines) }
+            guard let rule = element.table else {
+                throw wrong(name, "a table with tool, warning_ms, critical_ms", element, lines)
+            }
             try check(rule, allowed: Self.ruleKeys, table: name, lines: lines)
             let prefix = name + "."
             guard let tool = try string(rule, "tool", prefix: prefix, lines: lines) else {
-                throw ConfigFileError(path: path, line: lines.line(of: name), message: "key `\(prefix)tool`: missing; say which tools (a glob such as \"search_*\")")
+                throw ConfigFileError(
+                    path: path,
+                    line: lines.line(of: name),
+                    message: "key `\(prefix)tool`: missing; say which tools (a glob such as \"search_*\")"
+                )
             }
             let server = try string(rule, "server", prefix: prefix, lines: lines)
             guard let warning = try number(rule, "warning_ms", prefix: prefix, in: 0...3_600_000, lines: lines),
                 let critical = try number(rule, "critical_ms", prefix: prefix, in: 0...3_600_000, lines: lines)
             else {
-                throw ConfigFileError(path: path, line: lines.line(of: name), message: "key `\(name)`: needs both warning_ms and critical_ms")
+                throw ConfigFileError(
+                    path: path,
+                    line: lines.line(of: name),
+                    message: "key `\(name)`: needs both warning_ms and critical_ms"
+                )
             }
             guard critical >= warning else {
-                throw ConfigFileError(path: path, line: lines.line(of: prefix + "critical_ms"), message: "key `\(prefix)critical_ms`: must be at least warning_ms (\(Self.text(warning)))")
+                throw ConfigFileError(
+                    path: path,
+                    line: lines.line(of: prefix + "critical_ms"),
+                    message: "key `\(prefix)critical_ms`: must be at least warning_ms (\(Self.text(warning)))"
+                )
             }
             thresholds.rules.append(.init(tool: tool, server: server, warningMs: warning, criticalMs: critical))
         }
@@ -85,11 +116,19 @@ struct ConfigFileParser {
 
     // MARK: - Values
 
-    private func check(_ table: TOMLTable, allowed: [String], table name: String, lines: KeyLines) throws(ConfigFileError) {
+    private func check(
+        _ table: TOMLTable,
+        allowed: [String],
+        table name: String,
+        lines: KeyLines
+    ) throws(ConfigFileError) {
         for key in table.keys where !allowed.contains(key) {
             let full = name.isEmpty ? key : "\(name).\(key)"
             let suggestion = allowed.min { Self.distance($0, key) < Self.distance($1, key) }
-            let hint = suggestion.flatMap { Self.distance($0, key) <= (key.count >= 6 ? 3 : 2) ? " (did you mean `\($0)`?)" : nil } ?? ""
+            let hint =
+                suggestion.flatMap {
+                    Self.distance($0, key) <= (key.count >= 6 ? 3 : 2) ? " (did you mean `\($0)`?)" : nil
+                } ?? ""
             throw ConfigFileError(
                 path: path,
                 line: lines.line(of: full),
@@ -98,7 +137,13 @@ struct ConfigFileParser {
         }
     }
 
-    private func number(_ table: TOMLTable, _ key: String, prefix: String = "", in range: ClosedRange<Double>, lines: KeyLines) throws(ConfigFileError) -> Double? {
+    private func number(
+        _ table: TOMLTable,
+        _ key: String,
+        prefix: String = "",
+        in range: ClosedRange<Double>,
+        lines: KeyLines
+    ) throws(ConfigFileError) -> Double? {
         guard let value = table[key] else { return nil }
         let expected = "a number from \(Self.text(range.lowerBound)) to \(Self.text(range.upperBound))"
         let number: Double
@@ -119,13 +164,25 @@ struct ConfigFileParser {
         return bool
     }
 
-    private func string(_ table: TOMLTable, _ key: String, prefix: String, lines: KeyLines) throws(ConfigFileError) -> String? {
+    private func string(
+        _ table: TOMLTable,
+        _ key: String,
+        prefix: String,
+        lines: KeyLines
+    ) throws(ConfigFileError) -> String? {
         guard let value = table[key] else { return nil }
-        guard let string = value.string, !string.isEmpty else { throw wrong(prefix + key, "a non-empty string", value, lines) }
+        guard let string = value.string, !string.isEmpty else {
+            throw wrong(prefix + key, "a non-empty string", value, lines)
+        }
         return string
     }
 
-    private func wrong(_ key: String, _ expected: String, _ value: any TOMLValueConvertible, _ lines: KeyLines) -> ConfigFileError {
+    private func wrong(
+        _ key: String,
+        _ expected: String,
+        _ value: any TOMLValueConvertible,
+        _ lines: KeyLines
+    ) -> ConfigFileError {
         let shown: String
         switch value.type {
         case .string: shown = "the string \"\(value.string ?? "")\""
@@ -133,7 +190,11 @@ struct ConfigFileParser {
         case .array: shown = "an array"
         default: shown = "\(value.type.description) \(value.debugDescription)"
         }
-        return ConfigFileError(path: path, line: lines.line(of: key), message: "key `\(key)`: expected \(expected), got \(shown)")
+        return ConfigFileError(
+            path: path,
+            line: lines.line(of: key),
+            message: "key `\(key)`: expected \(expected), got \(shown)"
+        )
     }
 
     static func text(_ value: Double) -> String {

@@ -33,7 +33,9 @@ struct DashboardConfig: Sendable, Equatable {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
-            guard data.count <= 1_048_576 else { throw ConfigFileError(path: path, line: nil, message: "larger than 1 MiB") }
+            guard data.count <= 1_048_576 else {
+                throw ConfigFileError(path: path, line: nil, message: "larger than 1 MiB")
+            }
             guard let decoded = String(data: data, encoding: .utf8) else {
                 throw ConfigFileError(path: path, line: nil, message: "not UTF-8 text")
             }
@@ -43,7 +45,11 @@ struct DashboardConfig: Sendable, Equatable {
         } catch {
             let missing = (error as NSError).code == NSFileReadNoSuchFileError
             if missing, !required { return DashboardConfig() }
-            throw ConfigFileError(path: path, line: nil, message: missing ? "no such file" : "cannot read it: \(error.localizedDescription)")
+            throw ConfigFileError(
+                path: path,
+                line: nil,
+                message: missing ? "no such file" : "cannot read it: \(error.localizedDescription)"
+            )
         }
         return try ConfigFileParser(path: path, text: text).parse()
     }

@@ -93,7 +93,10 @@ public final class ToolRecorder: Sendable {
                 maxLatencyMs: MetricsRounding.twoDecimals(stats.maxLatencyMs),
                 errorTypes: stats.errorTypes,
                 windowSamples: stats.windowFilled,
-                windowHistogram: LatencyBuckets(upperBoundsMs: ToolStatistics.fineBoundsMs, counts: stats.windowHistogram)
+                windowHistogram: LatencyBuckets(
+                    upperBoundsMs: ToolStatistics.fineBoundsMs,
+                    counts: stats.windowHistogram
+                )
             )
         }
         guard var metrics = result else { return nil }

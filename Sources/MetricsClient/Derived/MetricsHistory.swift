@@ -51,7 +51,8 @@ public struct MetricsHistory: Sendable, Equatable {
         static func rate(times: [Double], counts: [Double], over seconds: Double) -> Double? {
             guard let newest = times.indices.last, newest < counts.count else { return nil }
             var oldest = newest
-            while oldest > 0, times[newest] - times[oldest - 1] <= seconds + 0.25, counts[oldest - 1] <= counts[oldest] {
+            while oldest > 0, times[newest] - times[oldest - 1] <= seconds + 0.25, counts[oldest - 1] <= counts[oldest]
+            {
                 oldest -= 1
             }
             let span = times[newest] - times[oldest]

@@ -28,7 +28,8 @@ public struct LatencyBuckets: Codable, Sendable, Equatable {
     /// Whether the shape holds: ascending finite bounds, one count more than bounds, none negative.
     public var isWellFormed: Bool {
         counts.count == upperBoundsMs.count + 1 && counts.allSatisfy { $0 >= 0 }
-            && upperBoundsMs.allSatisfy(\.isFinite) && zip(upperBoundsMs, upperBoundsMs.dropFirst()).allSatisfy { $0 < $1 }
+            && upperBoundsMs.allSatisfy(\.isFinite)
+            && zip(upperBoundsMs, upperBoundsMs.dropFirst()).allSatisfy { $0 < $1 }
     }
 
     enum CodingKeys: String, CodingKey {

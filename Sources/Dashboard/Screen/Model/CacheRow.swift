@@ -19,7 +19,8 @@ struct CacheRow: Sendable, Equatable {
                 let right = order[rhs.key] ?? 2
                 return left != right ? left < right : lhs.key < rhs.key
             }
-            for (name, metrics) in caches where !state.isMultiTarget || metrics.totalRequests > 0 || (metrics.entries ?? 0) > 0 {
+            for (name, metrics) in caches
+            where !state.isMultiTarget || metrics.totalRequests > 0 || (metrics.entries ?? 0) > 0 {
                 rows.append(
                     CacheRow(
                         server: state.isMultiTarget ? target.name : "",

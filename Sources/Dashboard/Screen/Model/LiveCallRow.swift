@@ -23,7 +23,8 @@ struct LiveCallRow: Sendable, Equatable {
         for target in state.targets where !target.hasEnded {
             guard let mcp = target.snapshot?.mcp else { continue }
             reported += max(mcp.inFlightCount, mcp.inFlight.count)
-            let ticking = target.connection.isConnected ? max(0, state.now.timeIntervalSince(target.receivedAt ?? state.now)) : 0
+            let ticking =
+                target.connection.isConnected ? max(0, state.now.timeIntervalSince(target.receivedAt ?? state.now)) : 0
             for call in mcp.inFlight {
                 rows.append(
                     LiveCallRow(

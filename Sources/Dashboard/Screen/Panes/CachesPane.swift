@@ -11,7 +11,9 @@ struct CachesPane {
         PaneChrome.title("Caches", detail: "hit rate: lifetime · last interval", in: rect, grid: &grid, theme: theme)
         guard rect.height > 1 else { return }
         if caches.isEmpty {
-            let message = !state.hasData ? state.noDataMessage : state.isMultiTarget ? "no cache has been used" : "this engine reports no caches"
+            let message =
+                !state.hasData
+                ? state.noDataMessage : state.isMultiTarget ? "no cache has been used" : "this engine reports no caches"
             grid.write(message, x: rect.x + 1, y: rect.y + 1, maxWidth: rect.width - 2, style: theme.dim)
             return
         }
@@ -19,7 +21,16 @@ struct CachesPane {
         for (index, cache) in caches.enumerated() {
             let y = rect.y + 1 + 2 * index
             guard y < rect.maxY else { break }
-            drawBars(cache.metrics, label: label(cache), interval: cache.intervalHitRate, nameWidth: nameWidth, x: rect.x + 1, y: y, width: rect.width - 2, grid: &grid)
+            drawBars(
+                cache.metrics,
+                label: label(cache),
+                interval: cache.intervalHitRate,
+                nameWidth: nameWidth,
+                x: rect.x + 1,
+                y: y,
+                width: rect.width - 2,
+                grid: &grid
+            )
             if y + 1 < rect.maxY {
                 grid.write(details(cache.metrics), x: rect.x + 3, y: y + 1, maxWidth: rect.width - 4, style: theme.dim)
             }

@@ -27,7 +27,9 @@ struct FailuresPane {
         list.draw(in: rect, grid: &grid) { index, y, grid in
             let row = rows[index]
             var x = rect.x + 1
-            x = grid.write(state.clockZone.clock(Date(timeIntervalSince1970: row.time)), x: x, y: y, style: theme.dim) + 1
+            x =
+                grid.write(state.clockZone.clock(Date(timeIntervalSince1970: row.time)), x: x, y: y, style: theme.dim)
+                + 1
             if serverWidth > 0 {
                 grid.write(row.server, x: x, y: y, width: serverWidth, alignment: .left, style: theme.dim)
                 x += serverWidth + 1

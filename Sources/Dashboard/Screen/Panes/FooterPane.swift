@@ -11,13 +11,17 @@ struct FooterPane {
         if ui.isConfirmingReset { return [("y", "reset all counters"), ("n", "cancel")] }
         if ui.isHelpVisible { return [("?", "close help"), ("Esc", "close"), ("q", "quit")] }
         if ui.isEditingFilter { return [("Enter", "apply"), ("Esc", "clear"), ("Backspace", "delete")] }
-        if ui.detail != nil { return [("Esc", "back"), ("q", "quit"), ("?", "help"), ("p", ui.isPaused ? "resume" : "pause")] }
+        if ui.detail != nil {
+            return [("Esc", "back"), ("q", "quit"), ("?", "help"), ("p", ui.isPaused ? "resume" : "pause")]
+        }
         var hints = [
             ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("u", "upload"), ("p", ui.isPaused ? "resume" : "pause"),
             ("s", "sort"), ("/", "filter"), ("r", "reset"), ("+/-", "refresh"), ("Tab", "focus"),
             ("↑↓", "move"),
         ]
-        if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget { hints.insert(("L", "local"), at: 3) }
+        if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget {
+            hints.insert(("L", "local"), at: 3)
+        }
         return hints
     }
 

@@ -57,7 +57,11 @@ struct HeaderPane {
         var result = [
             Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
             Segment(text: state.mode.rawValue, style: bar, priority: 3),
-            Segment(text: "\(state.targets.count) target\(state.targets.count == 1 ? "" : "s"):", style: bar, priority: 0),
+            Segment(
+                text: "\(state.targets.count) target\(state.targets.count == 1 ? "" : "s"):",
+                style: bar,
+                priority: 0
+            ),
         ]
         for group in TargetGroups(state.targets).groups {
             let text = group.label == "connected" ? "\(group.count) ●" : "\(group.count) \(group.label)"

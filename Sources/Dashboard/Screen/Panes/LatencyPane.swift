@@ -74,7 +74,8 @@ struct LatencyPane {
     private var detail: String {
         let servers = state.targets.filter { $0.snapshot != nil }.count
         var parts = [
-            state.isMultiTarget ? "\(toolCount) tools on \(servers) server\(servers == 1 ? "" : "s")" : "\(toolCount) tools",
+            state.isMultiTarget
+                ? "\(toolCount) tools on \(servers) server\(servers == 1 ? "" : "s")" : "\(toolCount) tools",
             "sort \(state.ui.sortKey.rawValue)", "rates over \(Format.seconds(state.rateWindow))",
         ]
         if !state.ui.filterText.isEmpty { parts.append("filter \"\(state.ui.filterText)\": \(rows.count) shown") }
@@ -83,17 +84,34 @@ struct LatencyPane {
 
     private var emptyMessage: String {
         if !state.hasData { return state.noDataMessage }
-        if !state.isMultiTarget, state.primary?.snapshot?.enabled == false { return "metrics are disabled on this engine" }
+        if !state.isMultiTarget, state.primary?.snapshot?.enabled == false {
+            return "metrics are disabled on this engine"
+        }
         if toolCount == 0 { return "no tool calls yet" }
         return "no tool matches \"\(state.ui.filterText)\" (Esc clears the filter)"
     }
 
-    private func drawRow(_ row: ToolRow, columns: LatencyColumns, x: Int, y: Int, selected: Bool, grid: inout ScreenGrid) {
+    private func drawRow(
+        _ row: ToolRow,
+        columns: LatencyColumns,
+        x: Int,
+        y: Int,
+        selected: Bool,
+        grid: inout ScreenGrid
+    ) {
         let thresholds = state.thresholds
         let base = selected ? theme.selection : theme.text
         func cell(_ column: LatencyColumns.Column, _ text: String, _ style: Style? = nil) {
             var style = style ?? base
-            if selected { style = theme.colorEnabled ? Style(foreground: style.foreground, background: theme.selection.background, attributes: style.attributes) : theme.selection }
+            if selected {
+                style =
+                    theme.colorEnabled
+                    ? Style(
+                        foreground: style.foreground,
+                        background: theme.selection.background,
+                        attributes: style.attributes
+                    ) : theme.selection
+            }
             if row.isStale, !selected { style = theme.dim }
             grid.write(text, x: x + column.x, y: y, width: column.width, alignment: column.alignment, style: style)
         }

@@ -53,7 +53,8 @@ struct LiveCallsPane {
                 let what = row.fromServer ? "← " + row.what : row.what
                 grid.write(what, x: x, y: y, width: whatWidth, alignment: .left)
                 x += whatWidth + 1
-                let level: Theme.Level = row.elapsedMs >= 30_000 ? .critical : row.elapsedMs >= 5_000 ? .warning : .normal
+                let level: Theme.Level =
+                    row.elapsedMs >= 30_000 ? .critical : row.elapsedMs >= 5_000 ? .warning : .normal
                 grid.write(
                     Format.latency(row.elapsedMs),
                     x: x,
@@ -81,7 +82,12 @@ struct LiveCallsPane {
                             maxWidth: rect.maxX - x - 1
                         )
                     } else {
-                        x = grid.write(Format.fixed(progress, decimals: progress.rounded() == progress ? 0 : 1) + " done", x: x, y: y, maxWidth: rect.maxX - x - 1)
+                        x = grid.write(
+                            Format.fixed(progress, decimals: progress.rounded() == progress ? 0 : 1) + " done",
+                            x: x,
+                            y: y,
+                            maxWidth: rect.maxX - x - 1
+                        )
                     }
                     x += 1
                 }

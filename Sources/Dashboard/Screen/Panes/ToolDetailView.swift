@@ -14,7 +14,14 @@ struct ToolDetailView {
         let target = state.target(key.target)
         let metrics = target?.snapshot?.toolMetrics[key.tool]
         let server = target.map { HeaderPane.label($0) } ?? key.target
-        PaneChrome.title(key.tool, detail: "on \(server) · Esc back", focused: true, in: rect, grid: &grid, theme: theme)
+        PaneChrome.title(
+            key.tool,
+            detail: "on \(server) · Esc back",
+            focused: true,
+            in: rect,
+            grid: &grid,
+            theme: theme
+        )
         guard let target, let metrics else {
             grid.write(
                 "\(key.tool) is no longer reported by \(server)",
@@ -95,7 +102,13 @@ struct ToolDetailView {
 
     private func drawHistogram(_ metrics: ToolMetrics, in rect: Rect, grid: inout ScreenGrid) {
         guard rect.height > 0 else { return }
-        grid.write("Latency distribution of the window", x: rect.x + 1, y: rect.y, maxWidth: rect.width - 2, style: theme.title)
+        grid.write(
+            "Latency distribution of the window",
+            x: rect.x + 1,
+            y: rect.y,
+            maxWidth: rect.width - 2,
+            style: theme.title
+        )
         let buckets = metricsBuckets(metrics)
         if buckets.isEmpty {
             let message =
@@ -158,15 +171,29 @@ struct ToolDetailView {
     private func drawErrors(_ metrics: ToolMetrics, target: TargetView, in rect: Rect, grid: inout ScreenGrid) {
         guard rect.height > 0 else { return }
         var y = rect.y
-        let types = metrics.errorTypes.filter { $0.value > 0 }.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let types = metrics.errorTypes.filter { $0.value > 0 }.sorted {
+            $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key
+        }
         let typeText =
             types.isEmpty ? "no errors" : types.map { "\($0.key) \(Format.count($0.value))" }.joined(separator: " · ")
         grid.write("Errors", x: rect.x + 1, y: y, style: theme.title)
-        grid.write(typeText, x: rect.x + 9, y: y, maxWidth: rect.width - 10, style: types.isEmpty ? theme.dim : theme.text)
+        grid.write(
+            typeText,
+            x: rect.x + 9,
+            y: y,
+            maxWidth: rect.width - 10,
+            style: types.isEmpty ? theme.dim : theme.text
+        )
         y += 1
         let failures = (target.snapshot?.mcp?.recentFailures ?? []).filter { $0.tool == key.tool }.reversed()
         for failure in failures where y < rect.maxY {
-            var x = grid.write(state.clockZone.clock(Date(timeIntervalSince1970: failure.time)), x: rect.x + 1, y: y, style: theme.dim) + 1
+            var x =
+                grid.write(
+                    state.clockZone.clock(Date(timeIntervalSince1970: failure.time)),
+                    x: rect.x + 1,
+                    y: y,
+                    style: theme.dim
+                ) + 1
             x = grid.write(failure.errorType, x: x, y: y, maxWidth: 20, style: theme.style(.warning)) + 1
             grid.write(failure.message, x: x, y: y, maxWidth: rect.maxX - x - 1)
             y += 1
@@ -187,7 +214,9 @@ struct ToolDetailView {
         flag(annotations.destructiveHint, "destructive")
         flag(annotations.idempotentHint, "idempotent")
         flag(annotations.openWorldHint, "open-world")
-        let text = "Annotations (as the server declares them, not verified): " + (hints.isEmpty ? "none" : hints.joined(separator: " · "))
+        let text =
+            "Annotations (as the server declares them, not verified): "
+            + (hints.isEmpty ? "none" : hints.joined(separator: " · "))
         grid.write(text, x: rect.x + 1, y: rect.y, maxWidth: rect.width - 2, style: theme.dim)
     }
 }

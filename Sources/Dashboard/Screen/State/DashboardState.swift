@@ -100,7 +100,8 @@ struct DashboardState: Sendable {
     /// What empty panes say before any snapshot arrived.
     var noDataMessage: String {
         guard let primary, targets.count == 1 else {
-            return targets.isEmpty ? "no targets yet: waiting for a local proxy to start…" : "waiting for the first snapshot…"
+            return targets.isEmpty
+                ? "no targets yet: waiting for a local proxy to start…" : "waiting for the first snapshot…"
         }
         return primary.connection == .connecting
             ? "waiting for the first snapshot…" : "no data yet (\(primary.connection.headerText))"

@@ -26,7 +26,11 @@ struct LenientTool: Decodable, Sendable {
         }
         var histogram = fields.tolerant(LatencyBuckets.self, Key.windowHistogram)
         if let value = histogram, !value.isWellFormed {
-            fields.flag(Key.windowHistogram, .outOfRange, "\(value.upperBoundsMs.count) bounds, \(value.counts.count) counts")
+            fields.flag(
+                Key.windowHistogram,
+                .outOfRange,
+                "\(value.upperBoundsMs.count) bounds, \(value.counts.count) counts"
+            )
             histogram = nil
         }
         metrics = ToolMetrics(

@@ -1,0 +1,43 @@
+import Foundation
+import MetricsClient
+
+/// Copies what a ``TargetWatcher``'s pollers know into the screen state's targets: targets added and
+/// dropped as the watcher did, ended ones marked, new snapshots and statuses applied.
+struct TargetRefresher {
+    private var adapters: [String: PollerStateAdapter] = [:]
+    private var lastPolls: [String: Int] = [:]
+
+    /// Brings `state.targets` up to date with `watcher`; returns whether anything changed.
+    mutating func refresh(_ state: inout DashboardState, from watcher: TargetWatcher) -> Bool {
+        let entries = watcher.targets
+        var changed = entries.count != state.targets.count
+        var views: [TargetView] = []
+        views.reserveCapacity(entries.count)
+        for entry in entries {
+            var view = state.target(entry.id) ?? TargetView(id: entry.id, name: entry.name, origin: entry.origin)
+            if view.endedAt != entry.endedAt {
+                view.endedAt = entry.endedAt
+                changed = true
+            }
+            if entry.endedAt == nil {
+                let polled = entry.poller.state
+                if polled.polls != lastPolls[entry.id] {
+                    lastPolls[entry.id] = polled.polls
+                    adapters[entry.id, default: PollerStateAdapter()]
+                        .apply(polled, to: &view, rateWindow: state.rateWindow)
+                    changed = true
+                } else if polled.status.headerText != view.connection.headerText {
+                    // Between polls only the words change (a countdown, a stale age): redraw when they do.
+                    view.connection = polled.status
+                    changed = true
+                }
+            }
+            views.append(view)
+        }
+        let kept = Set(entries.map(\.id))
+        adapters = adapters.filter { kept.contains($0.key) }
+        lastPolls = lastPolls.filter { kept.contains($0.key) }
+        if changed { state.targets = views }
+        return changed
+    }
+}
