@@ -15,6 +15,13 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 2_000
     )
+    Benchmark("render, 8 targets x 50 tools, 200x60", configuration: configuration) { benchmark, state in
+        for _ in benchmark.scaledIterations {
+            blackHole(render(state, size: ScreenSize(width: 200, height: 60)))
+        }
+    } setup: {
+        eightTargetState()
+    }
     for size in [
         ScreenSize(width: 80, height: 24), ScreenSize(width: 120, height: 40), ScreenSize(width: 200, height: 60),
     ] {
@@ -33,8 +40,7 @@ func fiftyToolState() -> DashboardState {
     let now = Date(timeIntervalSince1970: 1_764_270_000)
     var tools: [String: ToolMetrics] = [:]
     var rates: [String: Double] = [:]
-    var rateHistory: [String: [Double]] = [:]
-    var p95History: [String: [Double]] = [:]
+    var history: [String: ToolHistory] = [:]
     for index in 0..<50 {
         let name = "tool_\(index < 10 ? "0" : "")\(index)"
         let p95 = 100 + Double(index * 37 % 900)
@@ -55,11 +61,13 @@ func fiftyToolState() -> DashboardState {
             lifetime: LifetimePercentiles(p50Ms: p95 / 2.5, p95Ms: p95, p99Ms: p95 * 1.6, p999Ms: p95 * 2.5)
         )
         rates[name] = 9.94
-        rateHistory[name] = (0..<80).map { Double(($0 + index) % 9) }
-        p95History[name] = (0..<80).map { step -> Double in
-            let wobble = Double((step * 7 + index * 3) % 11) / 10
-            return p95 * (0.6 + 0.4 * wobble)
-        }
+        history[name] = ToolHistory(
+            p95: (0..<80).map { step -> Double in
+                let wobble = Double((step * 7 + index * 3) % 11) / 10
+                return p95 * (0.6 + 0.4 * wobble)
+            },
+            callRate: (0..<80).map { Double(($0 + index) % 9) }
+        )
     }
     let uploads = UploadMetrics(
         maxParallel: 3,
@@ -121,12 +129,52 @@ func fiftyToolState() -> DashboardState {
         target: "127.0.0.1:9109",
         connection: .connected,
         callRates: rates,
-        callRateHistory: rateHistory,
-        p95History: p95History,
+        history: history,
         totalCallsPerSecond: 497,
         intervalHitRates: ["semantic_cache": 71.5],
         uploadRates: ["u0": 12_500_000, "u1": 11_000_000, "u2": 9_500_000],
         now: now,
         clockZone: .utc
     )
+}
+
+/// Eight proxies of 50 tools each, with calls in flight (progress on some) and recent failures: what
+/// `dashboard --local` shows for a user with eight servers.
+func eightTargetState() -> DashboardState {
+    let one = fiftyToolState()
+    let base = one.targets[0]
+    var targets: [TargetView] = []
+    for index in 0..<8 {
+        var target = base
+        target.id = "127.0.0.1:\(9301 + index)"
+        target.name = ["github", "filesystem", "time", "search", "slack", "memory", "postgres", "browser"][index]
+        target.snapshot?.uploadMetrics = index == 0 ? base.snapshot?.uploadMetrics : nil
+        target.snapshot?.mcp = MCPMetrics(
+            server: MCPServerStatus(name: target.name, executable: "npx", running: true),
+            inFlight: (0..<3).map { call in
+                InFlightCall(
+                    id: "\(call)",
+                    method: "tools/call",
+                    tool: "tool_0\(call)",
+                    elapsedMs: Double(500 * (call + 1) + index),
+                    progress: call == 0 ? 40 : nil,
+                    total: call == 0 ? 100 : nil,
+                    message: call == 0 ? "indexing" : nil
+                )
+            },
+            inFlightCount: 3,
+            recentFailures: (0..<20).map { failure in
+                CallFailure(
+                    time: one.now.timeIntervalSince1970 - Double(failure * 3 + index),
+                    method: "tools/call",
+                    tool: "tool_\(10 + failure)",
+                    errorType: "tool_error",
+                    message: "upstream answered 503: service unavailable",
+                    latencyMs: 120
+                )
+            }
+        )
+        targets.append(target)
+    }
+    return DashboardState(targets: targets, mode: .local, now: one.now, clockZone: .utc)
 }
