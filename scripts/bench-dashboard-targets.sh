@@ -75,6 +75,11 @@ measure() {  # name, command: runs it in a 200x60 pane and prints CPU and RSS ov
     done
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     elapsed=$(( $(date +%s%N) - t0 ))
+    # PERF=FILE: a 15 s profile of the dashboard (after the measured part), its report in FILE.
+    if [ -n "${PERF:-}" ] && [ "$name" = eight ]; then
+        perf record -F 499 -g -p "$pid" -o "$workdir/perf.data" -- sleep 15 >/dev/null 2>&1
+        perf report -i "$workdir/perf.data" --stdio --no-children --percent-limit 1.5 > "$PERF" 2>/dev/null || true
+    fi
     tmux capture-pane -p -t "$session" | head -1
     awk -v t="$(( after - before ))" -v hz="$ticks" -v ns="$elapsed" -v peak="$peak" -v name="$name" 'BEGIN {
         printf "%s: CPU %.2f s over %.1f s = %.2f %% of one core; peak VmRSS %.1f MiB\n",

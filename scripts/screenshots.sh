@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Captures the real dashboard in tmux and renders PNG pictures of it, plus plain-text captures:
 #   embedded.png (engine + demo + a test upload in progress), attached.png (watching `dashboard serve`),
-#   help.png (the ? overlay), narrow.png (80×24).
+#   help.png (the ? overlay), narrow.png (80×24), targets.png (--local: three proxies with calls in flight
+#   and failures, plus a serve engine and a Python-shaped server), detail.png (Enter on a tool).
 # Needs: tmux, aha, chromium (Debian packages). Usage: scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,9 +15,11 @@ out=$root/screenshots
 mkdir -p "$out"
 work=$(mktemp -d)
 serve_pid=""
+others=()
 cleanup() {
     tmux kill-server 2>/dev/null || true
     [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
+    for pid in "${others[@]}"; do kill "$pid" 2>/dev/null || true; done
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -78,3 +81,48 @@ sleep 9
 tmux send-keys -t shot s s s
 sleep 1.5
 capture attached
+
+# Several targets: three proxies in front of the SDK test server, fed by a small client (echoes, a tool
+# error now and then, long calls with progress), a serve engine and a server shaped like the Python original.
+swift build --product MCPTestServer >/dev/null
+mcp_server=$root/.build/debug/MCPTestServer
+cat > "$work/client.py" <<'PY'
+import json, subprocess, sys, threading, time
+proxy = subprocess.Popen(sys.argv[1:], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+threading.Thread(target=lambda: [None for _ in proxy.stdout], daemon=True).start()
+def send(message):
+    proxy.stdin.write((json.dumps(message) + "\n").encode()); proxy.stdin.flush()
+send({"jsonrpc": "2.0", "id": 0, "method": "initialize", "params": {"protocolVersion": "2025-06-18",
+      "capabilities": {}, "clientInfo": {"name": "screenshots", "version": "1"}}})
+send({"jsonrpc": "2.0", "method": "notifications/initialized"})
+send({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
+n = 2
+while True:
+    calls = [("echo", {"text": "hi"}, False), ("sleep", {"ms": 40 + n % 90}, False)]
+    if n % 9 == 0: calls.append(("fail_tool", {}, False))
+    if n % 40 == 2: calls.append(("progress", {"steps": 600}, True))
+    for tool, arguments, progress in calls:
+        params = {"name": tool, "arguments": arguments}
+        if progress: params["_meta"] = {"progressToken": f"p{n}"}
+        send({"jsonrpc": "2.0", "id": n, "method": "tools/call", "params": params}); n += 1
+    time.sleep(0.3)
+PY
+for name in github filesystem search; do
+    XDG_STATE_HOME=$work/state python3 "$work/client.py" "$binary" proxy --name "$name" -- "$mcp_server" 2>/dev/null &
+    others+=($!)
+    sleep 0.7
+done
+python3 "$root/scripts/python_original_server.py" 19310 >/dev/null 2>&1 &
+others+=($!)
+sleep 3
+environment="$environment XDG_STATE_HOME=$work/state"
+start targets 160 45 --local --attach 127.0.0.1:19309 --attach 127.0.0.1:19310 --token screenshot-token
+sleep 10
+capture targets
+tmux send-keys -t shot /
+tmux send-keys -t shot -l sleep
+tmux send-keys -t shot Enter
+sleep 0.5
+tmux send-keys -t shot Enter
+sleep 6
+capture detail

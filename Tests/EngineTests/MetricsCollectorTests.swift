@@ -37,6 +37,42 @@ struct MetricsCollectorTests {
         #expect(snapshot.systemMetrics.totalRequests == 400_000)
     }
 
+    @Test(
+        "the window's histogram counts each latency in its bucket, bounds inclusive, and forgets what left the window"
+    )
+    func windowHistogram() throws {
+        let collector = MetricsCollector(configuration: MetricsConfiguration(windowSize: 4))
+        for latency in [0.02, 0.025, 3, 700] { collector.record(tool: "t", latencyMs: latency, success: true) }
+        var histogram = try #require(collector.toolMetrics("t")?.windowHistogram)
+        // Trimmed to the buckets from ≤ 25 µs to ≤ 1 s; the overflow bucket is empty.
+        #expect(histogram.upperBoundsMs.first == 0.025 && histogram.upperBoundsMs.last == 1000)
+        #expect(histogram.isWellFormed && histogram.total == 4 && histogram.counts.last == 0)
+        #expect(histogram.counts[0] == 2, "0.02 and 0.025 are both ≤ 0.025 ms")
+        #expect(histogram.counts[histogram.upperBoundsMs.firstIndex(of: 5)!] == 1)
+        #expect(histogram.counts[histogram.upperBoundsMs.firstIndex(of: 1000)!] == 1)
+        // Two more calls push the two fastest out of the window of 4.
+        collector.record(tool: "t", latencyMs: 400_000, success: true)
+        collector.record(tool: "t", latencyMs: 4, success: true)
+        histogram = try #require(collector.toolMetrics("t")?.windowHistogram)
+        #expect(histogram.total == 4 && histogram.upperBoundsMs.first == 5 && histogram.counts.last == 1)
+        #expect(histogram.counts[0] == 2, "3 ms and 4 ms")
+        // The Prometheus buckets still count every call since start.
+        let distribution = try #require(collector.latencyDistributions().first { $0.tool == "t" })
+        #expect(distribution.count == 6 && distribution.buckets.first?.count == 2)
+    }
+
+    @Test("trimming keeps the meaning: the same calls in the same buckets, none outside")
+    func trimming() {
+        let full = LatencyBuckets(upperBoundsMs: [1, 2, 3, 4], counts: [0, 5, 0, 2, 0])
+        #expect(full.trimmed() == LatencyBuckets(upperBoundsMs: [2, 3, 4], counts: [5, 0, 2, 0]))
+        let overflow = LatencyBuckets(upperBoundsMs: [1, 2], counts: [0, 1, 3])
+        #expect(overflow.trimmed() == LatencyBuckets(upperBoundsMs: [2], counts: [1, 3]))
+        #expect(
+            LatencyBuckets(upperBoundsMs: [1], counts: [0, 0]).trimmed()
+                == LatencyBuckets(upperBoundsMs: [], counts: [0])
+        )
+    }
+
     @Test("failures are broken down by type; a failure without a type is unknown")
     func errorTypes() throws {
         let collector = MetricsCollector()

@@ -54,6 +54,25 @@ func snapshotBenchmarks() {
         FullCollector().collector.snapshot(maxAge: .zero)
     }
 
+    // What a dashboard does with each poll of such an engine: decode the body.
+    Benchmark("decode a 100-tool snapshot, SnapshotDecoder", configuration: configuration) { benchmark, body in
+        let decoder = SnapshotDecoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try? decoder.decode(body))
+        }
+    } setup: {
+        Data(FullCollector().collector.snapshot(maxAge: .zero).encodedJSON())
+    }
+
+    Benchmark("decode a 100-tool snapshot, JSONDecoder (Codable)", configuration: configuration) { benchmark, body in
+        let decoder = JSONDecoder()
+        for _ in benchmark.scaledIterations {
+            blackHole(try? decoder.decode(MetricsSnapshot.self, from: body))
+        }
+    } setup: {
+        Data(FullCollector().collector.snapshot(maxAge: .zero).encodedJSON())
+    }
+
     Benchmark("hdrhistogram valueAtPercentile x4, one tool", configuration: configuration) {
         (benchmark: Benchmark, histogram: Histogram<UInt64>) in
         for _ in benchmark.scaledIterations {

@@ -36,6 +36,7 @@ struct DashboardScreen {
         var lastFrame = Date.distantPast
         var messageSince = Date()
         var lastKey = Date()
+        var pendingData = false
         while !Task.isCancelled {
             var dirty = false
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
@@ -59,19 +60,22 @@ struct DashboardScreen {
                 state.ui.statusMessage = nil
                 dirty = true
             }
-            if !state.ui.isPaused, refresher.refresh(&state, from: watcher) { dirty = true }
+            // New snapshots arrive from every target at its own time: they are drawn together, at most
+            // every half refresh interval, instead of one frame per snapshot.
+            if !state.ui.isPaused, refresher.refresh(&state, from: watcher) { pendingData = true }
+            if pendingData, now.timeIntervalSince(lastFrame) >= min(0.5, state.refreshInterval / 2) {
+                pendingData = false
+                dirty = true
+            }
             if let discovery, state.localOffer != discovery.unwatched {
                 state.localOffer = discovery.unwatched
                 dirty = true
             }
             let live = !state.ui.isPaused && state.targets.contains { $0.snapshot?.mcp?.inFlight.isEmpty == false }
-            // Elapsed times of live calls tick between polls: a frame every 0.2 s while any are shown.
-            if dirty || now.timeIntervalSince(lastFrame) >= (live ? 0.2 : 1) {
+            // Elapsed times of live calls tick between polls: a frame every 0.5 s while any are shown.
+            if dirty || now.timeIntervalSince(lastFrame) >= (live ? 0.5 : 1) {
                 state.now = now
-                let size = terminal.size
-                state.ui.scrollLimits = scrollLimits(for: state, size: size)
-                state.ui.clampScroll()
-                terminal.draw(render(state, size: size))
+                terminal.draw(drawFrame(&state, size: terminal.size))
                 lastFrame = now
             }
             // Quick after a change, every 40 ms while keys come in, every 100 ms once nobody has typed

@@ -6,7 +6,14 @@ import MetricsClient
 struct PollerStateAdapter {
     private var uploadSamples: [(time: Date, sent: [String: Int])] = []
 
-    mutating func apply(_ poller: PollerState, to target: inout TargetView, rateWindow: Double) {
+    /// Applies `poller` to `target`. Tools keep the points the latency table draws (``sparklinePoints``);
+    /// `detailTool` keeps every point, for the detail view.
+    mutating func apply(
+        _ poller: PollerState,
+        to target: inout TargetView,
+        rateWindow: Double,
+        detailTool: String? = nil
+    ) {
         target.connection = poller.status
         guard let latest = poller.latest else { return }
         target.snapshot = latest.snapshot
@@ -21,7 +28,13 @@ struct PollerStateAdapter {
         var history: [String: ToolHistory] = [:]
         for (name, series) in poller.history.tools {
             rates[name] = series.callsPerSecond(over: rateWindow)
-            history[name] = ToolHistory(series)
+            history[name] =
+                name == detailTool
+                ? ToolHistory(series)
+                : ToolHistory(
+                    p95: series.p95LatencyMs.suffix(Self.sparklinePoints),
+                    callRate: series.callsPerSecond.suffix(Self.sparklinePoints)
+                )
         }
         target.callRates = rates
         target.history = history
@@ -44,6 +57,9 @@ struct PollerStateAdapter {
         }
         target.uploadRates = rates
     }
+
+    /// Points of p95 and call rate kept per tool for the latency table: its sparkline is at most 60 wide.
+    static let sparklinePoints = 60
 
     /// How far back upload rates look, in seconds.
     static let rateWindow: Double = 3

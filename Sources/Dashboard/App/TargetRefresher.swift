@@ -6,6 +6,8 @@ import MetricsClient
 struct TargetRefresher {
     private var adapters: [String: PollerStateAdapter] = [:]
     private var lastPolls: [String: Int] = [:]
+    /// The tool whose whole history was last copied, per target.
+    private var detailShown: [String: String?] = [:]
 
     /// Brings `state.targets` up to date with `watcher`; returns whether anything changed.
     mutating func refresh(_ state: inout DashboardState, from watcher: TargetWatcher) -> Bool {
@@ -21,10 +23,12 @@ struct TargetRefresher {
             }
             if entry.endedAt == nil {
                 let polled = entry.poller.state
-                if polled.polls != lastPolls[entry.id] {
+                let detail = state.ui.detail?.target == entry.id ? state.ui.detail?.tool : nil
+                if polled.polls != lastPolls[entry.id] || (detail != nil && detail != detailShown[entry.id]) {
+                    detailShown[entry.id] = detail
                     lastPolls[entry.id] = polled.polls
                     adapters[entry.id, default: PollerStateAdapter()]
-                        .apply(polled, to: &view, rateWindow: state.rateWindow)
+                        .apply(polled, to: &view, rateWindow: state.rateWindow, detailTool: detail)
                     changed = true
                 } else if polled.status.headerText != view.connection.headerText {
                     // Between polls only the words change (a countdown, a stale age): redraw when they do.
@@ -37,6 +41,7 @@ struct TargetRefresher {
         let kept = Set(entries.map(\.id))
         adapters = adapters.filter { kept.contains($0.key) }
         lastPolls = lastPolls.filter { kept.contains($0.key) }
+        detailShown = detailShown.filter { kept.contains($0.key) }
         if changed { state.targets = views }
         return changed
     }

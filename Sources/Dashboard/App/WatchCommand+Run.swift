@@ -127,7 +127,7 @@ extension WatchCommand {
             let target = MetricsTarget(host: "127.0.0.1", port: started.port)
             watcher.add(
                 target,
-                name: started.portNote.map { "\(target) (\($0))" },
+                name: "embedded" + (started.portNote.map { " (\($0))" } ?? ""),
                 origin: .embedded,
                 backend: EmbeddedBackend(runtime: started.runtime, testFileBytes: testFileBytes)
             )

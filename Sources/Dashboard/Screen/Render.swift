@@ -4,13 +4,29 @@
 /// terminal is too small; a tool's detail covers the panes; overlays (help, reset prompt) are drawn over
 /// everything.
 func render(_ state: DashboardState, size: ScreenSize) -> ScreenGrid {
+    render(state, size: size, content: size.contains(.minimum) ? PaneContent(state) : nil)
+}
+
+/// The screen loop's frame: stores this frame's scroll limits in `state` (pulling offsets and the
+/// highlight back inside them), then draws it, computing the panes' rows once for both.
+func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
+    guard size.contains(.minimum) else {
+        state.ui.scrollLimits = .unlimited
+        return render(state, size: size, content: nil)
+    }
+    let content = PaneContent(state)
+    state.ui.scrollLimits = DashboardLayout(size: size, content: content, ui: state.ui).scrollLimits(for: content)
+    state.ui.clampScroll()
+    return render(state, size: size, content: content)
+}
+
+private func render(_ state: DashboardState, size: ScreenSize, content: PaneContent?) -> ScreenGrid {
     var grid = ScreenGrid(size: size)
     let theme = Theme(colorEnabled: state.ui.colorEnabled)
-    guard size.contains(.minimum) else {
+    guard size.contains(.minimum), let content else {
         TooSmallScreen.draw(size: size, grid: &grid, theme: theme)
         return grid
     }
-    let content = PaneContent(state)
     let layout = DashboardLayout(size: size, content: content, ui: state.ui)
     HeaderPane(state: state, theme: theme).draw(in: layout.header, grid: &grid)
     if let banner = layout.banner { BannerPane(theme: theme).draw(in: banner, grid: &grid) }

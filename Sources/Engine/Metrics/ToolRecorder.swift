@@ -100,6 +100,8 @@ public final class ToolRecorder: Sendable {
             )
         }
         guard var metrics = result else { return nil }
+        // Outside the lock: only the buckets from the first to the last that counted a call go on the wire.
+        metrics.windowHistogram = metrics.windowHistogram?.trimmed()
         metrics.p50LatencyMs = MetricsRounding.twoDecimals(window[0])
         metrics.p95LatencyMs = MetricsRounding.twoDecimals(window[1])
         metrics.p99LatencyMs = MetricsRounding.twoDecimals(window[2])

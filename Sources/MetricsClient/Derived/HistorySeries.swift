@@ -16,6 +16,18 @@ public struct HistorySeries: Sendable, Equatable {
         return Array(storage[start...] + storage[..<start])
     }
 
+    /// The newest `count` values (or all, when fewer are kept), oldest first.
+    public func suffix(_ count: Int) -> [Double] {
+        let wanted = min(max(0, count), storage.count)
+        return (0..<wanted).map { self[back: wanted - 1 - $0] }
+    }
+
+    /// The value `back` places before the newest (0 is the newest); `back` must be below ``count``.
+    public subscript(back back: Int) -> Double {
+        let newest = storage.count < capacity ? storage.count - 1 : (start + capacity - 1) % capacity
+        return storage[(newest - back + storage.count) % storage.count]
+    }
+
     /// How many values are kept.
     public var count: Int { storage.count }
 

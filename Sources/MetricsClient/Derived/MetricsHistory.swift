@@ -40,24 +40,27 @@ public struct MetricsHistory: Sendable, Equatable {
         /// the oldest one at most `seconds` older (after the last counter reset); `nil` until two points
         /// span some time. Steadier than one interval's rate for tools called every few seconds.
         public func callsPerSecond(over seconds: Double) -> Double? {
-            Self.rate(times: time.values, counts: totalCalls.values, over: seconds)
+            Self.rate(times: time, counts: totalCalls, over: seconds)
         }
 
         /// Failed calls per second over about the last `seconds`, as ``callsPerSecond(over:)``.
         public func failuresPerSecond(over seconds: Double) -> Double? {
-            Self.rate(times: time.values, counts: failedCalls.values, over: seconds)
+            Self.rate(times: time, counts: failedCalls, over: seconds)
         }
 
-        static func rate(times: [Double], counts: [Double], over seconds: Double) -> Double? {
-            guard let newest = times.indices.last, newest < counts.count else { return nil }
-            var oldest = newest
-            while oldest > 0, times[newest] - times[oldest - 1] <= seconds + 0.25, counts[oldest - 1] <= counts[oldest]
+        static func rate(times: HistorySeries, counts: HistorySeries, over seconds: Double) -> Double? {
+            let points = min(times.count, counts.count)
+            guard points > 1 else { return nil }
+            let newestTime = times[back: 0]
+            var oldest = 0
+            while oldest + 1 < points, newestTime - times[back: oldest + 1] <= seconds + 0.25,
+                counts[back: oldest + 1] <= counts[back: oldest]
             {
-                oldest -= 1
+                oldest += 1
             }
-            let span = times[newest] - times[oldest]
-            guard oldest < newest, span > 0 else { return nil }
-            return (counts[newest] - counts[oldest]) / span
+            let span = newestTime - times[back: oldest]
+            guard oldest > 0, span > 0 else { return nil }
+            return (counts[back: 0] - counts[back: oldest]) / span
         }
     }
 

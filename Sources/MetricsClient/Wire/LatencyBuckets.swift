@@ -22,6 +22,23 @@ public struct LatencyBuckets: Codable, Sendable, Equatable {
         30_000, 60_000, 120_000, 300_000,
     ]
 
+    /// The same counts over the buckets from the first to the last that counted a call: the lowest kept
+    /// bucket then also holds everything below it and the overflow count is 0 — both true, since those
+    /// buckets were empty — so the meaning is unchanged and a window spanning a few buckets costs a few
+    /// numbers on the wire. Empty counts give no buckets and one count of 0.
+    public func trimmed() -> LatencyBuckets {
+        guard let first = counts.firstIndex(where: { $0 > 0 }), let last = counts.lastIndex(where: { $0 > 0 }) else {
+            return LatencyBuckets(upperBoundsMs: [], counts: [0])
+        }
+        if last == upperBoundsMs.count {
+            return LatencyBuckets(upperBoundsMs: Array(upperBoundsMs[first...]), counts: Array(counts[first...]))
+        }
+        return LatencyBuckets(
+            upperBoundsMs: Array(upperBoundsMs[first...last]),
+            counts: Array(counts[first...last]) + [0]
+        )
+    }
+
     /// The calls counted.
     public var total: Int { counts.reduce(0, +) }
 

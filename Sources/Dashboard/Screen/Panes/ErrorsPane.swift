@@ -34,7 +34,7 @@ struct ErrorsPane {
         let visible = max(0, rect.height - DashboardLayout.errorsChrome)
         let offset = min(max(0, state.ui.scroll.errors), max(0, rows.count - visible))
         let failed = rows.reduce(0) { $0 + $1.count }
-        let tools = Set(rows.map { $0.server + "\u{0}" + $0.tool }).count
+        let tools = ErrorRow.failingTools(in: state)
         PaneChrome.title(
             "Errors",
             detail: rows.isEmpty ? "" : "\(Format.count(failed)) failed calls in \(tools) tool\(tools == 1 ? "" : "s")",

@@ -23,9 +23,12 @@ struct HeaderPane {
         let bar = theme.headerBar
         let target = state.primary
         let connection = target?.connection ?? .connecting
-        var result = [
-            Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
-            Segment(text: state.mode.rawValue, style: bar, priority: 3),
+        var result = [Segment(text: "dashboard", style: theme.headerTitle, priority: 5)]
+        // The embedded engine's label starts with the word "embedded" already.
+        if target?.origin != .embedded || target?.name == target?.id {
+            result.append(Segment(text: state.mode.rawValue, style: bar, priority: 3))
+        }
+        result += [
             Segment(text: target.map(Self.label) ?? "", style: bar, priority: 1),
             Segment(
                 text: "● " + (target?.hasEnded == true ? "ended" : connection.headerText),

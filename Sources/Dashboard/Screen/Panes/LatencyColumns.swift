@@ -29,11 +29,11 @@ struct LatencyColumns: Sendable, Equatable {
     /// is `longestName` columns: the name gets what it needs up to 40 columns, the sparkline the rest up
     /// to 60, and numbers their fixed widths. Columns are one blank apart; the last column of the pane is
     /// kept for the scrollbar, with a blank before it.
-    /// A `longestServer` above 0 adds a server column before the tool's, up to 24 columns wide.
+    /// A `longestServer` above 0 adds a server column before the tool's, up to 16 columns wide.
     init(width: Int, longestName: Int, longestServer: Int = 0, trend trendName: String = "p95") {
         let numbers = [7, 8, 6, 6, 6, 6, 6]
         let serverWidth =
-            longestServer > 0 ? Swift.min(Swift.max(longestServer, 6), 24, Swift.max(6, (width - 70) / 3)) : 0
+            longestServer > 0 ? Swift.min(Swift.max(longestServer, 6), 16, Swift.max(6, (width - 56) / 3)) : 0
         let fixed = numbers.reduce(0, +) + 9 + 2 + (serverWidth > 0 ? serverWidth + 1 : 0)
         let flexible = Swift.max(0, width - fixed)
         var toolWidth = Swift.min(Swift.max(longestName, 12), 40, Swift.max(12, flexible - 8))

@@ -44,7 +44,7 @@ struct ToolDetailView {
             let (left, right) = lower.splitLeft(rect.width / 2 - 1, gap: 2)
             let (histogram, failures) = left.splitTop(min(histogramRows(metrics), left.height / 2))
             drawHistogram(metrics, in: histogram, grid: &grid)
-            drawErrors(metrics, target: target, in: failures, grid: &grid)
+            drawErrors(metrics, target: target, in: failures, annotations: false, grid: &grid)
             let (chart, belowChart) = right.splitTop(min(21, max(3, right.height - 4)))
             drawChart(history, in: chart, grid: &grid)
             let (trends, annotations) = belowChart.splitTop(2)
@@ -57,7 +57,7 @@ struct ToolDetailView {
             drawChart(history, in: chart, grid: &grid)
             let (trends, errors) = belowChart.splitTop(2)
             drawTrends(history, in: trends, grid: &grid)
-            drawErrors(metrics, target: target, in: errors, grid: &grid)
+            drawErrors(metrics, target: target, in: errors, annotations: true, grid: &grid)
         }
     }
 
@@ -168,7 +168,13 @@ struct ToolDetailView {
         }
     }
 
-    private func drawErrors(_ metrics: ToolMetrics, target: TargetView, in rect: Rect, grid: inout ScreenGrid) {
+    private func drawErrors(
+        _ metrics: ToolMetrics,
+        target: TargetView,
+        in rect: Rect,
+        annotations: Bool,
+        grid: inout ScreenGrid
+    ) {
         guard rect.height > 0 else { return }
         var y = rect.y
         let types = metrics.errorTypes.filter { $0.value > 0 }.sorted {
@@ -198,7 +204,7 @@ struct ToolDetailView {
             grid.write(failure.message, x: x, y: y, maxWidth: rect.maxX - x - 1)
             y += 1
         }
-        if rect.width < 110, y < rect.maxY {
+        if annotations, y < rect.maxY {
             drawAnnotations(target, in: Rect(x: rect.x, y: y, width: rect.width, height: rect.maxY - y), grid: &grid)
         }
     }
@@ -215,7 +221,7 @@ struct ToolDetailView {
         flag(annotations.idempotentHint, "idempotent")
         flag(annotations.openWorldHint, "open-world")
         let text =
-            "Annotations (as the server declares them, not verified): "
+            "Hints the server declares (unverified): "
             + (hints.isEmpty ? "none" : hints.joined(separator: " · "))
         grid.write(text, x: rect.x + 1, y: rect.y, maxWidth: rect.width - 2, style: theme.dim)
     }
