@@ -104,7 +104,7 @@ struct PollerEngineTests {
             // Keep the very state that first shows the new engine: a later poll compares two of its snapshots.
             var firstAfterRestart: PollerState?
             #expect(
-                await harness.wait { state in
+                await harness.wait(upTo: .seconds(30)) { state in
                     guard state.status.isConnected, state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 else {
                         return false
                     }

@@ -6,6 +6,8 @@ import MetricsClient
 struct TargetRefresher {
     private var adapters: [String: PollerStateAdapter] = [:]
     private var lastPolls: [String: Int] = [:]
+    /// When each target's full state was last read.
+    private var lastRead: [String: Date] = [:]
     /// The tool whose whole history was last copied, per target.
     private var detailShown: [String: String?] = [:]
 
@@ -22,6 +24,18 @@ struct TargetRefresher {
                 changed = true
             }
             if entry.endedAt == nil {
+                // The full state is read after a poll finished, and otherwise once a second for the words
+                // that change with time alone (a countdown, a stale age).
+                let finished = entry.poller.pollsFinished
+                let now = Date()
+                guard
+                    finished != lastPolls[entry.id] || state.ui.detail?.target == entry.id
+                        || now.timeIntervalSince(lastRead[entry.id] ?? .distantPast) >= 1
+                else {
+                    views.append(view)
+                    continue
+                }
+                lastRead[entry.id] = now
                 let polled = entry.poller.state
                 let detail = state.ui.detail?.target == entry.id ? state.ui.detail?.tool : nil
                 if polled.polls != lastPolls[entry.id] || (detail != nil && detail != detailShown[entry.id]) {
@@ -38,10 +52,14 @@ struct TargetRefresher {
             }
             views.append(view)
         }
-        let kept = Set(entries.map(\.id))
-        adapters = adapters.filter { kept.contains($0.key) }
-        lastPolls = lastPolls.filter { kept.contains($0.key) }
-        detailShown = detailShown.filter { kept.contains($0.key) }
+        // Targets that went away leave nothing behind (only checked when some did).
+        if lastRead.count > entries.count {
+            let kept = Set(entries.map(\.id))
+            adapters = adapters.filter { kept.contains($0.key) }
+            lastPolls = lastPolls.filter { kept.contains($0.key) }
+            detailShown = detailShown.filter { kept.contains($0.key) }
+            lastRead = lastRead.filter { kept.contains($0.key) }
+        }
         if changed { state.targets = views }
         return changed
     }

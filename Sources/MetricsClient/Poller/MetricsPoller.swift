@@ -49,6 +49,11 @@ public final class MetricsPoller: Sendable {
         }
     }
 
+    /// Polls finished so far: a cheap way to learn that ``state`` has something new.
+    public var pollsFinished: Int {
+        core.withLock { $0.polls }
+    }
+
     /// A stream of status changes and new snapshots. Each call makes a new stream; a reader that falls
     /// behind by more than `bufferSize` events loses the oldest. Streams end when the poller is released.
     public func events(bufferSize: Int = 64) -> AsyncStream<PollerEvent> {

@@ -2,7 +2,8 @@
 ///
 /// Below 150 columns (or 30 rows) the panes stack: latency table, live calls, recent failures, errors,
 /// caches, uploads. From there on they sit in two columns: the latency table (and live calls, when the
-/// table leaves room) on the left, the rest on the right. Within a column each pane first gets its
+/// table leaves room) on the left, the rest on the right; when the right column cannot show all its
+/// rows and the left has rows to spare, its first panes move to the foot of the left column. Within a column each pane first gets its
 /// minimum, then rows go one at a time (two to the latency table) to the panes that still have rows to
 /// show, so no pane scrolls while another shows blank lines. Hidden panes (live calls and failures when
 /// no target reports them, uploads when no target uploads) get a zero-height rect.
@@ -68,6 +69,13 @@ struct DashboardLayout: Sendable, Equatable {
                 } else {
                     rightClaims.insert(live, at: 0)
                 }
+            }
+            // Rows the left column does not need take panes the right column has no room for, so neither
+            // column shows blank rows while the other scrolls.
+            while rightClaims.count > 1, rightClaims.reduce(0, { $0 + $1.wanted }) > right.height,
+                left.height - leftClaims.reduce(0, { $0 + $1.wanted }) >= 3
+            {
+                leftClaims.append(rightClaims.removeFirst())
             }
             place(leftClaims, in: left)
             place(rightClaims, in: right)

@@ -1,3 +1,5 @@
+import MetricsClient
+
 extension JSONValue {
     /// One spelling for every way of writing the same value, for cache keys: members sorted by name (the
     /// last of a repeated name wins), no whitespace, strings with the fewest escapes, numbers in their

@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// Reading the end of a line too long to parse whole.
 enum OversizedLine {
     /// The id when the line's top-level object ends with an `"id"` member holding a number or a string, as

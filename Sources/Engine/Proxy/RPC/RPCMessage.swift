@@ -1,3 +1,5 @@
+import MetricsClient
+
 /// One JSON-RPC 2.0 message, as far as the observer needs it.
 public enum RPCMessage: Sendable, Equatable {
     /// A request: expects a response with the same id.

@@ -1,24 +1,34 @@
+import Foundation
+
 /// Reads the fields of one JSON object leniently: every problem becomes a ``DataIssue`` and a safe value.
 ///
 /// Fields are named by the wire types' own `CodingKeys`, so a field's name is written once, where the type
 /// declares it, and the fast writer, `Codable` and this reader all use it.
 struct FieldReader {
-    let container: KeyedDecodingContainer<AnyKey>
+    let members: [JSONMember]
     let path: String
     let tool: String?
     let cache: String?
-    let log: IssueLog
+    let context: DecodingContext
 
-    init(_ decoder: any Decoder, path: String, tool: String? = nil, cache: String? = nil) throws {
-        container = try decoder.container(keyedBy: AnyKey.self)
+    /// A reader of `value`'s members; nil when `value` is not an object.
+    init?(_ value: JSONValue, path: String, tool: String? = nil, cache: String? = nil, context: DecodingContext) {
+        guard case .object(let members) = value else { return nil }
+        self.members = members
         self.path = path
         self.tool = tool
         self.cache = cache
-        log = IssueLog.from(decoder)
+        self.context = context
+    }
+
+    /// The member named `key` (the first, when a name repeats).
+    func member(_ key: some CodingKey) -> JSONMember? {
+        let name = key.stringValue
+        return members.first { $0.key == name }
     }
 
     func contains(_ key: some CodingKey) -> Bool {
-        container.contains(AnyKey(key.stringValue))
+        member(key) != nil
     }
 
     func flag(_ key: some CodingKey, _ kind: DataIssue.Kind, _ value: String? = nil) {
@@ -27,17 +37,16 @@ struct FieldReader {
 
     func flag(named key: String, _ kind: DataIssue.Kind, _ value: String? = nil) {
         let location = path.isEmpty ? key : "\(path).\(key)"
-        log.add(DataIssue(path: location, kind: kind, value: value, tool: tool, cache: cache))
+        context.log.add(DataIssue(path: location, kind: kind, value: value, tool: tool, cache: cache))
     }
 
     /// The raw value at `key`; flags it as missing when `required` and absent.
     func value(_ key: some CodingKey, required: Bool) -> LenientValue? {
-        let codingKey = AnyKey(key.stringValue)
-        guard container.contains(codingKey) else {
+        guard let member = member(key) else {
             if required { flag(key, .missing) }
             return nil
         }
-        return (try? container.decode(LenientValue.self, forKey: codingKey)) ?? .structure
+        return LenientValue(member.value)
     }
 
     /// A finite number within `range`, else `nil` (flagged).
@@ -96,47 +105,55 @@ struct FieldReader {
 
     /// A map of names to counts (`error_types`); bad entries are flagged and left out.
     func counts(_ key: some CodingKey) -> [String: Int] {
-        let codingKey = AnyKey(key.stringValue)
-        guard container.contains(codingKey) else {
+        guard let member = member(key) else {
             flag(key, .missing)
             return [:]
         }
-        guard let raw = try? container.decode([String: LenientValue].self, forKey: codingKey) else {
-            let kind = (try? container.decode(JSONKind.self, forKey: codingKey))?.name ?? "not an object"
-            flag(key, .wrongType, kind)
+        guard case .object(let entries) = member.value else {
+            flag(key, .wrongType, JSONKind(member.value).name)
             return [:]
         }
         var result: [String: Int] = [:]
-        result.reserveCapacity(raw.count)
-        for (name, value) in raw {
-            let entry = "\(key.stringValue)[\"\(DisplayText.sanitized(name, maxLength: 60))\"]"
+        result.reserveCapacity(entries.count)
+        for entry in entries {
+            let value = LenientValue(entry.value)
+            let name = "\(key.stringValue)[\"\(DisplayText.sanitized(entry.key, maxLength: 60))\"]"
             guard case .number(let number) = value else {
-                flag(named: entry, .wrongType, value.shown)
+                flag(named: name, .wrongType, value.shown)
                 continue
             }
             guard number.isFinite else {
-                flag(named: entry, .notFinite, value.shown)
+                flag(named: name, .notFinite, value.shown)
                 continue
             }
             guard number >= 0 else {
-                flag(named: entry, .negative, value.shown)
+                flag(named: name, .negative, value.shown)
                 continue
             }
             guard number <= Plausibility.maxCount, number.rounded() == number else {
-                flag(named: entry, number.rounded() == number ? .outOfRange : .notWhole, value.shown)
+                flag(named: name, number.rounded() == number ? .outOfRange : .notWhole, value.shown)
                 continue
             }
-            result[name] = Int(number)
+            result[entry.key] = Int(number)
         }
         return result
     }
 
-    /// An optional extension object decoded strictly; a bad one is flagged and dropped.
+    /// An optional extension object decoded strictly (with `Codable`, from its own bytes); a bad one is
+    /// flagged and dropped.
     func tolerant<Value: Decodable & Sendable>(_ type: Value.Type, _ key: some CodingKey) -> Value? {
-        let codingKey = AnyKey(key.stringValue)
-        guard container.contains(codingKey), (try? container.decodeNil(forKey: codingKey)) != true else { return nil }
-        guard let decoded = try? container.decode(Tolerant<Value>.self, forKey: codingKey) else { return nil }
-        if let problem = decoded.problem { flag(key, .dropped, problem) }
-        return decoded.value
+        guard let member = member(key), member.value != .null else { return nil }
+        let decoder = JSONDecoder()
+        // Python's bare NaN and Infinity are read only in JSON5 mode, which refuses some valid JSON (an
+        // escaped NUL), so it is used only for a section that holds them.
+        decoder.allowsJSON5 = member.value.holdsNonFinite
+        do {
+            return try decoder.decode(Value.self, from: context.body[member.range])
+        } catch let error as DecodingError {
+            flag(key, .dropped, DecodingProblem.describe(error))
+        } catch {
+            flag(key, .dropped, "\(error)")
+        }
+        return nil
     }
 }

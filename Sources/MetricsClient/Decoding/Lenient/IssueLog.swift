@@ -1,6 +1,6 @@
 import Synchronization
 
-/// Collects the issues of one decode; handed to the lenient types through the decoder's `userInfo`.
+/// Collects the issues of one decode; every lenient reader of it adds to the same log.
 ///
 /// Keeps at most `limit` issues (a document with 10 000 broken tools must not produce 10 000 strings) but
 /// counts them all, and remembers every tool and cache that had one.
@@ -11,8 +11,6 @@ final class IssueLog: Sendable {
         var tools: Set<String> = []
         var caches: Set<String> = []
     }
-
-    static let userInfoKey = CodingUserInfoKey(rawValue: "MetricsClient.IssueLog")!
 
     let limit: Int
     private let state = Mutex(State())
@@ -31,8 +29,4 @@ final class IssueLog: Sendable {
     }
 
     var result: State { state.withLock { $0 } }
-
-    static func from(_ decoder: any Decoder) -> IssueLog {
-        (decoder.userInfo[userInfoKey] as? IssueLog) ?? IssueLog(limit: 0)
-    }
 }

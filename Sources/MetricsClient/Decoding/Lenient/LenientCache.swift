@@ -1,16 +1,14 @@
 /// A cache entry of `cache_metrics`, read leniently; `nil` when the entry is not an object at all.
-struct LenientCache: Decodable, Sendable {
+struct LenientCache: Sendable {
     private typealias Key = CacheMetrics.CodingKeys
 
     let metrics: CacheMetrics?
 
-    init(from decoder: any Decoder) throws {
-        let name = decoder.codingPath.last?.stringValue ?? ""
+    init(name: String, value: JSONValue, context: DecodingContext) {
         let path =
             "\(MetricsSnapshot.CodingKeys.cacheMetrics.stringValue)[\"\(DisplayText.sanitized(name, maxLength: 60))\"]"
-        guard let fields = try? FieldReader(decoder, path: path, cache: name) else {
-            let kind = (try? JSONKind(from: decoder))?.name ?? "not an object"
-            IssueLog.from(decoder).add(DataIssue(path: path, kind: .dropped, value: kind, cache: name))
+        guard let fields = FieldReader(value, path: path, cache: name, context: context) else {
+            context.log.add(DataIssue(path: path, kind: .dropped, value: JSONKind(value).name, cache: name))
             metrics = nil
             return
         }

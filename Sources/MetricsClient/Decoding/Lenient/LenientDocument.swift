@@ -5,7 +5,7 @@ import Foundation
 /// Only a document that is clearly something else is refused (``ShapeProblem``): not an object, none of
 /// the schema's fields, or one of the three compat sections of the wrong JSON type. Everything smaller is
 /// an issue in the log.
-struct LenientDocument: Decodable, Sendable {
+struct LenientDocument: Sendable {
     private typealias Key = MetricsSnapshot.CodingKeys
 
     /// Why a document is not a metrics snapshot at all.
@@ -16,16 +16,14 @@ struct LenientDocument: Decodable, Sendable {
     static let compatKeys: [MetricsSnapshot.CodingKeys] = [
         .enabled, .timestamp, .toolMetrics, .cacheMetrics, .systemMetrics,
     ]
-    static let receivedAtKey = CodingUserInfoKey(rawValue: "MetricsClient.receivedAt")!
 
     let snapshot: MetricsSnapshot
 
-    init(from decoder: any Decoder) throws {
-        guard let fields = try? FieldReader(decoder, path: "") else {
-            let kind = (try? JSONKind(from: decoder))?.name ?? "not an object"
-            throw ShapeProblem(reason: "the document is \(kind), not a JSON object")
+    init(_ value: JSONValue, context: DecodingContext) throws(ShapeProblem) {
+        guard let fields = FieldReader(value, path: "", context: context) else {
+            throw ShapeProblem(reason: "the document is \(JSONKind(value).name), not a JSON object")
         }
-        let keys = fields.container.allKeys.map(\.stringValue)
+        let keys = fields.members.map(\.key)
         guard Self.compatKeys.contains(where: { fields.contains($0) }) else {
             let found = keys.prefix(8).map { DisplayText.sanitized($0, maxLength: 30) }.joined(separator: ", ")
             throw ShapeProblem(
@@ -41,7 +39,7 @@ struct LenientDocument: Decodable, Sendable {
         }
         // A disabled collector may send nothing else, as the Python original does.
         let sectionsRequired = enabled
-        let receivedAt = decoder.userInfo[Self.receivedAtKey] as? Double ?? Date().timeIntervalSince1970
+        let receivedAt = context.receivedAt
         let timestamp: Double
         if sectionsRequired || fields.contains(Key.timestamp) {
             timestamp =
@@ -49,19 +47,19 @@ struct LenientDocument: Decodable, Sendable {
         } else {
             timestamp = receivedAt
         }
-        let tools = try Self.section(
-            [String: LenientTool].self,
-            Key.toolMetrics,
-            in: fields,
-            required: sectionsRequired
-        )
-        let caches = try Self.section(
-            [String: LenientCache].self,
-            Key.cacheMetrics,
-            in: fields,
-            required: sectionsRequired
-        )
-        let system = try Self.section(LenientSystem.self, Key.systemMetrics, in: fields, required: sectionsRequired)
+        var tools: [String: LenientTool]?
+        if let members = try Self.section(Key.toolMetrics, in: fields, required: sectionsRequired) {
+            tools = Self.entries(members) { LenientTool(name: $0, value: $1, context: context) }
+        }
+        var caches: [String: LenientCache]?
+        if let members = try Self.section(Key.cacheMetrics, in: fields, required: sectionsRequired) {
+            caches = Self.entries(members) { LenientCache(name: $0, value: $1, context: context) }
+        }
+        var system: LenientSystem?
+        if let members = try Self.section(Key.systemMetrics, in: fields, required: sectionsRequired) {
+            let path = Key.systemMetrics.stringValue
+            system = FieldReader(.object(members), path: path, context: context).map(LenientSystem.init)
+        }
         snapshot = MetricsSnapshot(
             schemaVersion: fields.count(Key.schemaVersion, required: false),
             enabled: enabled,
@@ -82,25 +80,30 @@ struct LenientDocument: Decodable, Sendable {
         )
     }
 
-    /// A compat section: absent (flagged when required), or of the right JSON type, else the whole
+    /// A compat section's members: absent (flagged when required), or an object, else the whole
     /// document is refused — a `tool_metrics` array means a different schema, not a damaged value.
-    private static func section<Value: Decodable>(
-        _ type: Value.Type,
+    private static func section(
         _ key: Key,
         in fields: FieldReader,
         required: Bool
-    ) throws -> Value? {
-        let codingKey = AnyKey(key.stringValue)
-        guard fields.container.contains(codingKey) else {
+    ) throws(ShapeProblem) -> [JSONMember]? {
+        guard let member = fields.member(key) else {
             if required { fields.flag(key, .missing) }
             return nil
         }
-        do {
-            return try fields.container.decode(Value.self, forKey: codingKey)
-        } catch {
-            let kind = (try? fields.container.decode(JSONKind.self, forKey: codingKey))?.name ?? "unreadable"
-            throw ShapeProblem(reason: "\(key.stringValue) is \(kind), expected an object")
+        guard case .object(let members) = member.value else {
+            throw ShapeProblem(reason: "\(key.stringValue) is \(JSONKind(member.value).name), expected an object")
         }
+        return members
+    }
+
+    /// An object's entries read by `read`, keyed by name (the last of a repeated name wins, as `Codable`'s).
+    private static func entries<Entry>(_ members: [JSONMember], _ read: (String, JSONValue) -> Entry) -> [String: Entry]
+    {
+        var result: [String: Entry] = [:]
+        result.reserveCapacity(members.count)
+        for member in members { result[member.key] = read(member.key, member.value) }
+        return result
     }
 
     /// The uploader's counters with impossible values flagged and replaced by 0.

@@ -1,11 +1,11 @@
 /// The `system_metrics` object, read leniently.
-struct LenientSystem: Decodable, Sendable {
+struct LenientSystem: Sendable {
     private typealias Key = SystemMetrics.CodingKeys
 
     let metrics: SystemMetrics
 
-    init(from decoder: any Decoder) throws {
-        let fields = try FieldReader(decoder, path: MetricsSnapshot.CodingKeys.systemMetrics.stringValue)
+    /// Reads `fields`, the members of `system_metrics`.
+    init(_ fields: FieldReader) {
         let uptime = fields.number(Key.uptimeSeconds, required: true, range: 0...Plausibility.maxSeconds) ?? 0
         var system = SystemMetrics(
             activeSessions: fields.count(Key.activeSessions) ?? 0,

@@ -1,6 +1,6 @@
 /// One JSON value read without assuming its type, so a wrong type is a flagged issue rather than a failed
 /// document. Numbers are read first: in a well-formed document that is the only attempt made.
-enum LenientValue: Decodable, Sendable {
+enum LenientValue: Sendable {
     case number(Double)
     case string(String)
     case bool(Bool)
@@ -8,18 +8,13 @@ enum LenientValue: Decodable, Sendable {
     /// An object or array where a scalar belongs.
     case structure
 
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if let number = try? container.decode(Double.self) {
-            self = .number(number)
-        } else if container.decodeNil() {
-            self = .null
-        } else if let string = try? container.decode(String.self) {
-            self = .string(string)
-        } else if let bool = try? container.decode(Bool.self) {
-            self = .bool(bool)
-        } else {
-            self = .structure
+    init(_ value: JSONValue) {
+        switch value {
+        case .number(let text): self = Double(text).map { .number($0) } ?? .structure
+        case .string(let string): self = .string(string)
+        case .bool(let bool): self = .bool(bool)
+        case .null: self = .null
+        case .object, .array: self = .structure
         }
     }
 
@@ -36,22 +31,17 @@ enum LenientValue: Decodable, Sendable {
 }
 
 /// The JSON type of a value, for messages about a section of the wrong shape.
-struct JSONKind: Decodable {
+struct JSONKind {
     let name: String
 
-    init(from decoder: any Decoder) throws {
-        if (try? decoder.container(keyedBy: AnyKey.self)) != nil {
-            name = "an object"
-        } else if (try? decoder.unkeyedContainer()) != nil {
-            name = "an array"
-        } else {
-            switch try LenientValue(from: decoder) {
-            case .number: name = "a number"
-            case .string: name = "a string"
-            case .bool: name = "a boolean"
-            case .null: name = "null"
-            case .structure: name = "an unknown value"
-            }
+    init(_ value: JSONValue) {
+        switch value {
+        case .object: name = "an object"
+        case .array: name = "an array"
+        case .number: name = "a number"
+        case .string: name = "a string"
+        case .bool: name = "a boolean"
+        case .null: name = "null"
         }
     }
 }

@@ -38,6 +38,16 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    /// Whether a `NaN` or `Infinity` (read with `allowsNonFinite`) is in this value.
+    public var holdsNonFinite: Bool {
+        switch self {
+        case .number(let text): return text == "nan" || text == "inf" || text == "-inf"
+        case .object(let members): return members.contains { $0.value.holdsNonFinite }
+        case .array(let elements): return elements.contains { $0.holdsNonFinite }
+        case .string, .bool, .null: return false
+        }
+    }
+
     /// The number as an integer, for a number written as one (or integral, like `3.0`, within range).
     public var intValue: Int? {
         guard case .number(let text) = self else { return nil }

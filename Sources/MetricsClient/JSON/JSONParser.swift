@@ -9,23 +9,31 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
     public var description: String { "\(reason) at byte \(offset)" }
 }
 
-/// A strict JSON reader (RFC 8259) over bytes, for observing JSON-RPC lines: no recursion past
-/// ``maxDepth``, no allocation beyond the values it returns, never traps on any input.
+/// A strict JSON reader (RFC 8259) over bytes — for observing JSON-RPC lines and reading metrics
+/// snapshots: no recursion past ``maxDepth``, no allocation beyond the values it returns, never traps on
+/// any input. Asked to, it also reads the bare `NaN`, `Infinity` and `-Infinity` Python writes for
+/// non-finite floats, as numbers.
 public struct JSONParser {
     /// Nesting deeper than this is refused (the observer never needs deep values; the line is relayed anyway).
     public static let maxDepth = 128
 
     private let bytes: UnsafeBufferPointer<UInt8>
+    private let allowsNonFinite: Bool
     private var index = 0
     private var depth = 0
 
-    private init(_ bytes: UnsafeBufferPointer<UInt8>) {
+    private init(_ bytes: UnsafeBufferPointer<UInt8>, allowsNonFinite: Bool = false) {
         self.bytes = bytes
+        self.allowsNonFinite = allowsNonFinite
     }
 
-    /// Parses one whole JSON text (whitespace around it allowed, a trailing `\r` too).
-    public static func parse(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes)
+    /// Parses one whole JSON text (whitespace around it allowed, a trailing `\r` too); with
+    /// `allowsNonFinite`, `NaN`, `Infinity` and `-Infinity` are numbers.
+    public static func parse(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        allowsNonFinite: Bool = false
+    ) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes, allowsNonFinite: allowsNonFinite)
         parser.skipWhitespace()
         let value = try parser.value()
         parser.skipWhitespace()
@@ -93,6 +101,12 @@ public struct JSONParser {
         case UInt8(ascii: "t"): return try literal("true", .bool(true))
         case UInt8(ascii: "f"): return try literal("false", .bool(false))
         case UInt8(ascii: "n"): return try literal("null", .null)
+        case UInt8(ascii: "N") where allowsNonFinite: return try literal("NaN", .number("nan"))
+        case UInt8(ascii: "I") where allowsNonFinite: return try literal("Infinity", .number("inf"))
+        case UInt8(ascii: "-")
+        where allowsNonFinite && index + 1 < bytes.count && bytes[index + 1] == UInt8(ascii: "I"):
+            index += 1
+            return try literal("Infinity", .number("-inf"))
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default: throw failure("unexpected byte 0x\(String(byte, radix: 16))")
         }

@@ -1,23 +1,4 @@
-/// A value decoded strictly with its own `Decodable`, or the reason it could not be.
-///
-/// Used for the schema's extensions (`engine`, `upload_metrics`, `lifetime`): they are optional, so a bad
-/// one is dropped with an issue instead of failing the document.
-struct Tolerant<Value: Decodable & Sendable>: Decodable, Sendable {
-    let value: Value?
-    let problem: String?
-
-    init(from decoder: any Decoder) throws {
-        do {
-            value = try Value(from: decoder)
-            problem = nil
-        } catch let error as DecodingError {
-            value = nil
-            problem = DecodingProblem.describe(error)
-        }
-    }
-}
-
-/// Short, path-naming descriptions of `DecodingError`s.
+/// What was wrong with an extension section that `Codable` could not read, in a few words.
 enum DecodingProblem {
     static func describe(_ error: DecodingError) -> String {
         func path(_ context: DecodingError.Context) -> String {
