@@ -167,4 +167,16 @@ struct GoldenScreenTests {
         state.targets = [state.targets[5]]
         check(state, Self.medium, "python-shaped")
     }
+
+    @Test("--local before any proxy started, and the embedded engine offering the local proxies it found")
+    func noTargetsAndOffer() {
+        check(
+            DashboardState(targets: [], mode: .local, now: Fixtures.now, clockZone: .utc),
+            Self.standard,
+            "no-targets"
+        )
+        var offering = Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools))
+        offering.localOffer = 3
+        check(offering, Self.medium, "local-offer")
+    }
 }

@@ -61,7 +61,9 @@ struct HeaderPane {
             Segment(text: "dashboard", style: theme.headerTitle, priority: 5),
             Segment(text: state.mode.rawValue, style: bar, priority: 3),
             Segment(
-                text: "\(state.targets.count) target\(state.targets.count == 1 ? "" : "s"):",
+                text: state.targets.isEmpty
+                    ? "no targets yet"
+                    : "\(state.targets.count) target\(state.targets.count == 1 ? "" : "s"):",
                 style: bar,
                 priority: 0
             ),
