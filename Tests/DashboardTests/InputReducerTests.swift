@@ -28,18 +28,19 @@ struct InputReducerTests {
         #expect(handle(.char("q"), state: &state) == .quit)
     }
 
-    @Test("r asks, y confirms the reset, anything else cancels")
+    @Test("r asks the app for the prompt; y confirms the reset, anything else cancels")
     func reset() {
         var state = UIState()
-        #expect(handle(.char("r"), state: &state) == nil)
-        #expect(state.isConfirmingReset)
+        #expect(handle(.char("r"), state: &state) == .askReset)
+        #expect(!state.isConfirmingReset, "the app puts the prompt up, for a target that can reset")
+        state.isConfirmingReset = true
         #expect(handle(.char("y"), state: &state) == .resetCounters)
         #expect(!state.isConfirmingReset)
-        _ = handle(.char("r"), state: &state)
+        state.isConfirmingReset = true
         #expect(handle(.char("n"), state: &state) == nil)
         #expect(!state.isConfirmingReset)
         #expect(state.statusMessage == StatusMessage("reset cancelled"))
-        _ = handle(.char("r"), state: &state)
+        state.isConfirmingReset = true
         #expect(handle(.escape, state: &state) == nil)
         #expect(handle(.char("y"), state: &state) == nil)
     }

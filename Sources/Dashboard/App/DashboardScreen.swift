@@ -146,12 +146,15 @@ struct DashboardScreen {
                     inbox.post(StatusMessage("cannot start a test upload: \(error)", kind: .error))
                 }
             }
+        case .askReset:
+            guard let target = controlTarget(forUpload: false) else { return }
+            if target.hasControlAPI {
+                state.ui.isConfirmingReset = true
+            } else {
+                state.ui.statusMessage = StatusMessage(AttachedBackend.noControlAPI(target.name), kind: .error)
+            }
         case .resetCounters:
             guard let target = controlTarget(forUpload: false), let backend = backend(for: target) else { return }
-            guard target.hasControlAPI else {
-                state.ui.statusMessage = StatusMessage(AttachedBackend.noControlAPI(target.name), kind: .error)
-                return
-            }
             Task {
                 do {
                     inbox.post(StatusMessage(try await backend.resetCounters()))

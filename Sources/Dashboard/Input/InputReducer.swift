@@ -92,7 +92,8 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
     case .char("-"), .char("_"):
         return .changeRefresh(step: -1)
     case .char("r"), .char("R"):
-        state.isConfirmingReset = true
+        // The app puts up the y/n prompt, unless the target cannot reset (it says why instead).
+        return .askReset
     case .tab:
         state.focus = state.focus.next
     case .backTab:

@@ -4,6 +4,8 @@ enum UICommand: Sendable, Equatable {
     case quit
     /// Ask the engine for a test upload (`POST /v1/uploads/test`).
     case startTestUpload
+    /// `r`: ask "reset all counters? y/n" when the target has a control API, else say that it has none.
+    case askReset
     /// Reset the engine's counters (`POST /v1/reset`); only sent after the user confirmed with `y`.
     case resetCounters
     /// Poll less often (`step` > 0) or more often (`step` < 0), one step of the app's interval ladder.
