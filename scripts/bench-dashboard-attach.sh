@@ -28,19 +28,8 @@ server=$!
 for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
 
 # Calls for 50 tools: 200 each up front, then 10 each per second while the dashboard runs.
-cat > "$workdir/calls.py" <<'PY'
-import json, random, sys
-per_tool = int(sys.argv[1])
-calls = []
-for tool in range(50):
-    for _ in range(per_tool):
-        ok = random.random() > 0.03
-        calls.append({"tool": f"tool_{tool:02d}", "latency_ms": random.lognormvariate(5, 0.8),
-                      "success": ok, "error_type": None if ok else "timeout"})
-print(json.dumps(calls))
-PY
-python3 "$workdir/calls.py" 200 > "$workdir/first.json"
-python3 "$workdir/calls.py" 10 > "$workdir/tick.json"
+python3 scripts/bench_calls.py 200 > "$workdir/first.json"
+python3 scripts/bench_calls.py 10 > "$workdir/tick.json"
 post() { curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$1" \
     "http://127.0.0.1:$port/v1/tool-calls" >/dev/null; }
 post "$workdir/first.json"

@@ -22,19 +22,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-cat > "$workdir/calls.py" <<'PY'
-import json, random, sys
-per_tool = int(sys.argv[1])
-calls = []
-for tool in range(50):
-    for _ in range(per_tool):
-        ok = random.random() > 0.03
-        calls.append({"tool": f"tool_{tool:02d}", "latency_ms": random.lognormvariate(5, 0.8),
-                      "success": ok, "error_type": None if ok else "timeout"})
-print(json.dumps(calls))
-PY
-python3 "$workdir/calls.py" 200 > "$workdir/first.json"
-python3 "$workdir/calls.py" 2 > "$workdir/tick.json"
+python3 scripts/bench_calls.py 200 > "$workdir/first.json"
+python3 scripts/bench_calls.py 2 > "$workdir/tick.json"
 attach=()
 for index in $(seq 0 7); do
     port=$((19230 + index))

@@ -43,11 +43,6 @@ public struct MetricsHistory: Sendable, Equatable {
             Self.rate(times: time, counts: totalCalls, over: seconds)
         }
 
-        /// Failed calls per second over about the last `seconds`, as ``callsPerSecond(over:)``.
-        public func failuresPerSecond(over seconds: Double) -> Double? {
-            Self.rate(times: time, counts: failedCalls, over: seconds)
-        }
-
         static func rate(times: HistorySeries, counts: HistorySeries, over seconds: Double) -> Double? {
             let points = min(times.count, counts.count)
             guard points > 1 else { return nil }
