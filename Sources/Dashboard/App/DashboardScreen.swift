@@ -60,10 +60,11 @@ struct DashboardScreen {
                 state.ui.statusMessage = nil
                 dirty = true
             }
-            // New snapshots arrive from every target at its own time: they are drawn together, at most
-            // every half refresh interval, instead of one frame per snapshot.
+            // New snapshots arrive from every target at its own time: they are drawn together, about once a
+            // refresh interval (at most a second apart), instead of one frame per snapshot.
             if !state.ui.isPaused, refresher.refresh(&state, from: watcher) { pendingData = true }
-            if pendingData, now.timeIntervalSince(lastFrame) >= min(0.5, state.refreshInterval / 2) {
+            let dataGap = state.isMultiTarget ? 0.9 * min(1, state.refreshInterval) : 0
+            if pendingData, now.timeIntervalSince(lastFrame) >= dataGap {
                 pendingData = false
                 dirty = true
             }

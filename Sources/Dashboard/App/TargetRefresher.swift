@@ -24,30 +24,26 @@ struct TargetRefresher {
                 changed = true
             }
             if entry.endedAt == nil {
-                // The full state is read after a poll finished, and otherwise once a second for the words
-                // that change with time alone (a countdown, a stale age).
+                // The full state is read after a poll finished; otherwise only the status, once a second,
+                // for the words that change with time alone (a countdown, a stale age).
                 let finished = entry.poller.pollsFinished
-                let now = Date()
-                guard
-                    finished != lastPolls[entry.id] || state.ui.detail?.target == entry.id
-                        || now.timeIntervalSince(lastRead[entry.id] ?? .distantPast) >= 1
-                else {
-                    views.append(view)
-                    continue
-                }
-                lastRead[entry.id] = now
-                let polled = entry.poller.state
                 let detail = state.ui.detail?.target == entry.id ? state.ui.detail?.tool : nil
-                if polled.polls != lastPolls[entry.id] || (detail != nil && detail != detailShown[entry.id]) {
+                let now = Date()
+                if finished != lastPolls[entry.id] || (detail != nil && detail != detailShown[entry.id]) {
+                    lastRead[entry.id] = now
+                    let polled = entry.poller.state
                     detailShown[entry.id] = detail
                     lastPolls[entry.id] = polled.polls
                     adapters[entry.id, default: PollerStateAdapter()]
                         .apply(polled, to: &view, rateWindow: state.rateWindow, detailTool: detail)
                     changed = true
-                } else if polled.status.headerText != view.connection.headerText {
-                    // Between polls only the words change (a countdown, a stale age): redraw when they do.
-                    view.connection = polled.status
-                    changed = true
+                } else if now.timeIntervalSince(lastRead[entry.id] ?? .distantPast) >= 1 {
+                    lastRead[entry.id] = now
+                    let status = entry.poller.status
+                    if status.headerText != view.connection.headerText {
+                        view.connection = status
+                        changed = true
+                    }
                 }
             }
             views.append(view)

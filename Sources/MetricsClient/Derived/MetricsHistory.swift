@@ -36,6 +36,16 @@ public struct MetricsHistory: Sendable, Equatable {
             callsPerSecond = HistorySeries(capacity: capacity)
         }
 
+        mutating func append(_ tool: ToolMetrics, at seconds: Double, callsPerSecond rate: Double?) {
+            time.append(seconds)
+            p50LatencyMs.append(tool.p50LatencyMs)
+            p95LatencyMs.append(tool.p95LatencyMs)
+            p99LatencyMs.append(tool.p99LatencyMs)
+            totalCalls.append(Double(tool.totalCalls))
+            failedCalls.append(Double(tool.failedCalls))
+            if let rate { callsPerSecond.append(rate) }
+        }
+
         /// Calls per second over about the last `seconds`: the calls counted between the newest point and
         /// the oldest one at most `seconds` older (after the last counter reset); `nil` until two points
         /// span some time. Steadier than one interval's rate for tools called every few seconds.
@@ -85,18 +95,15 @@ public struct MetricsHistory: Sendable, Equatable {
         let seconds = time.timeIntervalSince1970
         let snapshot = decoded.snapshot
         let kept = trackedTools(in: snapshot)
-        tools = tools.filter { kept.contains($0.key) }
+        if tools.keys.contains(where: { !kept.contains($0) }) { tools = tools.filter { kept.contains($0.key) } }
         for name in kept {
             guard let tool = snapshot.toolMetrics[name], !decoded.flaggedTools.contains(name) else { continue }
-            var series = tools[name] ?? ToolSeries(capacity: length)
-            series.time.append(seconds)
-            series.p50LatencyMs.append(tool.p50LatencyMs)
-            series.p95LatencyMs.append(tool.p95LatencyMs)
-            series.p99LatencyMs.append(tool.p99LatencyMs)
-            series.totalCalls.append(Double(tool.totalCalls))
-            series.failedCalls.append(Double(tool.failedCalls))
-            if let rates = derived?.tools[name] { series.callsPerSecond.append(rates.callsPerSecond) }
-            tools[name] = series
+            // Appended in place: a copy of the series would copy every point of it.
+            tools[name, default: ToolSeries(capacity: length)].append(
+                tool,
+                at: seconds,
+                callsPerSecond: derived?.tools[name]?.callsPerSecond
+            )
         }
         cacheHitRate = cacheHitRate.filter { snapshot.cacheMetrics[$0.key] != nil }
         if let derived {

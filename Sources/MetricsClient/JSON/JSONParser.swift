@@ -21,6 +21,10 @@ public struct JSONParser {
     private let allowsNonFinite: Bool
     private var index = 0
     private var depth = 0
+    /// Members and elements of the containers being read, innermost last: each container's array is made
+    /// once, at its exact size, when it closes (instead of growing one append at a time).
+    private var openMembers: [JSONMember] = []
+    private var openElements: [JSONValue] = []
 
     private init(_ bytes: UnsafeBufferPointer<UInt8>, allowsNonFinite: Bool = false) {
         self.bytes = bytes
@@ -120,13 +124,13 @@ public struct JSONParser {
     private mutating func object() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var members: [JSONMember] = []
         skipWhitespace()
         if peek == UInt8(ascii: "}") {
             index += 1
             depth -= 1
-            return .object(members)
+            return .object([])
         }
+        let base = openMembers.count
         while true {
             skipWhitespace()
             guard peek == UInt8(ascii: "\"") else { throw failure("expected a member name") }
@@ -137,13 +141,15 @@ public struct JSONParser {
             skipWhitespace()
             let start = index
             let value = try value()
-            members.append(JSONMember(key: key, value: value, range: start..<index))
+            openMembers.append(JSONMember(key: key, value: value, range: start..<index))
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "}"):
                 index += 1
                 depth -= 1
+                let members = Array(openMembers[base...])
+                openMembers.removeSubrange(base...)
                 return .object(members)
             default: throw failure("expected ',' or '}' in an object")
             }
@@ -153,22 +159,25 @@ public struct JSONParser {
     private mutating func array() throws(JSONParseError) -> JSONValue {
         try enter()
         index += 1
-        var elements: [JSONValue] = []
         skipWhitespace()
         if peek == UInt8(ascii: "]") {
             index += 1
             depth -= 1
-            return .array(elements)
+            return .array([])
         }
+        let base = openElements.count
         while true {
             skipWhitespace()
-            elements.append(try value())
+            let element = try value()
+            openElements.append(element)
             skipWhitespace()
             switch peek {
             case UInt8(ascii: ","): index += 1
             case UInt8(ascii: "]"):
                 index += 1
                 depth -= 1
+                let elements = Array(openElements[base...])
+                openElements.removeSubrange(base...)
                 return .array(elements)
             default: throw failure("expected ',' or ']' in an array")
             }

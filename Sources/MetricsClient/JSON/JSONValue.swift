@@ -34,7 +34,7 @@ public enum JSONValue: Sendable, Equatable {
 
     /// The number as a double, for a number.
     public var doubleValue: Double? {
-        if case .number(let text) = self { return Double(text) }
+        if case .number(let text) = self { return JSONNumber.double(text) }
         return nil
     }
 
@@ -52,7 +52,7 @@ public enum JSONValue: Sendable, Equatable {
     public var intValue: Int? {
         guard case .number(let text) = self else { return nil }
         if let value = Int(text) { return value }
-        guard let double = Double(text), double.rounded() == double, abs(double) < 9.0e15 else { return nil }
+        guard let double = JSONNumber.double(text), double.rounded() == double, abs(double) < 9.0e15 else { return nil }
         return Int(double)
     }
 }

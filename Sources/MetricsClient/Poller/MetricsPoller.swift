@@ -49,6 +49,14 @@ public final class MetricsPoller: Sendable {
         }
     }
 
+    /// The connection status now, with current ages and countdowns: ``state``'s without copying the rest.
+    public var status: ConnectionStatus {
+        let now = clock.now()
+        return core.withLock { core in
+            core.status(now: now, staleAfter: configuration.staleThreshold(interval: core.interval))
+        }
+    }
+
     /// Polls finished so far: a cheap way to learn that ``state`` has something new.
     public var pollsFinished: Int {
         core.withLock { $0.polls }

@@ -6,13 +6,13 @@ import Foundation
 /// declares it, and the fast writer, `Codable` and this reader all use it.
 struct FieldReader {
     let members: [JSONMember]
-    let path: String
+    let path: IssuePath
     let tool: String?
     let cache: String?
     let context: DecodingContext
 
     /// A reader of `value`'s members; nil when `value` is not an object.
-    init?(_ value: JSONValue, path: String, tool: String? = nil, cache: String? = nil, context: DecodingContext) {
+    init?(_ value: JSONValue, path: IssuePath, tool: String? = nil, cache: String? = nil, context: DecodingContext) {
         guard case .object(let members) = value else { return nil }
         self.members = members
         self.path = path
@@ -36,7 +36,8 @@ struct FieldReader {
     }
 
     func flag(named key: String, _ kind: DataIssue.Kind, _ value: String? = nil) {
-        let location = path.isEmpty ? key : "\(path).\(key)"
+        let parent = path.text
+        let location = parent.isEmpty ? key : "\(parent).\(key)"
         context.log.add(DataIssue(path: location, kind: kind, value: value, tool: tool, cache: cache))
     }
 
@@ -117,21 +118,24 @@ struct FieldReader {
         result.reserveCapacity(entries.count)
         for entry in entries {
             let value = LenientValue(entry.value)
-            let name = "\(key.stringValue)[\"\(DisplayText.sanitized(entry.key, maxLength: 60))\"]"
+            // Named only when flagged: most entries are fine, and sanitizing a name for display is not free.
+            func flagEntry(_ kind: DataIssue.Kind) {
+                flag(named: IssuePath(section: key.stringValue, entry: entry.key).text, kind, value.shown)
+            }
             guard case .number(let number) = value else {
-                flag(named: name, .wrongType, value.shown)
+                flagEntry(.wrongType)
                 continue
             }
             guard number.isFinite else {
-                flag(named: name, .notFinite, value.shown)
+                flagEntry(.notFinite)
                 continue
             }
             guard number >= 0 else {
-                flag(named: name, .negative, value.shown)
+                flagEntry(.negative)
                 continue
             }
             guard number <= Plausibility.maxCount, number.rounded() == number else {
-                flag(named: name, number.rounded() == number ? .outOfRange : .notWhole, value.shown)
+                flagEntry(number.rounded() == number ? .outOfRange : .notWhole)
                 continue
             }
             result[entry.key] = Int(number)
@@ -155,5 +159,29 @@ struct FieldReader {
             flag(key, .dropped, "\(error)")
         }
         return nil
+    }
+}
+
+/// Where a reader's fields sit in the document, spelled out only when an issue names it (most snapshots
+/// have none, and a tool's name is sanitized for display first).
+struct IssuePath {
+    let section: String
+    let entry: String?
+
+    /// A section of the document (`""` for the top level).
+    init(_ section: String) {
+        self.section = section
+        self.entry = nil
+    }
+
+    /// The entry named `entry` of a map section, like `tool_metrics["search"]`.
+    init(section: String, entry: String) {
+        self.section = section
+        self.entry = entry
+    }
+
+    var text: String {
+        guard let entry else { return section }
+        return "\(section)[\"\(DisplayText.sanitized(entry, maxLength: 60))\"]"
     }
 }

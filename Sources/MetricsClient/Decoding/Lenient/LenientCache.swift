@@ -5,10 +5,9 @@ struct LenientCache: Sendable {
     let metrics: CacheMetrics?
 
     init(name: String, value: JSONValue, context: DecodingContext) {
-        let path =
-            "\(MetricsSnapshot.CodingKeys.cacheMetrics.stringValue)[\"\(DisplayText.sanitized(name, maxLength: 60))\"]"
+        let path = IssuePath(section: MetricsSnapshot.CodingKeys.cacheMetrics.stringValue, entry: name)
         guard let fields = FieldReader(value, path: path, cache: name, context: context) else {
-            context.log.add(DataIssue(path: path, kind: .dropped, value: JSONKind(value).name, cache: name))
+            context.log.add(DataIssue(path: path.text, kind: .dropped, value: JSONKind(value).name, cache: name))
             metrics = nil
             return
         }

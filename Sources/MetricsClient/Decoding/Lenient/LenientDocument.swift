@@ -20,7 +20,7 @@ struct LenientDocument: Sendable {
     let snapshot: MetricsSnapshot
 
     init(_ value: JSONValue, context: DecodingContext) throws(ShapeProblem) {
-        guard let fields = FieldReader(value, path: "", context: context) else {
+        guard let fields = FieldReader(value, path: IssuePath(""), context: context) else {
             throw ShapeProblem(reason: "the document is \(JSONKind(value).name), not a JSON object")
         }
         let keys = fields.members.map(\.key)
@@ -58,7 +58,7 @@ struct LenientDocument: Sendable {
         var system: LenientSystem?
         if let members = try Self.section(Key.systemMetrics, in: fields, required: sectionsRequired) {
             let path = Key.systemMetrics.stringValue
-            system = FieldReader(.object(members), path: path, context: context).map(LenientSystem.init)
+            system = FieldReader(.object(members), path: IssuePath(path), context: context).map(LenientSystem.init)
         }
         snapshot = MetricsSnapshot(
             schemaVersion: fields.count(Key.schemaVersion, required: false),

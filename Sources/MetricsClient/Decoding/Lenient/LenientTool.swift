@@ -5,10 +5,9 @@ struct LenientTool: Sendable {
     let metrics: ToolMetrics?
 
     init(name: String, value: JSONValue, context: DecodingContext) {
-        let path =
-            "\(MetricsSnapshot.CodingKeys.toolMetrics.stringValue)[\"\(DisplayText.sanitized(name, maxLength: 60))\"]"
+        let path = IssuePath(section: MetricsSnapshot.CodingKeys.toolMetrics.stringValue, entry: name)
         guard let fields = FieldReader(value, path: path, tool: name, context: context) else {
-            context.log.add(DataIssue(path: path, kind: .dropped, value: JSONKind(value).name, tool: name))
+            context.log.add(DataIssue(path: path.text, kind: .dropped, value: JSONKind(value).name, tool: name))
             metrics = nil
             return
         }
@@ -56,7 +55,7 @@ struct LenientTool: Sendable {
         guard let member = fields.member(Key.lifetime), member.value != .null else { return nil }
         func number(_ key: Percentile) -> Double? {
             guard case .number(let text)? = member.value[key.stringValue] else { return nil }
-            return Double(text)
+            return JSONNumber.double(text)
         }
         guard let p50 = number(.p50Ms), let p95 = number(.p95Ms), let p99 = number(.p99Ms),
             let p999 = number(.p999Ms)

@@ -10,7 +10,7 @@ enum LenientValue: Sendable {
 
     init(_ value: JSONValue) {
         switch value {
-        case .number(let text): self = Double(text).map { .number($0) } ?? .structure
+        case .number(let text): self = JSONNumber.double(text).map { .number($0) } ?? .structure
         case .string(let string): self = .string(string)
         case .bool(let bool): self = .bool(bool)
         case .null: self = .null
