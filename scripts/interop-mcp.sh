@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Drives PyPI's mcp-server-time through `dashboard proxy` with the reference Python MCP SDK (stdio_client)
-# and checks the proxy's numbers against the client's. Makes its own venv (never system-wide).
+# Drives MCP servers through `dashboard proxy` with the reference Python MCP SDK and checks the proxy's
+# numbers against the client's: PyPI's mcp-server-time over stdio (stdio_client), then a Streamable-HTTP
+# server of the SDK's own (scripts/python_http_server.py) through `proxy --http` (its HTTP client), with
+# every body and SSE event compared byte for byte. Makes its own venv (never system-wide).
 # Usage: scripts/interop-mcp.sh [path/to/dashboard]   (default: a debug build, built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +14,7 @@ if [[ -z "$dashboard" ]]; then
 fi
 if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
     python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=1.10" "mcp-server-time"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time"
 fi
 "$venv/bin/python" scripts/interop_mcp.py "$(realpath "$dashboard")" "$(realpath "$venv/bin/mcp-server-time")"
+"$venv/bin/python" scripts/interop_http.py "$(realpath "$dashboard")"

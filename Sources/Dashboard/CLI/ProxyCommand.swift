@@ -9,8 +9,11 @@ import MetricsClient
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
-        abstract: "Run a stdio MCP server behind a transparent proxy that measures every request.",
-        usage: "dashboard proxy [--name <name>] [--port <port>] [--cache <tool>[=<ttl>]]… -- <command> [<arguments>…]",
+        abstract: "Run an MCP server (stdio, or Streamable HTTP) behind a transparent proxy that measures every request.",
+        usage: """
+            dashboard proxy [--name <name>] [--port <port>] [--cache <tool>[=<ttl>]]… -- <command> [<arguments>…]
+              dashboard proxy --http --listen <host>:<port> --upstream <url> [--name <name>] [--port <port>] [--cache …]
+            """,
         discussion: """
             Configure your MCP client to start `dashboard proxy -- <the server's own command>` instead of \
             the server. The proxy starts the server and relays every byte between the client and it, \
@@ -35,6 +38,14 @@ struct ProxyCommand: AsyncParsableCommand {
 
             MCP clients start servers with a reduced environment: give full paths, and use flags rather \
             than environment variables for the proxy's own settings.
+
+            For a Streamable-HTTP server, `dashboard proxy --http --listen 127.0.0.1:9000 --upstream \
+            http://127.0.0.1:8000/mcp` listens for the client and forwards every request to the upstream \
+            with its path, query, method, headers (Authorization, Mcp-Session-Id, Last-Event-ID…) and body \
+            unchanged, relaying JSON answers and SSE streams as they arrive. Point the client at \
+            http://127.0.0.1:9000/mcp. Credentials are passed through, never logged or shown. When the \
+            upstream cannot be reached the client gets a 502, when it does not start answering within \
+            --timeout a 504, each with a JSON-RPC error naming the upstream.
             """
     )
 
@@ -75,6 +86,30 @@ struct ProxyCommand: AsyncParsableCommand {
     )
     var grace: String = "5s"
 
+    @Flag(help: "Front a Streamable-HTTP server (with --listen and --upstream) instead of starting a stdio one.")
+    var http = false
+
+    @Option(
+        help: ArgumentHelp(
+            "With --http: where the client connects (default 127.0.0.1:0, any free port; printed on stderr).",
+            valueName: "host:port"
+        )
+    )
+    var listen: String?
+
+    @Option(
+        help: ArgumentHelp("With --http: the server's URL, http or https (its path is where clients go).", valueName: "url")
+    )
+    var upstream: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "With --http: how long the upstream has to start answering before the client gets a 504.",
+            valueName: "duration"
+        )
+    )
+    var timeout: String = "5m"
+
     @OptionGroup var log: LogOptions
 
     @Argument(
@@ -87,6 +122,13 @@ struct ProxyCommand: AsyncParsableCommand {
     var serverCommand: [String] { command }
 
     func validate() throws {
+        if http {
+            try validateHTTP()
+            return
+        }
+        guard listen == nil, upstream == nil else {
+            throw ValidationError("--listen and --upstream go with --http: dashboard proxy --http --listen … --upstream …")
+        }
         guard !serverCommand.isEmpty else {
             throw ValidationError("give the server command after --, e.g. dashboard proxy -- uvx mcp-server-time")
         }
@@ -124,6 +166,10 @@ struct ProxyCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if http {
+            try await runHTTP()
+            return
+        }
         let environment = ProcessInfo.processInfo.environment
         let arguments = serverCommand
         let executable: String
@@ -133,6 +179,27 @@ struct ProxyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(error.exitStatus)
         }
+        let (runtime, logger) = try proxyEngine(environment)
+        var settings = ProxySettings(
+            name: name ?? (arguments[0] as NSString).lastPathComponent,
+            arguments: arguments,
+            executable: executable,
+            cachedTools: try cachedTools(),
+            grace: DurationText.parse(grace) ?? .seconds(5)
+        )
+        settings.name = settings.name.trimmingCharacters(in: .whitespaces)
+        let status: Int32
+        do {
+            status = try await ProxySession.run(settings, runtime: runtime, environment: environment, logger: logger)
+        } catch {
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            throw ExitCode(error.exitStatus)
+        }
+        throw ExitCode(status)
+    }
+
+    /// The engine a proxy records into (mode `proxy`: no demo, no uploads) and its logger.
+    func proxyEngine(_ environment: [String: String]) throws -> (EngineRuntime, Logger) {
         var configuration = try engineConfiguration(environment)
         configuration.endpoint.enabled = true
         configuration.endpoint.host = host
@@ -154,21 +221,6 @@ struct ProxyCommand: AsyncParsableCommand {
         if !MetricsTarget.isLoopback(host: host) {
             printError("warning: --host \(host) makes this proxy's metrics endpoint reachable from other machines")
         }
-        var settings = ProxySettings(
-            name: name ?? (arguments[0] as NSString).lastPathComponent,
-            arguments: arguments,
-            executable: executable,
-            cachedTools: try cachedTools(),
-            grace: DurationText.parse(grace) ?? .seconds(5)
-        )
-        settings.name = settings.name.trimmingCharacters(in: .whitespaces)
-        let status: Int32
-        do {
-            status = try await ProxySession.run(settings, runtime: runtime, environment: environment, logger: logger)
-        } catch {
-            FileHandle.standardError.write(Data((error.description + "\n").utf8))
-            throw ExitCode(error.exitStatus)
-        }
-        throw ExitCode(status)
+        return (runtime, logger)
     }
 }

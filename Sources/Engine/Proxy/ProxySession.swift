@@ -55,7 +55,13 @@ public enum ProxySession {
 
         let engine = RunningEngine.start(runtime, logger: logger)
         let announce = Task {
-            await announceEndpoint(engine, settings: settings, environment: environment, logger: logger)
+            await announceEndpoint(
+                engine,
+                name: settings.name,
+                executable: settings.executableName,
+                environment: environment,
+                logger: logger
+            )
         }
         let status = await process.exitStatus()
         // Relay what is left of its output (a grandchild holding the pipe open is not waited for long).
@@ -77,9 +83,10 @@ public enum ProxySession {
 
     /// Writes the discovery file once the endpoint listens; a failed endpoint is logged and the relay
     /// goes on without it. Returns the file to remove at the end.
-    private static func announceEndpoint(
+    static func announceEndpoint(
         _ engine: RunningEngine,
-        settings: ProxySettings,
+        name: String,
+        executable: String,
         environment: [String: String],
         logger: Logger
     ) async -> DiscoveryFile? {
@@ -94,8 +101,8 @@ public enum ProxySession {
         switch DiscoveryFile.write(
             host: server.host,
             port: port,
-            server: settings.name,
-            executable: settings.executableName,
+            server: name,
+            executable: executable,
             environment: environment
         ) {
         case .success(let file):

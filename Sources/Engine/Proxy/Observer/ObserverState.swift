@@ -22,16 +22,26 @@ struct EarlyResponse {
     var instant: ContinuousClock.Instant
 }
 
+/// Who sent a message, and in which session: ids are unique per sender and session. Over stdio there is
+/// one session (`""`); over HTTP each `Mcp-Session-Id` is one.
+struct Lane: Hashable {
+    var side: RPCSide
+    var session: String
+
+    /// The other side of the same session.
+    var peer: Lane { Lane(side: side.peer, session: session) }
+}
+
 /// Everything the observer tracks, behind its lock.
 struct ObserverState {
     /// Requests each side sent, awaiting the other side's response.
-    var pending: [RPCSide: [RPCID: PendingRequest]] = [.client: [:], .server: [:]]
+    var pending: [Lane: [RPCID: PendingRequest]] = [:]
     /// Progress tokens each side's requests carry, to the request's id.
-    var progressTokens: [RPCSide: [RPCID: RPCID]] = [.client: [:], .server: [:]]
+    var progressTokens: [Lane: [RPCID: RPCID]] = [:]
     /// Ids each side cancelled recently: a late response to one is expected, not a violation.
-    var cancelled: [RPCSide: Set<RPCID>] = [.client: [], .server: []]
+    var cancelled: [Lane: Set<RPCID>] = [:]
     /// Responses to requests of each side that were not seen yet, by id.
-    var early: [RPCSide: [RPCID: EarlyResponse]] = [.client: [:], .server: [:]]
+    var early: [Lane: [RPCID: EarlyResponse]] = [:]
     var failures = FailureLog(capacity: MCPMetrics.maxListed)
     var annotations: [String: ToolAnnotations] = [:]
     var issues: [String: Int] = [:]
@@ -39,7 +49,8 @@ struct ObserverState {
     /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).
     var sessionOpen = false
 
-    /// At most this many requests are tracked per side; more are relayed and counted as `untracked`.
+    /// At most this many requests are tracked per side and session; more are relayed and counted as
+    /// `untracked`.
     static let maxPending = 100_000
     /// At most this many cancelled ids are remembered per side.
     static let maxCancelled = 1024
@@ -58,11 +69,11 @@ struct ObserverState {
     }
 
     /// Keeps a response whose request is not known (yet); old ones are counted as unmatched.
-    mutating func keepEarly(_ outcome: RPCOutcome, id: RPCID, for side: RPCSide, at instant: ContinuousClock.Instant) {
+    mutating func keepEarly(_ outcome: RPCOutcome, id: RPCID, for lane: Lane, at instant: ContinuousClock.Instant) {
         expireEarly(now: instant)
-        if (early[side]?.count ?? 0) >= Self.maxEarly {
-            count("unmatched_response", early[side]?.count ?? 0)
-            early[side] = [:]
+        if (early[lane]?.count ?? 0) >= Self.maxEarly {
+            count("unmatched_response", early[lane]?.count ?? 0)
+            early[lane] = [:]
         }
         // Only what a result says about failure is kept, never a large body.
         var kept = outcome
@@ -71,18 +82,47 @@ struct ObserverState {
                 .object(result["isError"].map { [JSONMember(key: "isError", value: $0, range: 0..<0)] } ?? [])
             )
         }
-        early[side]?[id] = EarlyResponse(outcome: kept, instant: instant)
+        early[lane, default: [:]][id] = EarlyResponse(outcome: kept, instant: instant)
     }
 
     /// Counts early responses older than the patience as unmatched.
     mutating func expireEarly(now: ContinuousClock.Instant) {
-        for side in [RPCSide.client, .server] {
-            guard let waiting = early[side], !waiting.isEmpty else { continue }
+        guard !early.isEmpty else { return }
+        for (lane, waiting) in early {
             let stale = waiting.filter { now - $0.value.instant > Self.earlyPatience }
             guard !stale.isEmpty else { continue }
             count("unmatched_response", stale.count)
-            for id in stale.keys { early[side]?[id] = nil }
+            if stale.count == waiting.count {
+                early[lane] = nil
+            } else {
+                for id in stale.keys { early[lane]?[id] = nil }
+            }
         }
+    }
+
+    /// Removes the request `id` that `lane` sent (and its progress token); a lane left empty goes too, so
+    /// sessions that ended leave nothing behind.
+    mutating func removePending(_ id: RPCID, of lane: Lane) -> PendingRequest? {
+        guard let request = pending[lane]?.removeValue(forKey: id) else { return nil }
+        if pending[lane]?.isEmpty == true { pending[lane] = nil }
+        if let token = request.progressToken {
+            progressTokens[lane]?[token] = nil
+            if progressTokens[lane]?.isEmpty == true { progressTokens[lane] = nil }
+        }
+        return request
+    }
+
+    /// Forgets everything about `session`: its waiting requests are returned (oldest first).
+    mutating func endSession(_ session: String) -> [(RPCSide, PendingRequest)] {
+        var ended: [(RPCSide, PendingRequest)] = []
+        for side in [RPCSide.client, .server] {
+            let lane = Lane(side: side, session: session)
+            ended += (pending.removeValue(forKey: lane) ?? [:]).values.map { (side, $0) }
+            progressTokens[lane] = nil
+            cancelled[lane] = nil
+            if let stray = early.removeValue(forKey: lane) { count("unmatched_response", stray.count) }
+        }
+        return ended.sorted { $0.1.start < $1.1.start }
     }
 }
 

@@ -6,7 +6,7 @@ extension ProxyObserver {
     /// cache stores a result's bytes from it).
     func handle(
         _ message: RPCMessage,
-        from side: RPCSide,
+        from lane: Lane,
         line: UnsafeBufferPointer<UInt8>?,
         at instant: ContinuousClock.Instant,
         cacheEntry: ProxyResultCache.Entry? = nil,
@@ -16,30 +16,30 @@ extension ProxyObserver {
         case .invalid:
             state.count("invalid_message")
         case .request(let id, let method, let params):
-            guard (state.pending[side]?.count ?? 0) < ObserverState.maxPending else {
+            guard (state.pending[lane]?.count ?? 0) < ObserverState.maxPending else {
                 state.count("untracked")
                 return
             }
-            if state.pending[side]?[id] != nil { state.count("duplicate_id") }
+            if state.pending[lane]?[id] != nil { state.count("duplicate_id") }
             var request = PendingRequest(method: method, start: instant)
             if method == "tools/call" { request.tool = Self.toolName(params) }
             if let token = RPCID(params?["_meta"]?["progressToken"]) {
                 request.progressToken = token
-                state.progressTokens[side]?[token] = id
+                state.progressTokens[lane, default: [:]][token] = id
             }
             request.cacheKey = cacheEntry?.key
             request.cacheTTL = cacheEntry?.ttl
-            state.cancelled[side]?.remove(id)
-            if let early = state.early[side]?.removeValue(forKey: id) {
+            state.cancelled[lane]?.remove(id)
+            if let early = state.early[lane]?.removeValue(forKey: id) {
                 // Its answer was observed first (see ``EarlyResponse``).
-                if let token = request.progressToken { state.progressTokens[side]?[token] = nil }
+                if let token = request.progressToken { state.progressTokens[lane]?[token] = nil }
                 let errorType = early.outcome.errorType(isToolCall: request.tool != nil)
                 let message = errorType == nil ? "" : early.outcome.failureMessage
-                finish(request, from: side, errorType: errorType, message: message, at: early.instant, state: &state)
+                finish(request, from: lane.side, errorType: errorType, message: message, at: early.instant, state: &state)
                 return
             }
-            state.pending[side]?[id] = request
-            if side == .client, method == "initialize" {
+            state.pending[lane, default: [:]][id] = request
+            if lane.side == .client, method == "initialize" {
                 if !state.sessionOpen {
                     state.sessionOpen = true
                     collector.sessionOpened()
@@ -50,20 +50,19 @@ extension ProxyObserver {
                 }
             }
         case .notification(let method, let params):
-            notification(method, params, from: side, at: instant, state: &state)
+            notification(method, params, from: lane, at: instant, state: &state)
         case .response(let id, let outcome):
-            guard let id, let request = state.pending[side.peer]?.removeValue(forKey: id) else {
-                if let id, state.cancelled[side.peer]?.remove(id) != nil { return }
+            guard let id, let request = state.removePending(id, of: lane.peer) else {
+                if let id, state.cancelled[lane.peer]?.remove(id) != nil { return }
                 if let id {
-                    state.keepEarly(outcome, id: id, for: side.peer, at: instant)
+                    state.keepEarly(outcome, id: id, for: lane.peer, at: instant)
                 } else {
                     state.count("unmatched_response")
                 }
                 return
             }
-            if let token = request.progressToken { state.progressTokens[side.peer]?[token] = nil }
             let errorType = outcome.errorType(isToolCall: request.tool != nil)
-            if side == .server, case .result(let result) = outcome {
+            if lane.side == .server, case .result(let result) = outcome {
                 learn(from: result, of: request.method, state: &state)
                 if errorType == nil, let key = request.cacheKey, let cache, let line {
                     cache.store(resultOf: line, key: key, ttl: request.cacheTTL)
@@ -71,7 +70,7 @@ extension ProxyObserver {
             }
             finish(
                 request,
-                from: side.peer,
+                from: lane.side.peer,
                 errorType: errorType,
                 message: errorType == nil ? "" : outcome.failureMessage,
                 at: instant,
@@ -113,31 +112,29 @@ extension ProxyObserver {
     private func notification(
         _ method: String,
         _ params: JSONValue?,
-        from side: RPCSide,
+        from lane: Lane,
         at instant: ContinuousClock.Instant,
         state: inout ObserverState
     ) {
         switch method {
         case "notifications/cancelled":
             // The side that sent a request cancels it.
-            guard let id = RPCID(params?["requestId"]),
-                let request = state.pending[side]?.removeValue(forKey: id)
-            else { return }
-            if let token = request.progressToken { state.progressTokens[side]?[token] = nil }
-            if (state.cancelled[side]?.count ?? 0) >= ObserverState.maxCancelled { state.cancelled[side] = [] }
-            state.cancelled[side]?.insert(id)
-            let reason = params?["reason"]?.stringValue ?? "cancelled by the \(side == .client ? "client" : "server")"
-            finish(request, from: side, errorType: "cancelled", message: reason, at: instant, state: &state)
+            guard let id = RPCID(params?["requestId"]), let request = state.removePending(id, of: lane) else { return }
+            if (state.cancelled[lane]?.count ?? 0) >= ObserverState.maxCancelled { state.cancelled[lane] = [] }
+            state.cancelled[lane, default: []].insert(id)
+            let reason =
+                params?["reason"]?.stringValue ?? "cancelled by the \(lane.side == .client ? "client" : "server")"
+            finish(request, from: lane.side, errorType: "cancelled", message: reason, at: instant, state: &state)
         case "notifications/progress":
             // The side answering a request reports its progress.
             guard let token = RPCID(params?["progressToken"]),
-                let id = state.progressTokens[side.peer]?[token],
-                var request = state.pending[side.peer]?[id]
+                let id = state.progressTokens[lane.peer]?[token],
+                var request = state.pending[lane.peer]?[id]
             else { return }
             request.progress = params?["progress"]?.doubleValue
             request.total = params?["total"]?.doubleValue
             request.message = params?["message"]?.stringValue.map { DisplayText.singleLine($0, maxLength: 120) }
-            state.pending[side.peer]?[id] = request
+            state.pending[lane.peer]?[id] = request
         default:
             return
         }

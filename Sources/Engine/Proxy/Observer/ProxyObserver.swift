@@ -31,22 +31,40 @@ public final class ProxyObserver: Sendable {
     /// send the client instead of forwarding the line, when it is a call the cache answers.
     @discardableResult
     public func clientLine(_ line: UnsafeBufferPointer<UInt8>, at instant: ContinuousClock.Instant) -> [UInt8]? {
-        observe(line, from: .client, at: instant)
+        observe(line, from: Lane(side: .client, session: ""), at: instant).answer
     }
 
     /// Observes one line the server wrote (without its newline), written to the client at `instant`.
     public func serverLine(_ line: UnsafeBufferPointer<UInt8>, at instant: ContinuousClock.Instant) {
-        _ = observe(line, from: .server, at: instant)
+        _ = observe(line, from: Lane(side: .server, session: ""), at: instant)
+    }
+
+    /// Observes one JSON-RPC message (or batch) the client sent in `session`, whole, read at `instant`.
+    /// Returns the cache's answer when it has one, and the ids of the requests it carried.
+    public func clientMessage(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        session: String,
+        at instant: ContinuousClock.Instant
+    ) -> (answer: [UInt8]?, requests: [RPCID]) {
+        observe(bytes, from: Lane(side: .client, session: session), at: instant)
+    }
+
+    /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`.
+    public func serverMessage(_ bytes: UnsafeBufferPointer<UInt8>, session: String, at instant: ContinuousClock.Instant) {
+        _ = observe(bytes, from: Lane(side: .server, session: session), at: instant)
     }
 
     /// Observes a line too long to parse whole: its first bytes (`head`) and last bytes (`tail`). The id is
     /// found in the head's complete members or, failing that, as the object's last member in the tail.
+    /// Returns the id of the request it was, if it was one.
+    @discardableResult
     public func oversizedLine(
         from side: RPCSide,
+        session: String = "",
         head: UnsafeBufferPointer<UInt8>,
         tail: UnsafeBufferPointer<UInt8>,
         at instant: ContinuousClock.Instant
-    ) {
+    ) -> RPCID? {
         var members = JSONParser.members(ofTruncated: head)
         if !members.contains(where: { $0.key == "id" }), let id = OversizedLine.trailingID(tail) {
             members.append(JSONMember(key: "id", value: id, range: 0..<0))
@@ -58,10 +76,63 @@ public final class ProxyObserver: Sendable {
             members.append(JSONMember(key: "result", value: .object([]), range: 0..<0))
         }
         // A result cut short is read as what it says so far: `isError` only counts when seen.
+        let message = RPCMessage(.object(members))
         state.withLock { state in
             state.count("oversized_line")
-            handle(RPCMessage(.object(members)), from: side, line: nil, at: instant, state: &state)
+            handle(message, from: Lane(side: side, session: session), line: nil, at: instant, state: &state)
         }
+        if case .request(let id, _, _) = message { return id }
+        return nil
+    }
+
+    /// Ends the client's requests `ids` of `session` that are still waiting as failed with `errorType`
+    /// (the upstream could not be reached, or answered without a response). Returns how many were waiting.
+    @discardableResult
+    public func fail(
+        _ ids: [RPCID],
+        session: String,
+        errorType: String,
+        message: String,
+        at instant: ContinuousClock.Instant = .now
+    ) -> Int {
+        state.withLock { state in
+            var ended = 0
+            for id in ids {
+                guard let request = state.removePending(id, of: Lane(side: .client, session: session)) else { continue }
+                finish(request, from: .client, errorType: errorType, message: message, at: instant, state: &state)
+                ended += 1
+            }
+            return ended
+        }
+    }
+
+    /// Stops waiting for the client's requests `ids` of `session` without counting them as calls: their
+    /// answer may have gone to a connection the client closed (not a cancellation). Each one still waiting
+    /// is counted as the protocol issue `issue`; returns how many were.
+    @discardableResult
+    public func forget(_ ids: [RPCID], session: String, issue: String) -> Int {
+        state.withLock { state in
+            let forgotten = ids.filter { state.removePending($0, of: Lane(side: .client, session: session)) != nil }
+            state.count(issue, forgotten.count)
+            return forgotten.count
+        }
+    }
+
+    /// The session ended (deleted by the client, or unknown to the server): its waiting requests end as
+    /// `session_ended`, not counted as the server's failures but listed. Returns how many were waiting.
+    @discardableResult
+    public func sessionEnded(_ session: String, at instant: ContinuousClock.Instant = .now) -> Int {
+        state.withLock { state in
+            let waiting = state.endSession(session)
+            state.count("pending_at_session_end", waiting.count)
+            return waiting.count
+        }
+    }
+
+    /// Counts a protocol issue seen outside the messages (an SSE stream that ended mid-event, an upstream
+    /// that dropped a connection).
+    public func count(_ issue: String, _ times: Int = 1) {
+        state.withLock { $0.count(issue, times) }
     }
 
     /// The server process started.
@@ -83,12 +154,13 @@ public final class ProxyObserver: Sendable {
                 state.sessionOpen = false
                 collector.sessionClosed()
             }
-            let waiting = state.pending[.client] ?? [:]
-            state.pending = [.client: [:], .server: [:]]
-            state.progressTokens = [.client: [:], .server: [:]]
+            var waiting: [PendingRequest] = []
+            for (lane, requests) in state.pending where lane.side == .client { waiting += requests.values }
+            state.pending = [:]
+            state.progressTokens = [:]
             state.count("unmatched_response", state.early.values.reduce(0) { $0 + $1.count })
-            state.early = [.client: [:], .server: [:]]
-            for (_, request) in waiting.sorted(by: { $0.value.start < $1.value.start }) {
+            state.early = [:]
+            for request in waiting.sorted(by: { $0.start < $1.start }) {
                 finish(
                     request,
                     from: .client,
@@ -107,8 +179,8 @@ public final class ProxyObserver: Sendable {
         state.withLock { state in
             state.expireEarly(now: now)
             var waiting: [(RPCSide, RPCID, PendingRequest)] = []
-            for side in [RPCSide.client, .server] {
-                for (id, request) in state.pending[side] ?? [:] { waiting.append((side, id, request)) }
+            for (lane, requests) in state.pending {
+                for (id, request) in requests { waiting.append((lane.side, id, request)) }
             }
             let oldest = waiting.sorted { $0.2.start < $1.2.start }.prefix(MCPMetrics.maxListed)
             return MCPMetrics(
@@ -135,44 +207,43 @@ public final class ProxyObserver: Sendable {
 
     private func observe(
         _ line: UnsafeBufferPointer<UInt8>,
-        from side: RPCSide,
+        from lane: Lane,
         at instant: ContinuousClock.Instant
-    )
-        -> [UInt8]?
-    {
+    ) -> (answer: [UInt8]?, requests: [RPCID]) {
         let value: JSONValue
         do {
             value = try JSONParser.parse(line)
         } catch {
-            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
                 state.withLock { $0.count("not_json") }
             }
-            return nil
+            return (nil, [])
         }
         if case .array(let elements) = value {
+            let messages = elements.map(RPCMessage.init)
             state.withLock { state in
                 state.count("batch")
-                for element in elements {
-                    handle(RPCMessage(element), from: side, line: nil, at: instant, state: &state)
+                for message in messages {
+                    handle(message, from: lane, line: nil, at: instant, state: &state)
                 }
             }
-            return nil
+            return (nil, messages.compactMap(\.requestID))
         }
         let message = RPCMessage(value)
         var cacheEntry: ProxyResultCache.Entry?
-        if side == .client, let cache, case .request(let id, "tools/call", let params) = message {
+        if lane.side == .client, let cache, case .request(let id, "tools/call", let params) = message {
             switch cache.lookup(id: id, params: params, line: line, members: value) {
             case .answer(let answer):
                 collector.tool(Self.toolName(params)).record(latency: .now - instant, success: true)
-                return answer
+                return (answer, [])
             case .miss(let entry): cacheEntry = entry
             case .notCached: break
             }
         }
         state.withLock { state in
-            handle(message, from: side, line: line, at: instant, cacheEntry: cacheEntry, state: &state)
+            handle(message, from: lane, line: line, at: instant, cacheEntry: cacheEntry, state: &state)
         }
-        return nil
+        return (nil, message.requestID.map { [$0] } ?? [])
     }
 
     static func toolName(_ params: JSONValue?) -> String {

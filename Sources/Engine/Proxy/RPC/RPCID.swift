@@ -36,3 +36,13 @@ public enum RPCSide: Sendable, Hashable {
     /// The other side.
     public var peer: RPCSide { self == .client ? .server : .client }
 }
+
+extension RPCID {
+    /// The id as JSON: a number as written, a string quoted and escaped.
+    public var jsonText: String {
+        switch self {
+        case .number(let text): return text
+        case .string(let text): return JSONText.quoted(text)
+        }
+    }
+}

@@ -82,3 +82,11 @@ public enum RPCOutcome: Sendable, Equatable {
         }
     }
 }
+
+extension RPCMessage {
+    /// The id, for a request.
+    public var requestID: RPCID? {
+        if case .request(let id, _, _) = self { return id }
+        return nil
+    }
+}

@@ -1,0 +1,93 @@
+"""A Streamable-HTTP MCP server built with the reference Python SDK (PyPI's `mcp`), for the HTTP proxy's
+interop test and benchmarks: tools that answer at once, slowly, with an error, and with progress.
+
+Usage: python python_http_server.py PORT [--json] [--record FILE]
+PORT 0 takes a free port ("listening on N" is printed). --record appends one JSON line per POST exchange to
+FILE: the request body and the response body exactly as the server received and sent them (base64).
+"""
+
+import asyncio
+import base64
+import json
+import socket
+import sys
+
+from mcp.server.mcpserver import Context, MCPServer
+
+
+def free_port():
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+server = MCPServer("interop-http")
+
+
+@server.tool()
+def echo(text: str) -> str:
+    """Returns its argument."""
+    return text
+
+
+@server.tool()
+async def slow(seconds: float) -> str:
+    """Answers after `seconds`."""
+    await asyncio.sleep(seconds)
+    return f"slept {seconds}"
+
+
+@server.tool()
+def fail(reason: str) -> str:
+    """Always fails, with `reason`."""
+    raise ValueError(reason)
+
+
+@server.tool()
+async def progress(steps: int, ctx: Context) -> str:
+    """Reports progress `steps` times, then answers."""
+    for step in range(1, steps + 1):
+        await ctx.report_progress(step, steps, f"step {step} of {steps}")
+        await asyncio.sleep(0.02)
+    return f"done after {steps} steps"
+
+
+def recording(app, path):
+    """ASGI middleware writing each POST's request and response bodies to `path`."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "POST":
+            return await app(scope, receive, send)
+        request, response = bytearray(), bytearray()
+
+        async def receive_recorded():
+            message = await receive()
+            if message["type"] == "http.request":
+                request.extend(message.get("body", b""))
+            return message
+
+        async def send_recorded(message):
+            if message["type"] == "http.response.body":
+                response.extend(message.get("body", b""))
+            await send(message)
+
+        try:
+            await app(scope, receive_recorded, send_recorded)
+        finally:
+            with open(path, "a") as out:
+                out.write(json.dumps({"request": base64.b64encode(bytes(request)).decode(),
+                                      "response": base64.b64encode(bytes(response)).decode()}) + "\n")
+
+    return wrapped
+
+
+if __name__ == "__main__":
+    import uvicorn
+
+    port = int(sys.argv[1]) if len(sys.argv) > 1 else 0
+    port = port or free_port()
+    app = server.streamable_http_app(json_response="--json" in sys.argv)
+    if "--record" in sys.argv:
+        app = recording(app, sys.argv[sys.argv.index("--record") + 1])
+    print(f"listening on {port}", flush=True)
+    uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning")
