@@ -91,7 +91,11 @@ struct ParallelUploaderTests {
         try await UploadFixture.with { fixture in
             fixture.sandbox.inject([.dropConnection(afterBytes: 300_000)], for: .upload)
             let path = try fixture.makeFile("big.txt", size: 2_000_000)
-            let result = try #require(await fixture.uploader().upload([path]).first)
+            // The sandbox of a debug build parses about 1 MB/s, slower when the machine is busy: a timeout
+            // under a minute could fire while the retry is still being stored, and store it twice.
+            var configuration = UploadFixture.fast
+            configuration.uploadTimeout = .seconds(60)
+            let result = try #require(await fixture.uploader(configuration).upload([path]).first)
             #expect(result.state == .done, "\(result.reason ?? "")")
             #expect(fixture.sandbox.files.first?.sha256 == (try Self.sha256(path)))
             #expect(fixture.sandbox.files.count == 1)

@@ -230,12 +230,12 @@ struct ObserverTests {
         let head = Array(#"{"jsonrpc":"2.0","id":5,"result":{"content":[{"type":"text","text":"xxxx"#.utf8)
         let tail = Array(#"xxxxx"}]},"other":{"id":9}}"#.utf8)
         head.withUnsafeBufferPointer { head in
-            tail.withUnsafeBufferPointer { observer.oversizedLine(from: .server, head: head, tail: $0, at: .now) }
+            _ = tail.withUnsafeBufferPointer { observer.oversizedLine(from: .server, head: head, tail: $0, at: .now) }
         }
         let head2 = Array(#"{"result":{"content":[{"type":"text","text":"xxx"#.utf8)
         let tail2 = Array(#"xx"}]},"jsonrpc":"2.0","id":"six"}"#.utf8)
         head2.withUnsafeBufferPointer { head in
-            tail2.withUnsafeBufferPointer { observer.oversizedLine(from: .server, head: head, tail: $0, at: .now) }
+            _ = tail2.withUnsafeBufferPointer { observer.oversizedLine(from: .server, head: head, tail: $0, at: .now) }
         }
         let snapshot = snapshot()
         #expect(snapshot.toolMetrics["big"]?.successfulCalls == 2)

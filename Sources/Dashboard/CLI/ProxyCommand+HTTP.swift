@@ -9,7 +9,9 @@ extension ProxyCommand {
             throw ValidationError("--http fronts a running server: give --upstream URL instead of a command after --")
         }
         guard let upstream else {
-            throw ValidationError("--http needs --upstream, the server's URL, e.g. --upstream http://127.0.0.1:8000/mcp")
+            throw ValidationError(
+                "--http needs --upstream, the server's URL, e.g. --upstream http://127.0.0.1:8000/mcp"
+            )
         }
         do {
             _ = try UpstreamURL(upstream)
@@ -33,7 +35,9 @@ extension ProxyCommand {
         guard let colon = listen.lastIndex(of: ":"), let port = Int(listen[listen.index(after: colon)...]),
             (0...65_535).contains(port)
         else {
-            throw ValidationError("--listen must be HOST:PORT, like 127.0.0.1:9000 (port 0: any free port); got '\(listen)'")
+            throw ValidationError(
+                "--listen must be HOST:PORT, like 127.0.0.1:9000 (port 0: any free port); got '\(listen)'"
+            )
         }
         var host = String(listen[..<colon])
         if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }

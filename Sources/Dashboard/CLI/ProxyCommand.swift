@@ -9,7 +9,8 @@ import MetricsClient
 struct ProxyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proxy",
-        abstract: "Run an MCP server (stdio, or Streamable HTTP) behind a transparent proxy that measures every request.",
+        abstract:
+            "Run an MCP server (stdio, or Streamable HTTP) behind a transparent proxy that measures every request.",
         usage: """
             dashboard proxy [--name <name>] [--port <port>] [--cache <tool>[=<ttl>]]… -- <command> [<arguments>…]
               dashboard proxy --http --listen <host>:<port> --upstream <url> [--name <name>] [--port <port>] [--cache …]
@@ -98,7 +99,10 @@ struct ProxyCommand: AsyncParsableCommand {
     var listen: String?
 
     @Option(
-        help: ArgumentHelp("With --http: the server's URL, http or https (its path is where clients go).", valueName: "url")
+        help: ArgumentHelp(
+            "With --http: the server's URL, http or https (its path is where clients go).",
+            valueName: "url"
+        )
     )
     var upstream: String?
 
@@ -127,7 +131,9 @@ struct ProxyCommand: AsyncParsableCommand {
             return
         }
         guard listen == nil, upstream == nil else {
-            throw ValidationError("--listen and --upstream go with --http: dashboard proxy --http --listen … --upstream …")
+            throw ValidationError(
+                "--listen and --upstream go with --http: dashboard proxy --http --listen … --upstream …"
+            )
         }
         guard !serverCommand.isEmpty else {
             throw ValidationError("give the server command after --, e.g. dashboard proxy -- uvx mcp-server-time")

@@ -57,27 +57,39 @@ public struct JSONParser {
     }
 
     /// The members of a top-level object that were complete before the input ended: for reading the head of
-    /// a line too long to parse whole. Empty when the input does not start an object.
+    /// a line too long to parse whole. A member whose value is an object cut short is kept with the members
+    /// of it that were complete (so `params.name` of a huge `tools/call` is found). Empty when the input
+    /// does not start an object.
     public static func members(ofTruncated bytes: UnsafeBufferPointer<UInt8>) -> [JSONMember] {
         var parser = JSONParser(bytes)
-        var members: [JSONMember] = []
         parser.skipWhitespace()
-        guard parser.peek == UInt8(ascii: "{") else { return [] }
-        parser.index += 1
-        parser.depth = 1
+        return parser.truncatedObject() ?? []
+    }
+
+    private mutating func truncatedObject() -> [JSONMember]? {
+        guard peek == UInt8(ascii: "{"), depth < Self.maxDepth else { return nil }
+        index += 1
+        depth += 1
+        var members: [JSONMember] = []
         while true {
-            parser.skipWhitespace()
-            guard parser.peek == UInt8(ascii: "\""), let key = try? parser.string() else { return members }
-            parser.skipWhitespace()
-            guard parser.peek == UInt8(ascii: ":") else { return members }
-            parser.index += 1
-            parser.skipWhitespace()
-            let start = parser.index
-            guard let value = try? parser.value() else { return members }
-            members.append(JSONMember(key: key, value: value, range: start..<parser.index))
-            parser.skipWhitespace()
-            guard parser.peek == UInt8(ascii: ",") else { return members }
-            parser.index += 1
+            skipWhitespace()
+            guard peek == UInt8(ascii: "\""), let key = try? string() else { return members }
+            skipWhitespace()
+            guard peek == UInt8(ascii: ":") else { return members }
+            index += 1
+            skipWhitespace()
+            let (start, outerDepth) = (index, depth)
+            guard let value = try? value() else {
+                (index, depth) = (start, outerDepth)
+                if let inner = truncatedObject() {
+                    members.append(JSONMember(key: key, value: .object(inner), range: start..<start))
+                }
+                return members
+            }
+            members.append(JSONMember(key: key, value: value, range: start..<index))
+            skipWhitespace()
+            guard peek == UInt8(ascii: ",") else { return members }
+            index += 1
         }
     }
 

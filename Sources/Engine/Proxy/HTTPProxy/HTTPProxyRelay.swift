@@ -78,7 +78,13 @@ struct Relay: Sendable {
         case .oversized(let head, let tail):
             head.withUnsafeBufferPointer { head in
                 tail.withUnsafeBufferPointer { tail in
-                    _ = observer.oversizedLine(from: .server, session: exchange.session, head: head, tail: tail, at: instant)
+                    _ = observer.oversizedLine(
+                        from: .server,
+                        session: exchange.session,
+                        head: head,
+                        tail: tail,
+                        at: instant
+                    )
                 }
             }
         }
@@ -151,7 +157,9 @@ final class BodyCapture: Sendable {
                     state.bytes.append(contentsOf: bytes.prefix(SSEReader.keptEnds - state.bytes.count))
                 }
                 state.tail.append(contentsOf: bytes.suffix(SSEReader.keptEnds))
-                if state.tail.count > SSEReader.keptEnds { state.tail.removeFirst(state.tail.count - SSEReader.keptEnds) }
+                if state.tail.count > SSEReader.keptEnds {
+                    state.tail.removeFirst(state.tail.count - SSEReader.keptEnds)
+                }
             }
         }
     }

@@ -3,8 +3,8 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import Logging
-import NIOCore
 import MetricsClient
+import NIOCore
 import NIOHTTP1
 import Synchronization
 
@@ -16,6 +16,7 @@ import Synchronization
 /// unchanged; when the upstream cannot be reached or does not answer in time, the client gets a 502 or
 /// 504 with a JSON-RPC error naming the upstream.
 public struct HTTPProxyResponder: HTTPResponder {
+    /// The request context: nothing beyond the basics.
     public typealias Context = BasicRequestContext
 
     let settings: HTTPProxySettings
@@ -131,7 +132,8 @@ public struct HTTPProxyResponder: HTTPResponder {
         observer.fail(exchange.requests, session: exchange.session, errorType: type, message: message)
         logger.warning("\(message)")
         let id = exchange.requests.count == 1 ? exchange.requests[0].jsonText : "null"
-        let body = #"{"jsonrpc":"2.0","id":\#(id),"error":{"code":-32000,"message":\#(JSONText.quoted("dashboard proxy: " + message))}}"#
+        let body =
+            #"{"jsonrpc":"2.0","id":\#(id),"error":{"code":-32000,"message":\#(JSONText.quoted("dashboard proxy: " + message))}}"#
         return Response(
             status: status,
             headers: [.contentType: "application/json"],

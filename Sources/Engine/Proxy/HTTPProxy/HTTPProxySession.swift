@@ -81,14 +81,17 @@ public enum HTTPProxySession {
     /// One client for every request: connections are reused; HTTP/1.1 only, with room for every stream a
     /// client keeps open (an HTTP/2 connection would queue streams beyond the server's limit); no
     /// redirects followed, nothing decompressed: the client sees what the upstream sent.
-    static func clientConfiguration(_ settings: HTTPProxySettings) -> HTTPClient.Configuration {
+    public static func clientConfiguration(_ settings: HTTPProxySettings) -> HTTPClient.Configuration {
         var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: settings.connectTimeout.timeAmount),
             decompression: .disabled
         )
         configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 4096)
+        configuration.connectionPool = .init(
+            idleTimeout: .seconds(60),
+            concurrentHTTP1ConnectionsPerHostSoftLimit: 4096
+        )
         // An upstream that refuses connections is reported at once (502), not retried until the connect timeout.
         configuration.connectionPool.retryConnectionEstablishment = false
         return configuration

@@ -90,7 +90,9 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
             throw Invalid(description: "--upstream port must be from 1 to 65535; \(example)")
         }
         guard components.query == nil, components.fragment == nil else {
-            throw Invalid(description: "--upstream must not have a query or fragment (the client's go upstream); \(example)")
+            throw Invalid(
+                description: "--upstream must not have a query or fragment (the client's go upstream); \(example)"
+            )
         }
         self.scheme = scheme
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host

@@ -35,7 +35,14 @@ extension ProxyObserver {
                 if let token = request.progressToken { state.progressTokens[lane]?[token] = nil }
                 let errorType = early.outcome.errorType(isToolCall: request.tool != nil)
                 let message = errorType == nil ? "" : early.outcome.failureMessage
-                finish(request, from: lane.side, errorType: errorType, message: message, at: early.instant, state: &state)
+                finish(
+                    request,
+                    from: lane.side,
+                    errorType: errorType,
+                    message: message,
+                    at: early.instant,
+                    state: &state
+                )
                 return
             }
             state.pending[lane, default: [:]][id] = request

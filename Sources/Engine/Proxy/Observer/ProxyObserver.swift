@@ -50,7 +50,8 @@ public final class ProxyObserver: Sendable {
     }
 
     /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`.
-    public func serverMessage(_ bytes: UnsafeBufferPointer<UInt8>, session: String, at instant: ContinuousClock.Instant) {
+    public func serverMessage(_ bytes: UnsafeBufferPointer<UInt8>, session: String, at instant: ContinuousClock.Instant)
+    {
         _ = observe(bytes, from: Lane(side: .server, session: session), at: instant)
     }
 

@@ -1,0 +1,174 @@
+import Foundation
+import Synchronization
+import TestSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real `dashboard proxy --http` binary, in a process of its own (its relay never waits for the
+/// threads the concurrent tests share), in front of `upstream`.
+final class HTTPProxyProcess: Sendable {
+    let process: Process
+    let port: Int
+    let stateHome: String
+
+    /// Starts the proxy; with `priority`, at that niceness (where allowed: the suite's other tests share the
+    /// machine's cores, and a relay's latency is measured, not the scheduler's).
+    init(upstream: String, options: [String] = [], priority: Int? = nil) async throws {
+        stateHome = NSTemporaryDirectory() + "http-proxy-state-\(UUID().uuidString)"
+        process = Process()
+        let command =
+            [BuiltExecutable.path("dashboard"), "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream", upstream]
+            + options
+        if let priority, FileManager.default.isExecutableFile(atPath: "/usr/bin/nice") {
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/nice")
+            process.arguments = ["-n", "\(priority)"] + command
+        } else {
+            process.executableURL = URL(fileURLWithPath: command[0])
+            process.arguments = Array(command.dropFirst())
+        }
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = stateHome
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        let text = Mutex("")
+        stderr.fileHandleForReading.readabilityHandler = { handle in
+            let data = handle.availableData
+            if data.isEmpty { handle.readabilityHandler = nil }
+            text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+        }
+        try process.run()
+        let deadline = ContinuousClock.now + .seconds(20)
+        var found: Int?
+        while found == nil, ContinuousClock.now < deadline, process.isRunning {
+            let seen = text.withLock { $0 }
+            if let range = seen.range(of: "proxy listening on http://127.0.0.1:") {
+                found = Int(seen[range.upperBound...].prefix { $0.isNumber })
+            }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        guard let found else {
+            process.terminate()
+            throw RawHTTPError("the proxy did not start: \(text.withLock { $0 })")
+        }
+        port = found
+    }
+
+    func stop() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(atPath: stateHome)
+    }
+}
+
+struct RawHTTPError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// One HTTP exchange over a blocking socket on a thread of its own: every read is stamped the moment it
+/// returns, so arrival times do not depend on when a task gets to run.
+enum RawHTTP {
+    /// Sends `request` (a whole HTTP/1.1 request) to `127.0.0.1:port` and reads until the server closes.
+    static func exchange(port: Int, request: String) async throws -> [(ContinuousClock.Instant, [UInt8])] {
+        try await offThePool {
+            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            guard socket >= 0 else { throw RawHTTPError("socket: \(errno)") }
+            defer { close(socket) }
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
+            }
+            guard connected == 0 else { throw RawHTTPError("connect: \(errno)") }
+            var timeout = timeval(tv_sec: 20, tv_usec: 0)
+            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let bytes = Array(request.utf8)
+            guard bytes.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == bytes.count else {
+                throw RawHTTPError("send: \(errno)")
+            }
+            var reads: [(ContinuousClock.Instant, [UInt8])] = []
+            var buffer = [UInt8](repeating: 0, count: 65_536)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { break }
+                reads.append((.now, Array(buffer[..<count])))
+            }
+            return reads
+        }
+    }
+}
+
+/// An upstream on a blocking socket and a thread of its own that answers one request with `events`, one
+/// every `interval`, each stamped the moment `send` returns (so the stamps are the wire's, not a task's).
+final class RawSSEUpstream: Sendable {
+    let port: Int
+    private let listener: Int32
+    let sent = HTTPProxyTests.Instants()
+
+    init() throws {
+        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = 0
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        guard bound == 0, listen(socket, 8) == 0 else { throw RawHTTPError("bind/listen: \(errno)") }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(socket, $0, &length) }
+        }
+        listener = socket
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Serves one request on a thread of its own.
+    func serve(events: [String], interval: Duration) {
+        let listener = self.listener
+        let sent = self.sent
+        Thread.detachNewThread {
+            let connection = accept(listener, nil, nil)
+            guard connection >= 0 else { return }
+            defer { close(connection) }
+            var request: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while !String(decoding: request, as: UTF8.self).contains("\r\n\r\n") {
+                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { return }
+                request += buffer[..<count]
+            }
+            func write(_ text: String) {
+                let bytes = Array(text.utf8)
+                _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+            write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
+            for event in events {
+                Thread.sleep(forTimeInterval: interval.inSeconds)
+                write(String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n")
+                sent.add()
+            }
+            write("0\r\n\r\n")
+        }
+    }
+
+    deinit { close(listener) }
+}
+
+extension Duration {
+    fileprivate var inSeconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}
