@@ -6,6 +6,7 @@ import Hummingbird
 import MetricsClient
 import NIOCore
 import Synchronization
+import TestSupport
 import Testing
 
 /// The HTTP proxy between a real client and a Hummingbird upstream of the test's own that misbehaves on
@@ -249,9 +250,11 @@ struct HTTPProxyTests {
         let router = Router()
         let seen = Mutex<HTTPFields?>(nil)
         let authority = Mutex<String?>(nil)
+        let target = Mutex<String?>(nil)
         router.post("/mcp") { request, _ -> Response in
             seen.withLock { $0 = request.headers }
             authority.withLock { $0 = request.head.authority }
+            target.withLock { $0 = request.uri.string }
             return Response(
                 status: .accepted,
                 headers: [
@@ -283,6 +286,7 @@ struct HTTPProxyTests {
             #expect(fields[HTTPField.Name("X-Secret")!] == nil, "a header named in Connection is hop-by-hop")
             #expect(fields[HTTPField.Name("Injected")!] == nil)
             #expect(authority.withLock { $0 } == "127.0.0.1:\(proxy.upstreamPort)")
+            #expect(target.withLock { $0 } == "/mcp?x=%0d%0aInjected:%201", "path and query go upstream unchanged")
         }
         for bad in [
             "http://127.0.0.1:8000/mcp\r\nHost: evil", "http://127.0.0.1:8000/ mcp", "http://u:secret@127.0.0.1/mcp",
@@ -298,6 +302,76 @@ struct HTTPProxyTests {
         }
         #expect(!message.contains("hunter2"))
         #expect(message.contains("must not carry credentials"))
+    }
+
+    @Test("a client that leaves a stream is not cancelling: the call stays in flight, nothing counts as failed")
+    func clientLeaves() async throws {
+        let router = Router()
+        router.post("/mcp") { request, _ -> Response in
+            _ = try await request.body.collect(upTo: 1 << 20)
+            return Response(
+                status: .ok,
+                headers: Self.streamHeaders,
+                body: ResponseBody { writer in
+                    let progress =
+                        #"{"jsonrpc":"2.0","method":"notifications/progress","params":{"progressToken":"t","progress":1}}"#
+                    try await writer.write(ByteBuffer(string: Self.sse([progress])))
+                    try await Task.sleep(for: .seconds(2))
+                    try await writer.write(ByteBuffer(string: Self.sse([#"{"jsonrpc":"2.0","id":8,"result":{}}"#])))
+                    try await writer.finish(nil)
+                }
+            )
+        }
+        try await HTTPProxyHarness.with(upstream: router) { proxy in
+            let body =
+                #"{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"resumable","arguments":{},"_meta":{"progressToken":"t"}}}"#
+            let response = try await proxy.client.execute(proxy.post(body), timeout: .seconds(10))
+            for try await chunk in response.body where String(buffer: chunk).contains("progress") { break }
+            try await Task.sleep(for: .milliseconds(300))
+            let snapshot = proxy.snapshot()
+            #expect(snapshot.toolMetrics["resumable"] == nil, "leaving a stream is neither a failure nor a call")
+            #expect(snapshot.mcp?.inFlight.first?.tool == "resumable")
+            #expect(snapshot.mcp?.recentFailures.isEmpty == true)
+        }
+    }
+
+    @Test("SIGTERM with streams open: the proxy exits at once, status 0")
+    func stopsWithOpenStreams() async throws {
+        let router = Router()
+        router.get("/mcp") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: Self.streamHeaders,
+                body: ResponseBody { writer in
+                    try await writer.write(ByteBuffer(string: ": open\n\n"))
+                    try await Task.sleep(for: .seconds(60))
+                    try await writer.finish(nil)
+                }
+            )
+        }
+        try await HTTPProxyHarness.with(upstream: router) { harness in
+            let proxy = try await HTTPProxyProcess(upstream: "http://127.0.0.1:\(harness.upstreamPort)/mcp")
+            defer { proxy.stop() }
+            let stream = Task {
+                try await RawHTTP.exchange(
+                    port: proxy.port,
+                    request: "GET /mcp HTTP/1.1\r\nHost: x\r\nAccept: text/event-stream\r\n\r\n"
+                )
+            }
+            try await Task.sleep(for: .milliseconds(500))
+            let stopped = ContinuousClock.now
+            kill(proxy.process.processIdentifier, SIGTERM)
+            let exited = try await offThePool { () -> Bool in
+                let deadline = Date().addingTimeInterval(5)
+                while proxy.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+                return !proxy.process.isRunning
+            }
+            #expect(exited, "the proxy was still running 5 s after SIGTERM")
+            #expect(ContinuousClock.now - stopped < .seconds(3))
+            if exited { #expect(proxy.process.terminationStatus == 0) }
+            let reads = try await stream.value
+            #expect(String(decoding: reads.flatMap(\.1), as: UTF8.self).contains(": open"))
+        }
     }
 
     @Test("a 100 MB POST body is streamed through, never held whole")

@@ -25,7 +25,7 @@ struct Relay: Sendable {
     }
 
     func run(into writer: inout any ResponseBodyWriter) async throws {
-        let isStream = contentType.hasPrefix("text/event-stream")
+        let isStream = self.isStream
         let isJSON = !isStream && contentType.contains("json")
         var events = SSEReader(dataLimit: messageLimit)
         let body = BodyCapture(limit: messageLimit)
@@ -50,6 +50,10 @@ struct Relay: Sendable {
             // Not a cancellation (the client may resume the stream): the answer is waited for a while.
             forgetLater()
             throw gone.underlying
+        } catch  where Task.isCancelled || error is CancellationError {
+            // The client closed an idle stream, or the proxy is stopping: as above.
+            forgetLater()
+            throw error
         } catch {
             observer.fail(
                 exchange.requests,
@@ -69,6 +73,20 @@ struct Relay: Sendable {
             _ = body.observe(with: observer, from: .server, session: session, at: instant)
         }
         finishExchange(at: instant, stream: isStream)
+    }
+
+    /// Whether the answer is an SSE stream.
+    var isStream: Bool { contentType.hasPrefix("text/event-stream") }
+
+    /// Observes an answer read whole (a JSON body of known, small length), about to be sent.
+    func observeWhole(_ body: ByteBuffer) {
+        let instant = ContinuousClock.now
+        if contentType.contains("json") {
+            let capture = BodyCapture(limit: messageLimit)
+            capture.append(body)
+            _ = capture.observe(with: observer, from: .server, session: exchange.session, at: instant)
+        }
+        finishExchange(at: instant, stream: false)
     }
 
     private func observe(_ event: SSEReader.Event, at instant: ContinuousClock.Instant) {

@@ -98,13 +98,46 @@ public struct HTTPProxyResponder: HTTPResponder {
             messageLimit: settings.messageLimit
         )
         let length = response.headers.first(name: "content-length").flatMap { Int($0) }
+        let status = HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase)
+        if !relay.isStream, let length, length <= Self.wholeBodyLimit {
+            // A JSON answer of announced, small length is read whole and sent in one write: streaming it
+            // would only add hand-offs between threads to every call.
+            let body: ByteBuffer
+            do {
+                body = try await response.body.collect(upTo: length)
+            } catch {
+                await pump?.value
+                observer.fail(
+                    exchange.requests,
+                    session: exchange.session,
+                    errorType: "upstream_dropped",
+                    message: "the upstream closed the connection before answering"
+                )
+                throw error
+            }
+            relay.observeWhole(body)
+            await pump?.value
+            return Response(
+                status: status,
+                headers: ForwardedHeaders.response(response.headers),
+                body: ResponseBody(byteBuffer: body)
+            )
+        }
         let streamedBody = pump
         return Response(
-            status: HTTPResponse.Status(code: Int(response.status.code), reasonPhrase: response.status.reasonPhrase),
+            status: status,
             headers: ForwardedHeaders.response(response.headers),
             body: ResponseBody(contentLength: length) { writer in
                 do {
-                    try await relay.run(into: &writer)
+                    if request.method == .get {
+                        // A GET stream may stay idle for minutes: a client that closes its connection ends
+                        // the relay (and the upstream stream) at once, not at the next event.
+                        try await request.body.consumeWithCancellationOnInboundClose { _ in
+                            try await relay.run(into: &writer)
+                        }
+                    } else {
+                        try await relay.run(into: &writer)
+                    }
                 } catch {
                     await streamedBody?.value
                     throw error

@@ -38,13 +38,15 @@ public enum HTTPProxySession {
             responder: HTTPProxyResponder(settings: settings, client: client, observer: observer, logger: logger),
             logger: logger
         )
-        let group = ServiceGroup(
-            configuration: ServiceGroupConfiguration(
-                services: [.init(service: listener)],
-                gracefulShutdownSignals: [.sigterm, .sigint],
-                logger: logger
-            )
+        var groupConfiguration = ServiceGroupConfiguration(
+            services: [.init(service: listener)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
         )
+        // Streams still open when asked to stop (a client's GET stream lasts as long as its session) are
+        // given a moment to end, then cut: stopping never waits on a client.
+        groupConfiguration.maximumGracefulShutdownDuration = .seconds(1)
+        let group = ServiceGroup(configuration: groupConfiguration)
         let serving = Task { try await group.run() }
         let engine = RunningEngine.start(runtime, logger: logger)
         defer { serving.cancel() }

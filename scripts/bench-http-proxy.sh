@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Latency `dashboard proxy --http` adds to a JSON-answered tools/call (direct and proxied calls in pairs, one
+# run, against the reference Python SDK's Streamable-HTTP server), and its memory with 500 SSE streams open.
+# Usage: scripts/bench-http-proxy.sh [calls]   (release build; BINARY=path skips the build; venv as interop)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+venv="${INTEROP_VENV:-.build/interop-venv}"
+binary="${BINARY:-$(scripts/build-release.sh)}"
+if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time"
+fi
+ulimit -n 4096
+"$venv/bin/python" scripts/bench_http_proxy.py "$(realpath "$binary")" "${1:-2000}"
