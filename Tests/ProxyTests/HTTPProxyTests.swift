@@ -388,30 +388,39 @@ struct HTTPProxyTests {
                 )
             )
         }
-        try await HTTPProxyHarness.with(upstream: router) { proxy in
-            let size = 100 * 1024 * 1024
-            let head = #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"upload","arguments":{"data":""#
-            let tail = #""}}}"#
+        let size = 100 * 1024 * 1024
+        let head = #"{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"upload","arguments":{"data":""#
+        let tail = #""}}}"#
+        let length = head.utf8.count + size + tail.utf8.count
+        func upload(to url: String, with client: HTTPClient) async throws -> String {
             let chunk = ByteBuffer(repeating: UInt8(ascii: "a"), count: 1 << 20)
-            let chunks = size / (1 << 20)
             let pieces = AsyncStream<ByteBuffer> { continuation in
                 continuation.yield(ByteBuffer(string: head))
-                for _ in 0..<chunks { continuation.yield(chunk) }
+                for _ in 0..<(size >> 20) { continuation.yield(chunk) }
                 continuation.yield(ByteBuffer(string: tail))
                 continuation.finish()
             }
-            var request = proxy.post("")
-            let length = head.utf8.count + size + tail.utf8.count
+            var request = HTTPClientRequest(url: url + "/mcp")
+            request.method = .POST
+            request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .stream(pieces, length: .known(Int64(length)))
-            let before = Self.residentMiB()
-            let response = try await proxy.client.execute(request, timeout: .seconds(120))
-            let answer = String(buffer: try await response.body.collect(upTo: 4096))
+            let response = try await client.execute(request, timeout: .seconds(120))
+            return String(buffer: try await response.body.collect(upTo: 4096))
+        }
+        try await HTTPProxyHarness.with(upstream: router) { proxy in
+            // Counted under its tool, though only its ends are read.
+            let answer = try await upload(to: proxy.proxyURL, with: proxy.client)
             #expect(answer == #"{"jsonrpc":"2.0","id":9,"result":{"bytes":\#(length)}}"#)
-            let grown = Self.residentMiB() - before
-            #expect(grown < 60, "resident memory grew \(grown) MiB relaying 100 MB")
             let tool = try #require(await proxy.tool("upload"))
             #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
             #expect(proxy.snapshot().mcp?.protocolIssues["oversized_line"] == 1)
+            // The real binary's own peak memory: a proxy that held the body would pass 100 MiB.
+            let binary = try await HTTPProxyProcess(upstream: "http://127.0.0.1:\(proxy.upstreamPort)/mcp")
+            defer { binary.stop() }
+            let relayed = try await upload(to: "http://127.0.0.1:\(binary.port)", with: proxy.client)
+            #expect(relayed == #"{"jsonrpc":"2.0","id":9,"result":{"bytes":\#(length)}}"#)
+            let peak = try #require(Self.peakResidentMiB(of: binary.process.processIdentifier))
+            #expect(peak < 80, "the proxy's peak resident memory was \(peak) MiB relaying 100 MB")
         }
     }
 
@@ -455,11 +464,12 @@ struct HTTPProxyTests {
         }
     }
 
-    static func residentMiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+    /// The peak resident memory (VmHWM) of process `pid`, in MiB.
+    static func peakResidentMiB(of pid: Int32) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
             let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
-        else { return 0 }
+        else { return nil }
         return kib / 1024
     }
 }

@@ -15,7 +15,21 @@ let benchmarks: @Sendable () -> Void = {
         maxDuration: .seconds(3),
         maxIterations: 2_000
     )
+    // Every target has a new snapshot since the last frame (at a 1 s refresh, every frame of 8 targets does):
+    // no row of the last frame can be reused.
     Benchmark("render, 8 targets x 50 tools, 200x60", configuration: configuration) { benchmark, state in
+        var state = state
+        for _ in benchmark.scaledIterations {
+            for index in state.targets.indices { state.targets[index].snapshot = state.targets[index].snapshot }
+            blackHole(render(state, size: ScreenSize(width: 200, height: 60)))
+        }
+    } setup: {
+        eightTargetState()
+    }
+    // A frame between snapshots (a key, the clock): the rows of every target are those of the last frame.
+    Benchmark("render, 8 targets x 50 tools, 200x60, no new snapshot", configuration: configuration) {
+        benchmark,
+        state in
         for _ in benchmark.scaledIterations {
             blackHole(render(state, size: ScreenSize(width: 200, height: 60)))
         }
@@ -149,8 +163,9 @@ func eightTargetState() -> DashboardState {
         target.id = "127.0.0.1:\(9301 + index)"
         target.name = ["github", "filesystem", "time", "search", "slack", "memory", "postgres", "browser"][index]
         target.snapshot?.uploadMetrics = index == 0 ? base.snapshot?.uploadMetrics : nil
+        let name = target.name
         target.snapshot?.mcp = MCPMetrics(
-            server: MCPServerStatus(name: target.name, executable: "npx", running: true),
+            server: MCPServerStatus(name: name, executable: "npx", running: true),
             inFlight: (0..<3).map { call in
                 InFlightCall(
                     id: "\(call)",

@@ -62,7 +62,12 @@ struct DashboardScreen {
             }
             // New snapshots arrive from every target at its own time: they are drawn together, about once a
             // refresh interval (at most a second apart), instead of one frame per snapshot.
-            if !state.ui.isPaused, refresher.refresh(&state, from: watcher) { pendingData = true }
+            let shownBefore = state.targets.count(where: { $0.snapshot != nil && !$0.hasEnded })
+            if !state.ui.isPaused, refresher.refresh(&state, from: watcher) {
+                pendingData = true
+                // A target that appeared, showed its first snapshot or ended is drawn at once.
+                if state.targets.count(where: { $0.snapshot != nil && !$0.hasEnded }) != shownBefore { dirty = true }
+            }
             let dataGap = state.isMultiTarget ? 0.9 * min(1, state.refreshInterval) : 0
             if pendingData, now.timeIntervalSince(lastFrame) >= dataGap {
                 pendingData = false

@@ -13,13 +13,17 @@ struct ErrorRow: Sendable, Equatable {
     /// Every (tool, error type) pair with a non-zero count in `snapshot`, most frequent first, then by tool
     /// and type name.
     static func rows(for snapshot: MetricsSnapshot?, server: String = "") -> [ErrorRow] {
-        sorted(unsortedRows(for: snapshot, server: server))
+        var rows: [ErrorRow] = []
+        append(snapshot, server: server, to: &rows)
+        return sorted(rows)
     }
 
     /// The rows of every target of `state`, most frequent first; ties in target order, then by tool and type.
     static func rows(for state: DashboardState) -> [ErrorRow] {
         guard state.isMultiTarget else { return rows(for: state.primary?.snapshot) }
-        return sorted(state.targets.flatMap(\.errorRows))
+        var rows: [ErrorRow] = []
+        for target in state.targets { append(target.snapshot, server: target.name, to: &rows) }
+        return sorted(rows)
     }
 
     /// How many tools (of all targets) have failed at least once.
@@ -32,10 +36,9 @@ struct ErrorRow: Sendable, Equatable {
         }
     }
 
-    /// The rows of `snapshot` in tool, then type, order: the tie order the final sort keeps.
-    static func unsortedRows(for snapshot: MetricsSnapshot?, server: String) -> [ErrorRow] {
-        var rows: [ErrorRow] = []
-        guard let snapshot else { return rows }
+    /// Appends the rows of `snapshot` in tool, then type, order: the tie order the final sort keeps.
+    private static func append(_ snapshot: MetricsSnapshot?, server: String, to rows: inout [ErrorRow]) {
+        guard let snapshot else { return }
         for tool in snapshot.toolMetrics.keys.sorted() {
             let metrics = snapshot.toolMetrics[tool]!
             for type in metrics.errorTypes.keys.sorted() {
@@ -45,7 +48,6 @@ struct ErrorRow: Sendable, Equatable {
                 rows.append(ErrorRow(tool: tool, server: server, type: type, count: count, share: share))
             }
         }
-        return rows
     }
 
     /// Most frequent first; equal counts keep the order they were appended in (a stable sort on one integer,

@@ -10,11 +10,11 @@ enum ToolTable {
         let filter = state.ui.filterText
         var rows: [ToolRow] = []
         for target in state.targets {
+            guard let snapshot = target.snapshot else { continue }
+            rows.reserveCapacity(rows.count + snapshot.toolMetrics.count)
             let serverMatches = state.isMultiTarget && !filter.isEmpty && matches(target.name, filter: filter)
-            if filter.isEmpty || serverMatches {
-                rows.append(contentsOf: target.toolRows)
-            } else {
-                rows.append(contentsOf: target.toolRows.lazy.filter { matches($0.name, filter: filter) })
+            for (name, metrics) in snapshot.toolMetrics where serverMatches || matches(name, filter: filter) {
+                rows.append(ToolRow(metrics, name: name, target: target))
             }
         }
         sort(&rows, by: state.ui.sortKey)

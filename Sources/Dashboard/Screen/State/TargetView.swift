@@ -17,30 +17,27 @@ struct TargetView: Sendable {
     /// The endpoint, as `host:port`; unique among the targets.
     var id: String
     /// What rows call it: the server's name when known, else `id`.
-    var name: String { didSet { rows = TargetRows() } }
+    var name: String
     var origin: Origin
     /// How polling it is going.
-    var connection: ConnectionStatus { didSet { rows = TargetRows() } }
+    var connection: ConnectionStatus
     /// Set when a local proxy's discovery file went away or names a process that is gone: the target is
     /// shown as ended until it is dropped.
-    var endedAt: Date? { didSet { rows = TargetRows() } }
+    var endedAt: Date?
     /// The newest snapshot; nil until the first poll answers.
-    var snapshot: MetricsSnapshot? { didSet { rows = TargetRows() } }
+    var snapshot: MetricsSnapshot?
     /// When `snapshot` arrived: in-flight calls' elapsed times tick on from it.
     var receivedAt: Date?
     /// Calls per second per tool over the rate window.
-    var callRates: [String: Double] { didSet { rows = TargetRows() } }
+    var callRates: [String: Double]
     /// Recent figures per tool, oldest first.
-    var history: [String: ToolHistory] { didSet { rows = TargetRows() } }
+    var history: [String: ToolHistory]
     /// Calls per second over all tools in the rate window; nil before two snapshots.
     var totalCallsPerSecond: Double?
     /// Hit rate (0–100) of each cache over the last interval; absent when the cache saw no lookups.
     var intervalHitRates: [String: Double]
     /// Upload speed in bytes per second per upload id.
     var uploadRates: [String: Double]
-    /// The latency and error rows of this target, made the first time a frame needs them after it changed
-    /// (most frames of many targets show new data from a few of them only).
-    private var rows = TargetRows()
 
     /// Creates a target; everything but its identity has an empty default.
     init(
@@ -69,18 +66,6 @@ struct TargetView: Sendable {
         self.totalCallsPerSecond = totalCallsPerSecond
         self.intervalHitRates = intervalHitRates
         self.uploadRates = uploadRates
-    }
-
-    /// A latency table row for each tool, in no particular order.
-    var toolRows: [ToolRow] {
-        rows.tools {
-            snapshot.map { snapshot in snapshot.toolMetrics.map { ToolRow($1, name: $0, target: self) } } ?? []
-        }
-    }
-
-    /// An errors pane row for each tool and error type that counted, by tool, then type (see ``ErrorRow``).
-    var errorRows: [ErrorRow] {
-        rows.errors { ErrorRow.unsortedRows(for: snapshot, server: name) }
     }
 
     /// Whether the target has ended (a local proxy that exited).
