@@ -374,6 +374,33 @@ struct HTTPProxyTests {
         }
     }
 
+    @Test("a --listen address in use: exit 1 with one line naming it")
+    func listenInUse() async throws {
+        let taken = try RawSSEUpstream()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
+        process.arguments = [
+            "proxy", "--http", "--listen", "127.0.0.1:\(taken.port)", "--upstream", "http://127.0.0.1:1/mcp",
+        ]
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "listen-in-use-\(UUID().uuidString)"
+        process.environment = environment
+        let stderr = Pipe()
+        process.standardError = stderr
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        let (status, message) = try await offThePool { () -> (Int32, String) in
+            let data = stderr.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        }
+        #expect(status == 1)
+        #expect(
+            message
+                == "dashboard: cannot listen on 127.0.0.1:\(taken.port): already in use; choose another --listen address (port 0 takes any free one)\n"
+        )
+    }
+
     @Test("a 100 MB POST body is streamed through, never held whole")
     func hugeBody() async throws {
         let router = Router()

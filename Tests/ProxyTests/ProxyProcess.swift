@@ -16,6 +16,8 @@ final class ProxyProcess: Sendable {
         let output = Mutex<[UInt8]>([])
         let newlines = Atomic<Int>(0)
         let errors = Mutex<String>("")
+        /// Pipes whose end was read (stdout, stderr): after the process exits, what it wrote is all in.
+        let ended = Atomic<Int>(0)
     }
 
     /// Starts `dashboard proxy <options> -- <server…>`.
@@ -39,6 +41,7 @@ final class ProxyProcess: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                sink.ended.add(1, ordering: .releasing)
             } else {
                 sink.output.withLock { $0.append(contentsOf: data) }
                 sink.newlines.add(countNewlines(data), ordering: .releasing)
@@ -48,6 +51,7 @@ final class ProxyProcess: Sendable {
             let data = handle.availableData
             if data.isEmpty {
                 handle.readabilityHandler = nil
+                sink.ended.add(1, ordering: .releasing)
             } else {
                 sink.errors.withLock { $0 += String(decoding: data, as: UTF8.self) }
             }
@@ -110,6 +114,11 @@ final class ProxyProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         guard !process.isRunning else { return nil }
+        // Its last words may still be in the pipes: wait (briefly; a grandchild may hold them) for their end.
+        let drained = ContinuousClock.now + .seconds(2)
+        while sink.ended.load(ordering: .acquiring) < 2, ContinuousClock.now < drained {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
         return process.terminationReason == .uncaughtSignal
             ? 128 + process.terminationStatus : process.terminationStatus
     }

@@ -56,10 +56,11 @@ public enum HTTPProxySession {
         } catch {
             await engine.stop(grace: .milliseconds(200))
             try? await client.shutdown()
+            let reason = (error as? EndpointBindError)?.reason ?? "\(error)"
             throw ListenError(
                 description:
-                    "cannot listen on \(settings.listenHost):\(settings.listenPort): \(error); "
-                    + "choose another --listen address"
+                    "cannot listen on \(settings.listenHost):\(settings.listenPort): \(reason); "
+                    + "choose another --listen address (port 0 takes any free one)"
             )
         }
         listening(port)
