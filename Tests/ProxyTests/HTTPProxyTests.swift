@@ -435,6 +435,21 @@ struct HTTPProxyTests {
             return String(buffer: try await response.body.collect(upTo: 4096))
         }
         try await HTTPProxyHarness.with(upstream: router) { proxy in
+            // Chunked, of unknown length: relayed and observed all the same.
+            var chunked = proxy.post("")
+            let call = HTTPProxyHarness.call(9, "chunked")
+            chunked.body = .stream(
+                AsyncStream { continuation in
+                    for piece in [call.prefix(20), call.dropFirst(20)] {
+                        continuation.yield(ByteBuffer(string: String(piece)))
+                    }
+                    continuation.finish()
+                },
+                length: .unknown
+            )
+            let echoed = try await proxy.client.execute(chunked, timeout: .seconds(10))
+            #expect(String(buffer: try await echoed.body.collect(upTo: 4096)).contains(#""bytes":\#(call.utf8.count)"#))
+            #expect(try #require(await proxy.tool("chunked")).totalCalls == 1)
             // Counted under its tool, though only its ends are read.
             let answer = try await upload(to: proxy.proxyURL, with: proxy.client)
             #expect(answer == #"{"jsonrpc":"2.0","id":9,"result":{"bytes":\#(length)}}"#)

@@ -30,6 +30,8 @@ public struct HTTPProxyResponder: HTTPResponder {
     /// stream with `Last-Event-ID`) before they are forgotten.
     static let resumePatience: Duration = .seconds(60)
     static let sessionHeader = HTTPField.Name("Mcp-Session-Id")!
+    /// Methods whose requests carry no body unless they announce a length.
+    static let bodiless: Set<HTTPRequest.Method> = [.get, .head, .delete, .options, .trace, .connect]
 
     /// Creates a responder relaying to `settings.upstream` through `client`.
     public init(settings: HTTPProxySettings, client: HTTPClient, observer: ProxyObserver, logger: Logger) {
@@ -49,7 +51,9 @@ public struct HTTPProxyResponder: HTTPResponder {
 
         let announced = request.headers[.contentLength].flatMap { Int($0) }
         var pump: Task<Void, Never>?
-        if announced == 0 || (announced == nil && request.headers[.transferEncoding] == nil) {
+        // A body of unknown length arrived chunked (the framing headers are not among the fields here):
+        // only methods that carry no body are sent without one.
+        if announced == 0 || (announced == nil && Self.bodiless.contains(request.method)) {
             upstreamRequest.body = nil
         } else if let announced, announced <= Self.wholeBodyLimit {
             let body = try await request.body.collect(upTo: announced)
