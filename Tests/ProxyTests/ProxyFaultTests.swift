@@ -188,6 +188,9 @@ struct ProxyFaultTests {
         proxy.send(line: #"{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1}}"#)
         proxy.send(line: toolCall(id: "2", tool: "lookup", arguments: #"{"q":"x","n":1}"#))
         #expect(await proxy.waitForLines(1))
+        // The answer is stored as it is observed, just after it was relayed: a repeat sent the instant the
+        // answer arrives may still miss. Once the call is counted, it is stored.
+        _ = try await proxy.snapshot(until: { $0.toolMetrics["lookup"]?.totalCalls == 1 })
         proxy.send(line: toolCall(id: "3", tool: "lookup", arguments: #"{"n":1.0, "q":"x"}"#))
         #expect(await proxy.waitForLines(2))
         #expect(proxy.lines.last == #"{"jsonrpc":"2.0","id":3,"result":{"content":[{"type":"text","text":"ok"}]}}"#)
