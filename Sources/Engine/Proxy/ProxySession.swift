@@ -22,14 +22,11 @@ public enum ProxySession {
         let signalSources = SignalForwarder.forward(to: process, grace: settings.grace, logger: logger)
         defer { for source in signalSources { source.cancel() } }
 
-        let cache =
-            settings.cachedTools.isEmpty
-            ? nil
-            : ProxyResultCache(cache: runtime.responseCache, serverName: settings.name, tools: settings.cachedTools)
         let observer = ProxyObserver(
-            collector: runtime.collector,
-            server: MCPServerStatus(name: settings.name, executable: settings.executableName, running: true),
-            cache: cache
+            runtime: runtime,
+            name: settings.name,
+            executable: settings.executableName,
+            cachedTools: settings.cachedTools
         )
         observer.serverStarted(pid: process.pid)
         let output = ClientOutput(fd: 1)

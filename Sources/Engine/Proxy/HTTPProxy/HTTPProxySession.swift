@@ -22,14 +22,11 @@ public enum HTTPProxySession {
         logger: Logger,
         listening: @Sendable (Int) -> Void = { _ in }
     ) async throws {
-        let cache =
-            settings.cachedTools.isEmpty
-            ? nil
-            : ProxyResultCache(cache: runtime.responseCache, serverName: settings.name, tools: settings.cachedTools)
         let observer = ProxyObserver(
-            collector: runtime.collector,
-            server: MCPServerStatus(name: settings.name, executable: "http", running: true),
-            cache: cache
+            runtime: runtime,
+            name: settings.name,
+            executable: "http",
+            cachedTools: settings.cachedTools
         )
         let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration(settings))
         let listener = HTTPServerService(

@@ -27,6 +27,20 @@ public final class ProxyObserver: Sendable {
         }
     }
 
+    /// An observer recording into `runtime`'s collector for the server `name`, answering repeated calls of
+    /// `cachedTools` from `runtime`'s response cache (none when empty).
+    public convenience init(runtime: EngineRuntime, name: String, executable: String, cachedTools: [String: Duration?])
+    {
+        let cache =
+            cachedTools.isEmpty
+            ? nil : ProxyResultCache(cache: runtime.responseCache, serverName: name, tools: cachedTools)
+        self.init(
+            collector: runtime.collector,
+            server: MCPServerStatus(name: name, executable: executable, running: true),
+            cache: cache
+        )
+    }
+
     /// Observes one line the client wrote (without its newline), read at `instant`. Returns the answer to
     /// send the client instead of forwarding the line, when it is a call the cache answers.
     @discardableResult
