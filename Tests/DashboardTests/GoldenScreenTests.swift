@@ -32,6 +32,19 @@ struct GoldenScreenTests {
         }
     }
 
+    @Test(
+        "a fleet through Prometheus: merged tools, instances (one down, with why)",
+        arguments: [standard, medium, large]
+    )
+    func fleet(size: ScreenSize) {
+        check(Fixtures.fleet(), size, "fleet", styles: size == Self.medium)
+    }
+
+    @Test("a fleet of fifty instances: the down one first, the rest counted")
+    func fleetOfFifty() {
+        check(Fixtures.fleet(instances: 50), Self.medium, "fleet-50-instances")
+    }
+
     @Test("an engine not answering yet: connecting, empty panes")
     func emptyConnecting() {
         check(Fixtures.state(nil, connection: .connecting), Self.standard, "empty-connecting")

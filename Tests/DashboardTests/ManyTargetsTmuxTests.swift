@@ -79,14 +79,14 @@ struct ManyTargetsTmuxTests {
             Int(line.split(separator: " ").last?.trimmingCharacters(in: .whitespacesAndNewlines) ?? "")
         )
 
-        // Every proxy has published its discovery file.
+        // Every proxy has published its discovery file (the serve engine too).
+        func published() -> [String] { (try? FileManager.default.contentsOfDirectory(atPath: instances)) ?? [] }
         let deadline = ContinuousClock.now + .seconds(20)
-        while ContinuousClock.now < deadline,
-            (try? FileManager.default.contentsOfDirectory(atPath: instances))?.count ?? 0 < 3
-        {
+        while ContinuousClock.now < deadline, published().count < 4 {
             try await Task.sleep(for: .milliseconds(50))
         }
-        #expect((try? FileManager.default.contentsOfDirectory(atPath: instances))?.count == 3)
+        #expect(published().filter { !$0.hasPrefix("serve-") }.count == 3, "\(published())")
+        #expect(published().filter { $0.hasPrefix("serve-") }.count == 1, "\(published())")
 
         // Clients keep calling: echoes everywhere, a tool error on alpha, a long call with progress on beta.
         let feeding = Task {

@@ -3,6 +3,9 @@ import Foundation
 /// A detached tmux session running a command, driven like a person at a keyboard.
 struct TmuxSession {
     let name: String
+    /// The tmux server of this session alone (`-L`): tests running at once never share one, so one
+    /// test's last session ending (which stops a server) cannot take another's with it.
+    let socket: String
     static let tmux = ["/usr/bin/tmux", "/usr/local/bin/tmux"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
@@ -10,7 +13,8 @@ struct TmuxSession {
     /// Starts `command` (run by sh) in a new session of `width`×`height`.
     init(command: String, width: Int = 120, height: Int = 40) throws {
         name = "dashboard-test-" + UUID().uuidString.prefix(8)
-        _ = try Self.run(["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
+        socket = "dashboard-tests-" + name.suffix(8)
+        _ = try Self.run(socket, ["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
     }
 
     /// Runs one tmux command and returns what it printed.
@@ -19,11 +23,11 @@ struct TmuxSession {
     /// starts the tmux server, which inherits the child's descriptors, and Foundation's `Process` was seen to
     /// wait forever on that first client.
     @discardableResult
-    static func run(_ arguments: [String]) throws -> String {
+    static func run(_ socket: String, _ arguments: [String]) throws -> String {
         let path = NSTemporaryDirectory() + "tmux-output-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: path) }
         // A server of the tests' own: settings of the user's sessions (NO_COLOR, say) must not leak in.
-        let script = "exec \"$0\" -L dashboard-tests \"$@\" >'\(path)' 2>&1 </dev/null"
+        let script = "exec \"$0\" -L \(socket) \"$@\" >'\(path)' 2>&1 </dev/null"
         let argv = ["/bin/sh", "-c", script, tmux ?? "/usr/bin/tmux"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
@@ -44,20 +48,22 @@ struct TmuxSession {
 
     /// The visible screen as text.
     func screen() throws -> String {
-        try Self.run(["capture-pane", "-p", "-t", name])
+        try Self.run(socket, ["capture-pane", "-p", "-t", name])
     }
 
     func send(_ keys: String...) throws {
-        try Self.run(["send-keys", "-t", name] + keys)
+        try Self.run(socket, ["send-keys", "-t", name] + keys)
     }
 
     func resize(width: Int, height: Int) throws {
-        try Self.run(["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
+        try Self.run(socket, ["resize-window", "-t", name, "-x", "\(width)", "-y", "\(height)"])
     }
 
     /// A tmux format value of the pane, e.g. `#{cursor_flag}`.
     func display(_ format: String) throws -> String {
-        try Self.run(["display-message", "-p", "-t", name, format]).trimmingCharacters(in: .whitespacesAndNewlines)
+        try Self.run(socket, ["display-message", "-p", "-t", name, format]).trimmingCharacters(
+            in: .whitespacesAndNewlines
+        )
     }
 
     /// Waits until the screen satisfies `condition`, up to `timeout`; returns the last screen.
@@ -73,6 +79,6 @@ struct TmuxSession {
     }
 
     func kill() {
-        _ = try? Self.run(["kill-session", "-t", name])
+        _ = try? Self.run(socket, ["kill-server"])
     }
 }

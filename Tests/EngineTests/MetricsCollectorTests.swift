@@ -58,7 +58,7 @@ struct MetricsCollectorTests {
         #expect(histogram.counts[0] == 2, "3 ms and 4 ms")
         // The Prometheus buckets still count every call since start.
         let distribution = try #require(collector.latencyDistributions().first { $0.tool == "t" })
-        #expect(distribution.count == 6 && distribution.buckets.first?.count == 2)
+        #expect(distribution.count == 6 && distribution.outcomes.first?.buckets.first?.count == 2)
     }
 
     @Test("trimming keeps the meaning: the same calls in the same buckets, none outside")

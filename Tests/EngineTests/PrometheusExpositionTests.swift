@@ -58,45 +58,88 @@ struct PrometheusExpositionTests {
             #expect(openMetrics.headers.first(name: "Content-Type")?.hasPrefix("text/plain") == true)
             let byPath = try await server.request("/metrics/prometheus")
             let text = String(decoding: byPath.body, as: UTF8.self)
-            #expect(text.contains("# TYPE mcp_tool_latency_seconds histogram"))
+            #expect(text.contains("# TYPE mcp_server_operation_duration_seconds histogram"))
+            let samples = Self.samples(text)
+            func total(_ suffix: String, _ tool: String, failedOnly: Bool = false) -> Double {
+                samples.filter {
+                    $0.name == "mcp_server_operation_duration_seconds" + suffix
+                        && $0.labels["gen_ai_tool_name"] == tool && $0.labels["mcp_method_name"] == "tools/call"
+                        && (!failedOnly || $0.labels["error_type"] != nil)
+                        && (suffix != "_bucket" || $0.labels["le"] == "+Inf")
+                }.reduce(0) { $0 + $1.value }
+            }
 
             let json = try JSONDecoder().decode(MetricsSnapshot.self, from: try await server.request("/metrics").body)
+            #expect(json.toolMetrics.count == 3)
             for (name, tool) in json.toolMetrics {
-                let label =
-                    "tool=\"\(name.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"").replacingOccurrences(of: "\n", with: "\\n"))\""
-                let count = try #require(Self.value(text, "mcp_tool_latency_seconds_count{\(label)}"))
-                let sum = try #require(Self.value(text, "mcp_tool_latency_seconds_sum{\(label)}"))
-                let infinity = try #require(Self.value(text, "mcp_tool_latency_seconds_bucket{\(label),le=\"+Inf\"}"))
-                #expect(Int(count) == tool.totalCalls && Int(infinity) == tool.totalCalls)
+                #expect(Int(total("_count", name)) == tool.totalCalls && Int(total("_bucket", name)) == tool.totalCalls)
                 // avg_latency_ms is rounded to 0.01 ms, so the sum agrees within count × 0.005 ms.
+                let sum = total("_sum", name)
                 #expect(
                     abs(sum * 1000 - tool.avgLatencyMs * Double(tool.totalCalls)) <= Double(tool.totalCalls) * 0.005
                         + 1e-6
                 )
-                let failures = try #require(Self.value(text, "mcp_tool_calls_total{\(label),outcome=\"failure\"}"))
-                #expect(Int(failures) == tool.failedCalls)
+                #expect(Int(total("_count", name, failedOnly: true)) == tool.failedCalls)
+                for (type, count) in tool.errorTypes {
+                    let typed = samples.filter {
+                        $0.name == "mcp_server_operation_duration_seconds_count"
+                            && $0.labels["gen_ai_tool_name"] == name && $0.labels["error_type"] == type
+                    }
+                    #expect(typed.count == 1 && Int(typed[0].value) == count, "\(name) \(type)")
+                }
             }
-            #expect(Self.value(text, "mcp_cache_hits_total{cache=\"semantic_cache\"}") == 1)
+            #expect(Self.value(text, "dashboard_cache_hits_total{cache=\"semantic_cache\"}") == 1)
+            #expect(!text.contains("mcp_tool_"), "the old names are gone")
         }
     }
 
-    @Test("histogram buckets are cumulative and exact")
+    @Test("histogram buckets are cumulative and exact, split by outcome, from 0.1 ms to 300 s")
     func buckets() async throws {
         try await RunningEndpoint.with { server in
-            for latency in [0.5, 1, 1.5, 3, 3, 70, 2000, 400_000] {
+            for latency in [0.05, 0.5, 1, 1.5, 3, 3, 70, 2000, 400_000] {
                 server.collector.record(tool: "b", latencyMs: latency, success: true)
             }
+            server.collector.record(tool: "b", latencyMs: 4, success: false, errorType: "timeout")
             let text = String(decoding: try await server.request("/metrics/prometheus").body, as: UTF8.self)
-            func bucket(_ le: String) -> Double? {
-                Self.value(text, "mcp_tool_latency_seconds_bucket{tool=\"b\",le=\"\(le)\"}")
+            func bucket(_ le: String, _ error: String? = nil) -> Double? {
+                let type = error.map { ",error_type=\"\($0)\"" } ?? ""
+                return Self.value(
+                    text,
+                    "mcp_server_operation_duration_seconds_bucket{mcp_method_name=\"tools/call\",gen_ai_tool_name=\"b\"\(type),le=\"\(le)\"}"
+                )
             }
-            #expect(bucket("0.001") == 2)  // 0.5 and 1 (le is inclusive)
-            #expect(bucket("0.0025") == 3)
-            #expect(bucket("0.005") == 5)
-            #expect(bucket("0.1") == 6)
-            #expect(bucket("2.5") == 7)
-            #expect(bucket("300") == 7)
-            #expect(bucket("+Inf") == 8)
+            #expect(bucket("0.0001") == 1)  // 0.05 ms
+            #expect(bucket("0.00025") == 1)
+            #expect(bucket("0.0005") == 2)  // le is inclusive
+            #expect(bucket("0.001") == 3)
+            #expect(bucket("0.0025") == 4)
+            #expect(bucket("0.005") == 6)
+            #expect(bucket("0.1") == 7)
+            #expect(bucket("2.5") == 8)
+            #expect(bucket("300") == 8)
+            #expect(bucket("+Inf") == 9)
+            #expect(bucket("0.0025", "timeout") == 0)
+            #expect(bucket("0.005", "timeout") == 1)
+            #expect(bucket("+Inf", "timeout") == 1)
+        }
+    }
+
+    @Test("a proxy's other MCP methods are their own series, without a tool name; the engine says what it is")
+    func methods() async throws {
+        try await RunningEndpoint.with { server in
+            server.collector.setEngineInfo(
+                EngineInfo(name: "dashboard-engine", version: "9.9", mode: .serve, demo: false, filesAPI: "none")
+            )
+            server.collector.method("tools/list").record(latencyMs: 2, success: true)
+            server.collector.method("roots/list", fromServer: true).record(latencyMs: 2, success: true)
+            let text = String(decoding: try await server.request("/metrics/prometheus").body, as: UTF8.self)
+            #expect(
+                Self.value(text, "mcp_server_operation_duration_seconds_count{mcp_method_name=\"tools/list\"}") == 1
+            )
+            #expect(!text.contains("roots/list"), "requests the server sent are not operations it served")
+            let info = Self.samples(text).filter { $0.name == "dashboard_engine_info" }
+            #expect(info.count == 1 && info.first?.labels["mode"] == "serve" && info.first?.value == 1)
+            #expect(info.first?.labels["version"] == "9.9")
         }
     }
 
@@ -114,6 +157,36 @@ struct PrometheusExpositionTests {
             let text = String(decoding: try await server.request("/metrics/prometheus").body, as: UTF8.self)
             let (status, output) = try await offThePool { try Self.check(text) }
             #expect(status == 0, "promtool: \(output)")
+        }
+    }
+
+    /// Every sample line: its name, labels (unescaped) and value.
+    static func samples(_ text: String) -> [(name: String, labels: [String: String], value: Double)] {
+        text.split(separator: "\n").compactMap { line in
+            guard !line.hasPrefix("#"), let space = line.lastIndex(of: " "),
+                let value = Double(line[space...].dropFirst())
+            else { return nil }
+            let series = line[..<space]
+            guard let open = series.firstIndex(of: "{") else { return (String(series), [:], value) }
+            var labels: [String: String] = [:]
+            var rest = series[series.index(after: open)...].dropLast()
+            while let equals = rest.firstIndex(of: "=") {
+                let key = String(rest[..<equals])
+                var index = rest.index(equals, offsetBy: 2)
+                var label = ""
+                while rest[index] != "\"" {
+                    if rest[index] == "\\" {
+                        index = rest.index(after: index)
+                        label.append(rest[index] == "n" ? "\n" : rest[index])
+                    } else {
+                        label.append(rest[index])
+                    }
+                    index = rest.index(after: index)
+                }
+                labels[key] = label
+                rest = rest[rest.index(after: index)...].drop { $0 == "," }
+            }
+            return (String(series[..<open]), labels, value)
         }
     }
 

@@ -124,6 +124,33 @@ struct WireSchemaTests {
                 )
             ],
             protocolIssues: ["not_json": 1]
+        ),
+        fleet: FleetMetrics(
+            prometheus: "http://127.0.0.1:9090",
+            selector: "{job=\"mcp\"}",
+            windowSeconds: 60,
+            scrapeIntervalSeconds: 15,
+            queryMs: 12.5,
+            callsPerSecond: ["chat": 2.5],
+            errorsPerSecond: ["chat": 0.25],
+            cacheRates: ["semantic_cache": FleetCacheRates(hitsPerSecond: 3, missesPerSecond: 1)],
+            instances: [
+                FleetInstance(
+                    instance: "10.0.0.1:9109",
+                    job: "mcp",
+                    up: false,
+                    name: "time",
+                    version: "0.1.0",
+                    inFlight: 2,
+                    activeSessions: 1,
+                    rssBytes: 30_000_000,
+                    uptimeSeconds: 12.5,
+                    callsPerSecond: 1.5,
+                    errorsPerSecond: 0.5,
+                    lastError: "connection refused"
+                )
+            ],
+            warnings: ["partial response"]
         )
     )
 
@@ -180,6 +207,11 @@ struct WireSchemaTests {
             ("system", try object(root["system_metrics"]), fixture.systemMetrics),
             ("upload", upload, fixture.uploadMetrics!),
             ("upload record", record, fixture.uploadMetrics!.recent[0]),
+            ("fleet", try object(root["fleet"]), fixture.fleet!),
+            (
+                "fleet instance", try object(try #require(try object(root["fleet"])["instances"] as? [Any]).first),
+                fixture.fleet!.instances[0]
+            ),
         ]
         for (name, json, value) in pairs {
             #expect(json.count == Mirror(reflecting: value).children.count, "\(name): keys \(json.keys.sorted())")

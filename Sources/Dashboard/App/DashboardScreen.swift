@@ -42,6 +42,7 @@ struct DashboardScreen {
             while let key = terminal.readKey(timeoutMilliseconds: 0) {
                 dirty = true
                 lastKey = Date()
+                let said = state.ui.statusMessage
                 if let command = handle(key, state: &state.ui) {
                     if command == .quit {
                         sayGoodbye()
@@ -49,6 +50,8 @@ struct DashboardScreen {
                     }
                     perform(command)
                 }
+                // A message a key put up stays its 8 seconds too.
+                if state.ui.statusMessage != said { messageSince = lastKey }
             }
             if let message = inbox.take() {
                 state.ui.statusMessage = message
@@ -126,7 +129,11 @@ struct DashboardScreen {
             }
         case .toggleLocal:
             guard let discovery else {
-                state.ui.statusMessage = StatusMessage("local proxies are watched already (--local)")
+                state.ui.statusMessage = StatusMessage(
+                    state.mode == .fleet
+                        ? "the fleet view shows what Prometheus scrapes; local proxies are not added"
+                        : "local proxies are watched already (--local)"
+                )
                 return
             }
             let adopting = discovery.toggleAdopting()
@@ -139,7 +146,7 @@ struct DashboardScreen {
                 let what = snapshot.engine?.mode == .proxy ? "a proxy" : "this engine"
                 state.ui.statusMessage = StatusMessage(
                     target.hasControlAPI
-                        ? "no test upload: \(what) has no uploader" : AttachedBackend.noControlAPI(target.name),
+                        ? "no test upload: \(what) has no uploader" : FleetBackend.refusal(target),
                     kind: .error
                 )
                 return
@@ -157,7 +164,7 @@ struct DashboardScreen {
             if target.hasControlAPI {
                 state.ui.isConfirmingReset = true
             } else {
-                state.ui.statusMessage = StatusMessage(AttachedBackend.noControlAPI(target.name), kind: .error)
+                state.ui.statusMessage = StatusMessage(FleetBackend.refusal(target), kind: .error)
             }
         case .resetCounters:
             guard let target = controlTarget(forUpload: false), let backend = backend(for: target) else { return }

@@ -72,6 +72,21 @@ struct AttachedBackend: DashboardBackend {
     }
 }
 
+/// A fleet read through Prometheus: nothing to control, since uploads and resets belong to one engine.
+struct FleetBackend: DashboardBackend {
+    static let message =
+        "the fleet view reads Prometheus: test uploads and resets go to one engine (dashboard --attach HOST:PORT)"
+
+    /// What `u` and `r` say about `target` when it has no control API.
+    static func refusal(_ target: TargetView) -> String {
+        target.origin == .fleet ? message : AttachedBackend.noControlAPI(target.name)
+    }
+
+    func startTestUpload() async throws -> String { throw CommandFailure(Self.message) }
+
+    func resetCounters() async throws -> String { throw CommandFailure(Self.message) }
+}
+
 /// Status lines produced by background work, picked up by the screen loop.
 final class StatusInbox: Sendable {
     private let messages = Mutex<[StatusMessage]>([])

@@ -36,6 +36,10 @@ struct PollerStateAdapter {
                     callRate: series.callsPerSecond.suffix(Self.sparklinePoints)
                 )
         }
+        if latest.snapshot.fleet != nil, let derived = poller.derived {
+            // Prometheus's rates over its window: the snapshots' counters only move once a scrape.
+            rates = derived.tools.mapValues(\.callsPerSecond)
+        }
         target.callRates = rates
         target.history = history
         target.totalCallsPerSecond = rates.isEmpty && poller.derived == nil ? nil : rates.values.reduce(0, +)

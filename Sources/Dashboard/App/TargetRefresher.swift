@@ -56,6 +56,10 @@ struct TargetRefresher {
             detailShown = detailShown.filter { kept.contains($0.key) }
             lastRead = lastRead.filter { kept.contains($0.key) }
         }
+        // A fleet's rates are over Prometheus's window, not the screen's own.
+        if let window = views.lazy.compactMap({ $0.snapshot?.fleet?.windowSeconds }).first {
+            state.rateWindow = window
+        }
         if changed { state.targets = views }
         return changed
     }

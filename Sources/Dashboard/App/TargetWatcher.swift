@@ -35,17 +35,22 @@ final class TargetWatcher: Sendable {
     /// The entries, in the order they were added.
     var targets: [Entry] { entries.withLock { $0 } }
 
-    /// Starts watching `target` unless it is watched already; returns whether it was added.
+    /// Starts watching `target` unless it is watched already; returns whether it was added. With
+    /// `source`, the poller reads that (a fleet through Prometheus) and `target` is its address.
     @discardableResult
     func add(
         _ target: MetricsTarget,
         name: String? = nil,
         origin: TargetView.Origin,
         backend: any DashboardBackend,
-        discoveryPath: String? = nil
+        discoveryPath: String? = nil,
+        source: (any SnapshotSource)? = nil
     ) -> Bool {
         let id = target.description
-        let poller = MetricsPoller(target: target, configuration: configuration.withLock { $0 })
+        let current = configuration.withLock { $0 }
+        let poller =
+            source.map { MetricsPoller(source: $0, configuration: current) }
+            ?? MetricsPoller(target: target, configuration: current)
         let added = entries.withLock { entries in
             guard !entries.contains(where: { $0.id == id }) else { return false }
             entries.append(

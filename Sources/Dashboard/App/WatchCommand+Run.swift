@@ -52,6 +52,8 @@ extension WatchCommand {
     struct Settings {
         var targets: [MetricsTarget]
         var local: Bool
+        /// The fleet to read through Prometheus (`--prometheus`), instead of targets.
+        var fleet: FleetSource?
         var refresh: Double
         var rateWindow: Double
         var thresholds: LatencyThresholds
@@ -66,8 +68,14 @@ extension WatchCommand {
                     throw CommandFailure(error.description)
                 }
             }
-            // Targets named on the command line replace the file's.
-            let named = command.attach.isEmpty && !command.local ? file.targets : command.attach
+            do {
+                fleet = try command.fleet.source()
+            } catch {
+                throw CommandFailure("cannot read --prometheus: \(error)")
+            }
+            // Targets named on the command line replace the file's; a fleet replaces both.
+            let named =
+                fleet != nil ? [] : command.attach.isEmpty && !command.local ? file.targets : command.attach
             var targets: [MetricsTarget] = []
             for address in named {
                 do {
@@ -78,7 +86,7 @@ extension WatchCommand {
                 }
             }
             self.targets = targets
-            local = command.local || (command.attach.isEmpty && file.local == true)
+            local = fleet == nil && (command.local || (command.attach.isEmpty && file.local == true))
             refresh = command.refresh ?? file.refresh ?? 1
             rateWindow = file.rateWindow ?? 10
             thresholds = file.thresholds
@@ -86,7 +94,7 @@ extension WatchCommand {
         }
 
         /// Whether the dashboard runs its own engine: nothing else to watch was named.
-        var isEmbedded: Bool { targets.isEmpty && !local }
+        var isEmbedded: Bool { targets.isEmpty && !local && fleet == nil }
     }
 
     /// What the screen watches: the targets, the discovery loop, and the engine it started, if any.
@@ -115,7 +123,8 @@ extension WatchCommand {
         )
         var state = DashboardState(
             targets: [],
-            mode: settings.isEmbedded ? .embedded : settings.local ? .local : .attached,
+            mode: settings.fleet != nil
+                ? .fleet : settings.isEmbedded ? .embedded : settings.local ? .local : .attached,
             refreshInterval: settings.refresh,
             rateWindow: settings.rateWindow,
             thresholds: settings.thresholds
@@ -137,6 +146,11 @@ extension WatchCommand {
         }
         for target in settings.targets {
             watcher.add(target, origin: .attached, backend: attachedBackend(target, environment: environment))
+        }
+        if let fleet = settings.fleet {
+            watcher.add(fleet.target, name: "prometheus", origin: .fleet, backend: FleetBackend(), source: fleet)
+            // Local proxies are not offered: the fleet already holds every instance Prometheus scrapes.
+            return Watched(watcher: watcher, discovery: nil, state: state, engine: nil)
         }
         let testFileBytes = self.testFileBytes
         let token = self.token

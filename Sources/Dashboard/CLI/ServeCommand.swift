@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import Synchronization
 
 /// `dashboard serve`: the engine without a screen, for dashboards and scrapers to attach to.
 struct ServeCommand: AsyncParsableCommand {
@@ -72,9 +73,21 @@ struct ServeCommand: AsyncParsableCommand {
             logger: logger
         )
         for warning in runtime.warnings { printError("warning: \(warning)") }
+        let discovery = Mutex<DiscoveryFile?>(nil)
         if let server = runtime.server {
             Task {
                 guard let bound = try? await server.port() else { return }
+                // Listed with the proxies, so `--local` and a Prometheus `file_sd_configs` glob find it.
+                switch DiscoveryFile.write(
+                    host: server.host,
+                    port: bound,
+                    server: "serve",
+                    executable: "dashboard",
+                    environment: environment
+                ) {
+                case .success(let file): discovery.withLock { $0 = file }
+                case .failure(let error): logger.warning("\(error)")
+                }
                 let demo = noDemo ? "demo off" : "demo on, \(demoRate) calls/s"
                 FileHandle.standardError.write(
                     Data(
@@ -83,6 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
                 )
             }
         }
+        defer { discovery.withLock { $0?.remove() } }
         do {
             try await runtime.run(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as EndpointBindError {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Engine
 import Foundation
 import MetricsClient
 
@@ -14,6 +15,12 @@ struct SnapshotCommand: AsyncParsableCommand {
             snapshot as JSON instead. Values the server sent that cannot be right (NaN, negative counts) are
             listed as warnings.
 
+            With --prometheus, reads a fleet through Prometheus's HTTP API instead: per-tool p50/p95/p99
+            from histogram_quantile over every instance's buckets summed, calls and errors, caches, and the
+            instances Prometheus scrapes, up or down (--selector narrows them, e.g. '{job="mcp"}'). Rates and
+            percentiles are over max(refresh + scrape interval, 4 × scrape interval); the output says which.
+            --json then prints the same schema, with a "fleet" section listing the instances.
+
             Exit status: 0 on success; 1 when the endpoint cannot be reached or does not answer in time;
             2 when it answers with something that is not a metrics snapshot (HTML, other JSON, an HTTP error,
             a redirect, a response over 8 MiB). The reason is printed as one line on standard error.
@@ -21,16 +28,19 @@ struct SnapshotCommand: AsyncParsableCommand {
             Examples:
               dashboard snapshot
               dashboard snapshot --attach 10.0.0.5:9109 --json | jq '.tool_metrics | keys'
+              dashboard snapshot --prometheus http://127.0.0.1:9090 --selector '{job="mcp"}'
             """
     )
 
     @Option(
         help: ArgumentHelp(
-            "The endpoint: HOST:PORT, [IPv6]:PORT, HOST (port 9109) or an http(s):// URL.",
+            "The endpoint: HOST:PORT, [IPv6]:PORT, HOST (port 9109) or an http(s):// URL (default 127.0.0.1:9109).",
             valueName: "host:port"
         )
     )
-    var attach = "127.0.0.1:9109"
+    var attach: String?
+
+    @OptionGroup var fleet: FleetOptions
 
     @Flag(help: "Print the decoded snapshot as JSON instead of a summary.")
     var json = false
@@ -47,10 +57,15 @@ struct SnapshotCommand: AsyncParsableCommand {
     var timeout: Double = 5
 
     func validate() throws {
-        do {
-            _ = try MetricsTarget(parsing: attach)
-        } catch {
-            throw ValidationError("--attach: \(error.reason); \(error.hint ?? "")")
+        if fleet.prometheus != nil, attach != nil {
+            throw ValidationError("--attach and --prometheus name two sources; give one")
+        }
+        if fleet.prometheus == nil {
+            do {
+                _ = try MetricsTarget(parsing: attach ?? MetricsTarget.local.description)
+            } catch {
+                throw ValidationError("--attach: \(error.reason); \(error.hint ?? "")")
+            }
         }
         guard timeout.isFinite, timeout > 0, timeout <= 600 else {
             throw ValidationError("--timeout must be greater than 0 and at most 600 seconds, got \(timeout)")
@@ -58,11 +73,14 @@ struct SnapshotCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let target = try MetricsTarget(parsing: attach)
-        let poller = MetricsPoller(
-            target: target,
-            configuration: PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: bearerToken)
-        )
+        let configuration = PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: bearerToken)
+        let poller =
+            try fleet.source().map { MetricsPoller(source: $0, configuration: configuration) }
+            ?? MetricsPoller(
+                target: try MetricsTarget(parsing: attach ?? MetricsTarget.local.description),
+                configuration: configuration
+            )
+        let target = poller.target
         switch await poller.pollOnce() {
         case .success(let polled):
             if json {

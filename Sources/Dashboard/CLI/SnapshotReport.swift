@@ -35,6 +35,7 @@ enum SnapshotReport {
             out += "\nmetrics are disabled on this server (\"enabled\": false)\n"
             return out
         }
+        if let fleet = snapshot.fleet { out += "\n" + Self.fleet(fleet) }
         out += "\n" + tools(snapshot)
         if !snapshot.cacheMetrics.isEmpty { out += "\n" + caches(snapshot) }
         if let upload = snapshot.uploadMetrics { out += "\n" + uploads(upload) }
@@ -49,7 +50,9 @@ enum SnapshotReport {
 
     private static func header(_ snapshot: MetricsSnapshot, target: MetricsTarget) -> String {
         let source: String
-        if let engine = snapshot.engine {
+        if snapshot.fleet != nil {
+            source = "fleet through Prometheus"
+        } else if let engine = snapshot.engine {
             let demo = engine.demo ? ", demo" : ""
             source =
                 "\(DisplayText.sanitized(engine.name)) \(DisplayText.sanitized(engine.version)) "
@@ -66,7 +69,10 @@ enum SnapshotReport {
             "sessions \(system.activeSessions)",
         ]
         if let rss = system.rssBytes { facts.append("rss \(Self.bytes(rss))") }
-        if let files = snapshot.engine?.filesAPI { facts.append("files api \(DisplayText.sanitized(files))") }
+        if snapshot.fleet != nil { facts[0] = "longest uptime \(Self.uptime(system.uptimeSeconds))" }
+        if let files = snapshot.engine?.filesAPI, snapshot.fleet == nil {
+            facts.append("files api \(DisplayText.sanitized(files))")
+        }
         return "\(source) at \(target) — snapshot \(time)\n" + facts.joined(separator: "   ") + "\n"
     }
 
@@ -93,7 +99,13 @@ enum SnapshotReport {
             }
             out += "  " + (errors.isEmpty ? "-" : errors) + "\n"
         }
-        out += "latencies in ms; percentiles over each tool's recent window\n"
+        if let fleet = snapshot.fleet {
+            out +=
+                "latencies in ms; percentiles over the last \(Format.seconds(fleet.windowSeconds)) of every instance "
+                + "(histogram_quantile of the summed buckets); MAX is the slowest bucket's upper bound\n"
+        } else {
+            out += "latencies in ms; percentiles over each tool's recent window\n"
+        }
         return out
     }
 
@@ -142,11 +154,11 @@ enum SnapshotReport {
         String(format: "%.\(decimals)f", value)
     }
 
-    private static func pad(_ text: String, _ width: Int) -> String {
+    static func pad(_ text: String, _ width: Int) -> String {
         text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
     }
 
-    private static func right(_ text: String, _ width: Int) -> String {
+    static func right(_ text: String, _ width: Int) -> String {
         text.count >= width ? " " + text : String(repeating: " ", count: width - text.count) + text
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import MetricsClient
 
 /// `dashboard [watch]`: the live terminal dashboard, of its own engine or of a remote one.
 struct WatchCommand: AsyncParsableCommand {
@@ -11,7 +12,10 @@ struct WatchCommand: AsyncParsableCommand {
             a sandbox Files API and a demo workload) serving its metrics on http://127.0.0.1:9109 (or a free \
             port if that one is taken) so others can attach; local proxies it finds are offered with L. \
             --attach may be repeated; --local watches every `dashboard proxy` of this user, adding new ones \
-            as they start. Settings are read from ~/.config/dashboard/config.toml (see README); flags win. \
+            as they start. --prometheus reads a fleet of engines through Prometheus instead: per-tool \
+            p50/p95/p99 from histogram_quantile over the buckets of every instance summed, rates, errors, \
+            caches and an Instances pane (up or down), over a window of max(refresh + scrape interval, \
+            4 × scrape interval), shown in the titles. Settings are read from ~/.config/dashboard/config.toml (see README); flags win. \
             Logs go to --log-file, never to the screen.
 
             Keys: q quit, ? help, Enter tool detail (Esc back), u test upload, p pause, s sort, / filter, \
@@ -29,6 +33,8 @@ struct WatchCommand: AsyncParsableCommand {
 
     @Flag(help: "Watch every local `dashboard proxy` (its discovery folder), adding new ones as they start.")
     var local = false
+
+    @OptionGroup var fleet: FleetOptions
 
     @Option(
         help: ArgumentHelp(
@@ -112,6 +118,9 @@ struct WatchCommand: AsyncParsableCommand {
         }
         if let port, !(0...65_535).contains(port) {
             throw ValidationError("--port must be from 0 to 65535, got \(port)")
+        }
+        if fleet.prometheus != nil, !attach.isEmpty || local {
+            throw ValidationError("--prometheus watches a fleet on its own; leave out --attach and --local")
         }
     }
 

@@ -41,6 +41,7 @@ private func render(_ state: DashboardState, size: ScreenSize, content: PaneCont
         ErrorsPane(state: state, rows: content.errors, theme: theme).draw(in: layout.errors, grid: &grid)
         CachesPane(state: state, caches: content.caches, theme: theme).draw(in: layout.caches, grid: &grid)
         UploadsPane(state: state, list: content.uploads, theme: theme).draw(in: layout.uploads, grid: &grid)
+        InstancesPane(state: state, fleet: content.fleet, theme: theme).draw(in: layout.instances, grid: &grid)
     }
     StatusLine(state: state, shownTools: content.tools.count, theme: theme).draw(in: layout.status, grid: &grid)
     FooterPane(state: state, theme: theme).draw(in: layout.footer, grid: &grid)

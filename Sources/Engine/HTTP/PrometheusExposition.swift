@@ -2,50 +2,63 @@ import MetricsClient
 
 /// Renders the collector's state in the Prometheus text exposition format (version 0.0.4).
 ///
-/// Latency is a real histogram (`_bucket{le=…}`, `_sum`, `_count`) from exact per-bucket counters kept
-/// as calls are recorded, so `_count` equals the JSON's `total_calls` and `_sum` is the exact latency sum.
+/// Call latency is one histogram named as the OpenTelemetry MCP semantic conventions name
+/// `mcp.server.operation.duration`: `mcp_server_operation_duration_seconds`, labelled `mcp_method_name`
+/// (`tools/call`, or a proxy's other methods), `gen_ai_tool_name` (tools only) and, on failed calls,
+/// `error_type`. Its buckets are exact per-bucket counters kept as calls are recorded, so a tool's
+/// `_count` summed over its outcomes equals the JSON's `total_calls`, and `_sum` is the exact latency
+/// sum. Summing the buckets by `le` across instances is how a fleet's percentiles are merged. The
+/// engine's own figures (caches, in-flight requests, uploads) have no convention and use `dashboard_`.
 enum PrometheusExposition {
     static let contentType = "text/plain; version=0.0.4; charset=utf-8"
+
+    /// The latency histogram's name.
+    static let durationMetric = "mcp_server_operation_duration_seconds"
 
     static func render(snapshot: MetricsSnapshot, distributions: [LatencyDistribution]) -> String {
         var out = ""
         out.reserveCapacity(4096 + distributions.count * 2048)
 
-        family(&out, "mcp_tool_calls_total", "counter", "Tool calls recorded, by tool and outcome.")
-        for tool in distributions {
-            sample(
-                &out,
-                "mcp_tool_calls_total",
-                [("tool", tool.tool), ("outcome", "success")],
-                tool.count - tool.failed
-            )
-            sample(&out, "mcp_tool_calls_total", [("tool", tool.tool), ("outcome", "failure")], tool.failed)
-        }
-        family(&out, "mcp_tool_errors_total", "counter", "Failed tool calls, by tool and error type.")
-        for tool in distributions {
-            for (type, count) in tool.errorTypes.sorted(by: { $0.key < $1.key }) {
-                sample(&out, "mcp_tool_errors_total", [("tool", tool.tool), ("error_type", type)], count)
+        family(
+            &out,
+            durationMetric,
+            "histogram",
+            "Duration of MCP requests as the engine measured them, by method, tool and error type."
+        )
+        for distribution in distributions {
+            var base = [("mcp_method_name", distribution.method)]
+            if let tool = distribution.tool { base.append(("gen_ai_tool_name", tool)) }
+            for outcome in distribution.outcomes {
+                var labels = base
+                if let type = outcome.errorType { labels.append(("error_type", type)) }
+                for bucket in outcome.buckets {
+                    let bound = number(bucket.upperBoundMs / 1000)
+                    sample(&out, durationMetric + "_bucket", labels + [("le", bound)], bucket.count)
+                }
+                sample(&out, durationMetric + "_bucket", labels + [("le", "+Inf")], outcome.count)
+                sample(&out, durationMetric + "_sum", labels, number(outcome.sumMs / 1000))
+                sample(&out, durationMetric + "_count", labels, outcome.count)
             }
         }
-        family(&out, "mcp_tool_latency_seconds", "histogram", "Tool call latency.")
-        for tool in distributions {
-            for bucket in tool.buckets {
-                let bound = number(bucket.upperBoundMs / 1000)
-                sample(&out, "mcp_tool_latency_seconds_bucket", [("tool", tool.tool), ("le", bound)], bucket.count)
-            }
-            sample(&out, "mcp_tool_latency_seconds_bucket", [("tool", tool.tool), ("le", "+Inf")], tool.count)
-            sample(&out, "mcp_tool_latency_seconds_sum", [("tool", tool.tool)], number(tool.sumMs / 1000))
-            sample(&out, "mcp_tool_latency_seconds_count", [("tool", tool.tool)], tool.count)
+
+        if let engine = snapshot.engine {
+            var labels = [("version", engine.version), ("mode", engine.mode.rawValue)]
+            if let server = snapshot.mcp?.server.name { labels.append(("server", server)) }
+            family(&out, "dashboard_engine_info", "gauge", "The engine: its version, mode and (a proxy) server name.")
+            sample(&out, "dashboard_engine_info", labels, 1)
         }
 
         let caches = snapshot.cacheMetrics.values.sorted { $0.cacheName < $1.cacheName }
         let cacheCounters: [(String, String, (CacheMetrics) -> Int?)] = [
-            ("mcp_cache_hits_total", "Cache lookups answered from the cache.", { $0.hits }),
-            ("mcp_cache_misses_total", "Cache lookups not answered from the cache.", { $0.misses }),
-            ("mcp_cache_evictions_total", "Entries removed to make room.", { $0.evictions }),
-            ("mcp_cache_expirations_total", "Entries removed because they expired.", { $0.expirations }),
-            ("mcp_cache_size_rejections_total", "Values refused for their size.", { $0.sizeRejections }),
-            ("mcp_cache_coalesced_total", "Misses that waited for an identical call in flight.", { $0.coalesced }),
+            ("dashboard_cache_hits_total", "Cache lookups answered from the cache.", { $0.hits }),
+            ("dashboard_cache_misses_total", "Cache lookups not answered from the cache.", { $0.misses }),
+            ("dashboard_cache_evictions_total", "Entries removed to make room.", { $0.evictions }),
+            ("dashboard_cache_expirations_total", "Entries removed because they expired.", { $0.expirations }),
+            ("dashboard_cache_size_rejections_total", "Values refused for their size.", { $0.sizeRejections }),
+            (
+                "dashboard_cache_coalesced_total", "Misses that waited for an identical call in flight.",
+                { $0.coalesced }
+            ),
         ]
         for (name, help, value) in cacheCounters {
             family(&out, name, "counter", help)
@@ -54,10 +67,10 @@ enum PrometheusExposition {
             }
         }
         let cacheGauges: [(String, String, (CacheMetrics) -> Int?)] = [
-            ("mcp_cache_entries", "Entries held now.", { $0.entries }),
-            ("mcp_cache_max_entries", "Entry limit.", { $0.maxEntries }),
-            ("mcp_cache_bytes", "Bytes held now.", { $0.bytes }),
-            ("mcp_cache_max_bytes", "Byte limit.", { $0.maxBytes }),
+            ("dashboard_cache_entries", "Entries held now.", { $0.entries }),
+            ("dashboard_cache_max_entries", "Entry limit.", { $0.maxEntries }),
+            ("dashboard_cache_bytes", "Bytes held now.", { $0.bytes }),
+            ("dashboard_cache_max_bytes", "Byte limit.", { $0.maxBytes }),
         ]
         for (name, help, value) in cacheGauges {
             family(&out, name, "gauge", help)
@@ -67,9 +80,14 @@ enum PrometheusExposition {
         }
 
         let system = snapshot.systemMetrics
-        gauge(&out, "mcp_requests_in_flight", "Requests in flight now.", number(Double(system.concurrentRequests)))
-        gauge(&out, "mcp_active_sessions", "Sessions open now.", number(Double(system.activeSessions)))
-        gauge(&out, "mcp_uptime_seconds", "Seconds since the engine started.", number(system.uptimeSeconds))
+        gauge(
+            &out,
+            "dashboard_requests_in_flight",
+            "Requests in flight now.",
+            number(Double(system.concurrentRequests))
+        )
+        gauge(&out, "dashboard_active_sessions", "Sessions open now.", number(Double(system.activeSessions)))
+        gauge(&out, "dashboard_uptime_seconds", "Seconds since the engine started.", number(system.uptimeSeconds))
         gauge(
             &out,
             "process_start_time_seconds",
@@ -82,21 +100,21 @@ enum PrometheusExposition {
         if let rejected = system.rejectedSamples {
             family(
                 &out,
-                "mcp_rejected_samples_total",
+                "dashboard_rejected_samples_total",
                 "counter",
                 "Samples refused for a non-finite or negative latency."
             )
-            sample(&out, "mcp_rejected_samples_total", [], rejected)
+            sample(&out, "dashboard_rejected_samples_total", [], rejected)
         }
         if let uploads = snapshot.uploadMetrics {
-            gauge(&out, "mcp_uploads_in_flight", "Files being uploaded now.", number(Double(uploads.inFlight)))
-            gauge(&out, "mcp_uploads_queued", "Files waiting to upload.", number(Double(uploads.queued)))
-            family(&out, "mcp_upload_bytes_sent_total", "counter", "Bytes written to the Files API.")
-            sample(&out, "mcp_upload_bytes_sent_total", [], uploads.bytesSent)
-            family(&out, "mcp_uploads_total", "counter", "Files that reached a final state, by state.")
+            gauge(&out, "dashboard_uploads_in_flight", "Files being uploaded now.", number(Double(uploads.inFlight)))
+            gauge(&out, "dashboard_uploads_queued", "Files waiting to upload.", number(Double(uploads.queued)))
+            family(&out, "dashboard_upload_bytes_sent_total", "counter", "Bytes written to the Files API.")
+            sample(&out, "dashboard_upload_bytes_sent_total", [], uploads.bytesSent)
+            family(&out, "dashboard_uploads_total", "counter", "Files that reached a final state, by state.")
             for (state, count) in [("done", uploads.completed), ("cached", uploads.cached), ("failed", uploads.failed)]
             {
-                sample(&out, "mcp_uploads_total", [("state", state)], count)
+                sample(&out, "dashboard_uploads_total", [("state", state)], count)
             }
         }
         return out

@@ -276,10 +276,14 @@ public final class MetricsCollector: Sendable {
 }
 
 extension MetricsCollector {
-    /// Every tool's exact latency buckets, sum and counts, sorted by tool name: what a Prometheus histogram
-    /// needs. Empty when metrics are disabled.
+    /// Every tool's exact latency buckets, sums and counts by outcome, sorted by tool name, then every MCP
+    /// method's a client asked (a proxy's `initialize`, `tools/list`, …), sorted by method: what a
+    /// Prometheus histogram needs. Empty when metrics are disabled.
     public func latencyDistributions() -> [LatencyDistribution] {
         guard configuration.enabled else { return [] }
-        return allTools().compactMap { $0.distribution() }.sorted { $0.tool < $1.tool }
+        let tools = allTools().sorted { $0.name < $1.name }
+        let clientMethods = methods.withLock { $0.client.values.sorted { $0.name < $1.name } }
+        return tools.compactMap { $0.distribution(method: "tools/call", tool: $0.name) }
+            + clientMethods.compactMap { $0.distribution(method: $0.name, tool: nil) }
     }
 }

@@ -44,25 +44,31 @@ public final class ToolRecorder: Sendable {
         record(latencyMs: Double(seconds) * 1000 + Double(attoseconds) / 1e15, success: success, errorType: errorType)
     }
 
-    /// The tool's exact latency distribution for exposition, or `nil` if it has no calls.
-    func distribution() -> LatencyDistribution? {
+    /// The exact latency distribution for exposition, or `nil` if there were no calls: a tool's
+    /// (`method` `tools/call`) or, with `tool` nil, an MCP method's.
+    func distribution(method: String, tool: String?) -> LatencyDistribution? {
         state.withLock { stats in
             guard stats.total > 0 else { return nil }
-            var cumulative = 0
-            var buckets: [(upperBoundMs: Double, count: Int)] = []
-            buckets.reserveCapacity(ToolStatistics.bucketBoundsMs.count)
-            for (index, bound) in ToolStatistics.bucketBoundsMs.enumerated() {
-                cumulative += stats.bucketCounts[index]
-                buckets.append((bound, cumulative))
+            func outcome(_ type: String?, _ counts: [Int], _ sumMs: Double) -> LatencyDistribution.Outcome {
+                var cumulative = 0
+                var buckets: [(upperBoundMs: Double, count: Int)] = []
+                buckets.reserveCapacity(ToolStatistics.bucketBoundsMs.count)
+                for (index, bound) in ToolStatistics.bucketBoundsMs.enumerated() {
+                    cumulative += counts[index]
+                    buckets.append((bound, cumulative))
+                }
+                return .init(
+                    errorType: type,
+                    count: cumulative + counts[counts.count - 1],
+                    sumMs: sumMs,
+                    buckets: buckets
+                )
             }
-            return LatencyDistribution(
-                tool: name,
-                count: stats.total,
-                failed: stats.failed,
-                sumMs: stats.latencySumMs,
-                buckets: buckets,
-                errorTypes: stats.errorTypes
-            )
+            var outcomes = [outcome(nil, stats.bucketCounts, stats.successfulSumMs)]
+            for (type, failed) in stats.errorBuckets.sorted(by: { $0.key < $1.key }) {
+                outcomes.append(outcome(type, failed.counts, failed.sumMs))
+            }
+            return LatencyDistribution(method: method, tool: tool, outcomes: outcomes)
         }
     }
 

@@ -14,6 +14,8 @@ struct ToolStatistics {
     var successful = 0
     var failed = 0
     var latencySumMs = 0.0
+    /// The successful calls' latency sum, in milliseconds.
+    var successfulSumMs = 0.0
     var minLatencyMs = Double.infinity
     var maxLatencyMs = 0.0
     var errorTypes: [String: Int] = [:]
@@ -27,8 +29,10 @@ struct ToolStatistics {
     var windowBuckets = LatencyHistogram<UInt32>()
     /// Every call since start.
     var histogram = LatencyHistogram<UInt64>()
-    /// Calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
+    /// Successful calls per fixed exposition bucket (not cumulative); the last slot is above the largest bound.
     var bucketCounts: [Int]
+    /// Failed calls per exposition bucket, by error type (the keys of `errorTypes`).
+    var errorBuckets: [String: ExpositionBuckets] = [:]
     /// The window's calls per ``LatencyBuckets/standardBoundsMs`` bucket, kept as samples enter and leave.
     var windowHistogram: [Int]
     /// Each window sample's ``LatencyBuckets/standardBoundsMs`` bucket, alongside `window`.
@@ -37,9 +41,10 @@ struct ToolStatistics {
 
     /// The buckets latencies are counted in: ``LatencyBuckets/standardBoundsMs``.
     static let fineBoundsMs = LatencyBuckets.standardBoundsMs
-    /// Upper bounds (ms) of the Prometheus latency buckets (the fine ones from 1 ms), counted exactly as
-    /// calls are recorded.
-    static let bucketBoundsMs: [Double] = fineBoundsMs.filter { $0 >= 1 }
+    /// Upper bounds (ms) of the Prometheus latency buckets, counted exactly as calls are recorded: the
+    /// fine ones from 0.1 ms, so a fast local tool spreads over several buckets and a five-minute model call
+    /// still falls below the last bound (the OpenTelemetry MCP conventions advise 10 ms … 300 s).
+    static let bucketBoundsMs: [Double] = fineBoundsMs.filter { $0 >= 0.1 }
     /// Fine buckets below the first exposition bound: a fine bucket `b` is exposition bucket
     /// `max(0, b - exposureOffset)`.
     static let exposureOffset = fineBoundsMs.count - bucketBoundsMs.count
@@ -92,23 +97,25 @@ struct ToolStatistics {
         windowHistogram[bucket] += 1
         windowNext += 1
         if windowNext == window.count { windowNext = 0 }
-        bucketCounts[max(0, bucket - Self.exposureOffset)] += 1
+        let exposed = max(0, bucket - Self.exposureOffset)
         if success {
             successful += 1
+            successfulSumMs += latencyMs
+            bucketCounts[exposed] += 1
         } else {
             failed += 1
-            countError(errorType ?? "unknown")
+            countError(errorType ?? "unknown", bucket: exposed, latencyMs: latencyMs)
         }
     }
 
-    private mutating func countError(_ type: String) {
-        if let count = errorTypes[type] {
-            errorTypes[type] = count + 1
-            return
+    private mutating func countError(_ type: String, bucket: Int, latencyMs: Double) {
+        var key = type
+        if errorTypes[type] == nil {
+            key = LabelSanitizer.sanitize(type)
+            if errorTypes[key] == nil, errorTypes.count >= maxErrorTypes { key = "other" }
         }
-        var key = LabelSanitizer.sanitize(type)
-        if errorTypes[key] == nil, errorTypes.count >= maxErrorTypes { key = "other" }
         errorTypes[key, default: 0] += 1
+        errorBuckets[key, default: ExpositionBuckets()].add(bucket: bucket, latencyMs: latencyMs)
     }
 
     mutating func reset() {
@@ -145,5 +152,16 @@ struct ToolStatistics {
                 return candidates[offset]
             }
         }
+    }
+}
+
+/// One error type's failed calls per exposition bucket, with their latency sum.
+struct ExpositionBuckets {
+    var counts = [Int](repeating: 0, count: ToolStatistics.bucketBoundsMs.count + 1)
+    var sumMs = 0.0
+
+    mutating func add(bucket: Int, latencyMs: Double) {
+        counts[bucket] += 1
+        sumMs += latencyMs
     }
 }

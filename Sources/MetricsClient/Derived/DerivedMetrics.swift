@@ -43,3 +43,32 @@ public struct DerivedMetrics: Sendable, Equatable {
         uploadBytesPerSecond.map { $0 / 1_000_000 }
     }
 }
+
+extension DerivedMetrics {
+    /// The rates Prometheus computed over a fleet's window, in the shape rates between two snapshots have.
+    public init(fleet: FleetMetrics) {
+        let window = fleet.windowSeconds
+        var tools: [String: ToolRates] = [:]
+        for (tool, rate) in fleet.callsPerSecond {
+            let failures = fleet.errorsPerSecond[tool] ?? 0
+            tools[tool] = ToolRates(
+                calls: Int((rate * window).rounded()),
+                failures: Int((failures * window).rounded()),
+                callsPerSecond: rate,
+                failuresPerSecond: failures
+            )
+        }
+        self.init(
+            interval: window,
+            tools: tools,
+            totalCallsPerSecond: fleet.callsPerSecond.values.reduce(0, +),
+            caches: fleet.cacheRates.mapValues { rates in
+                CacheRates(
+                    hits: Int((rates.hitsPerSecond * window).rounded()),
+                    misses: Int((rates.missesPerSecond * window).rounded()),
+                    requestsPerSecond: rates.hitsPerSecond + rates.missesPerSecond
+                )
+            }
+        )
+    }
+}

@@ -10,6 +10,18 @@ extension MetricsPoller {
 
     /// One fetch and decode, taken into the state; events are sent.
     func poll(using client: HTTPClient) async -> Result<PolledSnapshot, Failure> {
+        if let source {
+            let result: Result<PolledSnapshot, PollError>
+            do {
+                result = .success(
+                    try await source.poll(using: client, configuration: configuration, interval: interval)
+                )
+            } catch {
+                if Task.isCancelled { return .failure(Failure(error: error, delay: .zero)) }
+                result = .failure(error)
+            }
+            return record(result)
+        }
         let fetcher = MetricsFetcher(
             client: client,
             requestTimeout: configuration.requestTimeout,

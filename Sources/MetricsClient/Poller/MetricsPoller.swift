@@ -27,6 +27,8 @@ public final class MetricsPoller: Sendable {
     let decoder: SnapshotDecoder
     let core: Mutex<PollerCore>
     let broadcaster = EventBroadcaster()
+    /// Where snapshots come from when not `target`'s `/metrics`.
+    let source: (any SnapshotSource)?
 
     /// Creates a poller; nothing happens until ``run()`` or ``pollOnce()``.
     public init(target: MetricsTarget, configuration: PollerConfiguration = .init(), clock: PollerClock = .continuous) {
@@ -35,6 +37,22 @@ public final class MetricsPoller: Sendable {
         self.clock = clock
         self.decoder = SnapshotDecoder(issueLimit: configuration.issueLimit)
         self.core = Mutex(PollerCore(configuration: configuration))
+        self.source = nil
+    }
+
+    /// Creates a poller that reads `source` (a fleet through Prometheus, for example) instead of one
+    /// engine's `/metrics`; ``target`` is the source's address.
+    public init(
+        source: some SnapshotSource,
+        configuration: PollerConfiguration = .init(),
+        clock: PollerClock = .continuous
+    ) {
+        self.target = source.target
+        self.configuration = configuration
+        self.clock = clock
+        self.decoder = SnapshotDecoder(issueLimit: configuration.issueLimit)
+        self.core = Mutex(PollerCore(configuration: configuration))
+        self.source = source
     }
 
     deinit {

@@ -47,7 +47,10 @@ struct PollerCore {
         polls += 1
         successes += 1
         var newData = true
-        if let previous = latest, let previousAt = latestReceivedAt {
+        if let fleet = polled.snapshot.fleet {
+            // Prometheus computed the rates over its window; deltas between polls would only see scrapes.
+            derived = DerivedMetrics(fleet: fleet)
+        } else if let previous = latest, let previousAt = latestReceivedAt {
             if previous.snapshot.timestamp == polled.snapshot.timestamp {
                 newData = false
             } else {

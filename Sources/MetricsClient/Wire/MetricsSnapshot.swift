@@ -22,6 +22,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
     public var uploadMetrics: UploadMetrics?
     /// What a proxy sees of the MCP server behind it; absent for other engines.
     public var mcp: MCPMetrics?
+    /// The instances and window of a snapshot read from Prometheus; absent for one engine's.
+    public var fleet: FleetMetrics?
 
     /// Creates a snapshot from its parts.
     public init(
@@ -33,7 +35,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         cacheMetrics: [String: CacheMetrics] = [:],
         systemMetrics: SystemMetrics,
         uploadMetrics: UploadMetrics? = nil,
-        mcp: MCPMetrics? = nil
+        mcp: MCPMetrics? = nil,
+        fleet: FleetMetrics? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.enabled = enabled
@@ -44,6 +47,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         self.systemMetrics = systemMetrics
         self.uploadMetrics = uploadMetrics
         self.mcp = mcp
+        self.fleet = fleet
     }
 
     enum CodingKeys: String, CodingKey {
@@ -56,6 +60,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         case systemMetrics = "system_metrics"
         case uploadMetrics = "upload_metrics"
         case mcp
+        case fleet
     }
 }
 

@@ -18,6 +18,11 @@ extension MetricsSnapshot {
             out.member(CodingKeys.engine)
             engine.write(to: &out)
         }
+        if let fleet {
+            // Rare and small: written by the encoder itself, byte for byte what it writes for the whole.
+            out.member(CodingKeys.fleet)
+            out.raw(fleet.encodedJSON())
+        }
         if let mcp {
             out.member(CodingKeys.mcp)
             mcp.write(to: &out)
@@ -184,6 +189,12 @@ struct JSONOutput {
 
     init(capacity: Int) {
         bytes.reserveCapacity(capacity)
+    }
+
+    /// Appends a value already encoded.
+    mutating func raw(_ value: [UInt8]) {
+        bytes.append(contentsOf: value)
+        first = false
     }
 
     mutating func beginObject() {

@@ -20,6 +20,8 @@ struct DashboardLayout: Sendable, Equatable {
     var errors: Rect
     var caches: Rect
     var uploads: Rect
+    /// The fleet's instances; zero-height unless watching a fleet.
+    var instances: Rect
     /// The message or filter prompt line.
     var status: Rect
     /// The key hints line.
@@ -41,7 +43,7 @@ struct DashboardLayout: Sendable, Equatable {
     }
 
     private enum Pane: CaseIterable {
-        case latency, live, failures, errors, caches, uploads
+        case latency, live, failures, errors, caches, uploads, instances
     }
 
     /// The layout of `content` on a `size` screen (at least `ScreenSize.minimum`).
@@ -54,6 +56,7 @@ struct DashboardLayout: Sendable, Equatable {
         body = Rect(x: 0, y: top, width: size.width, height: size.height - top - 2)
         let empty = Rect(x: 0, y: body.y, width: 0, height: 0)
         (latency, live, failures, errors, caches, uploads) = (empty, empty, empty, empty, empty, empty)
+        instances = empty
 
         let claims = Self.claims(content)
         isWide = size.width >= 150 && size.height >= 30
@@ -94,6 +97,10 @@ struct DashboardLayout: Sendable, Equatable {
                 weight: 2
             )
         ]
+        if let fleet = content.fleet {
+            let wanted = InstancesPane.chrome + max(1, fleet.instances.count)
+            result.append(Claim(pane: .instances, minimum: min(wanted, 4), wanted: wanted, weight: 1))
+        }
         if content.showsLive {
             let wanted = content.live.isEmpty ? 2 : LiveCallsPane.chrome + content.live.count
             result.append(Claim(pane: .live, minimum: min(wanted, 3), wanted: wanted, weight: 1))
@@ -147,6 +154,7 @@ struct DashboardLayout: Sendable, Equatable {
         case .errors: errors = rect
         case .caches: caches = rect
         case .uploads: uploads = rect
+        case .instances: instances = rect
         }
     }
 

@@ -22,6 +22,8 @@ struct PaneContent: Sendable {
     let showsUploads: Bool
     /// Caches in display order.
     let caches: [CacheRow]
+    /// The fleet read from Prometheus, when watching one: its instances get a pane.
+    let fleet: FleetMetrics?
 
     /// The content of `state`.
     init(_ state: DashboardState) {
@@ -38,5 +40,6 @@ struct PaneContent: Sendable {
             uploadTarget?.snapshot?.uploadMetrics != nil
             || (!state.isMultiTarget && uploadTarget != nil && uploadTarget?.snapshot == nil)
         caches = CacheRow.rows(for: state)
+        fleet = state.targets.lazy.compactMap { $0.snapshot?.fleet }.first
     }
 }

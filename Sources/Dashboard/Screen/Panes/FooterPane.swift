@@ -19,6 +19,8 @@ struct FooterPane {
             ("s", "sort"), ("/", "filter"), ("r", "reset"), ("+/-", "refresh"), ("Tab", "focus"),
             ("↑↓", "move"),
         ]
+        // A fleet has nothing to upload to or reset: those belong to one engine.
+        if state.mode == .fleet { hints.removeAll { $0.0 == "u" || $0.0 == "r" } }
         if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget {
             hints.insert(("L", "local"), at: 3)
         }

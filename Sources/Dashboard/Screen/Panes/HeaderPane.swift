@@ -42,7 +42,17 @@ struct HeaderPane {
                 result.append(Segment(text: " SANDBOX ", style: theme.sandboxBadge, priority: 2))
             }
         }
-        if let system = target?.snapshot?.systemMetrics {
+        if let fleet = target?.snapshot?.fleet {
+            let down = fleet.instances.count - fleet.upCount
+            result.append(
+                Segment(
+                    text: "\(fleet.instances.count) instance\(fleet.instances.count == 1 ? "" : "s")"
+                        + (down > 0 ? ", \(down) down" : ", all up"),
+                    style: connectionStyle(down > 0 ? .stale(lastGoodAge: .zero) : .connected),
+                    priority: 0
+                )
+            )
+        } else if let system = target?.snapshot?.systemMetrics {
             result.append(Segment(text: "up " + Format.seconds(system.uptimeSeconds), style: bar, priority: 4))
         }
         if let rate = target?.totalCallsPerSecond {

@@ -6,4 +6,6 @@ enum DashboardMode: String, Sendable {
     case attached
     /// Watching every local proxy of the discovery folder (`--local`), and any attached targets.
     case local
+    /// Watching a fleet through Prometheus (`--prometheus URL`).
+    case fleet
 }

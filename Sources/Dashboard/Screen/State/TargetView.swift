@@ -12,6 +12,8 @@ struct TargetView: Sendable {
         case attached
         /// Found in the discovery folder of local proxies.
         case local
+        /// A fleet read through Prometheus (`--prometheus`).
+        case fleet
     }
 
     /// The endpoint, as `host:port`; unique among the targets.
@@ -73,7 +75,7 @@ struct TargetView: Sendable {
 
     /// Whether the target has a control API for `u` and `r`: only engines of this project say who they
     /// are (`engine`); a server without it (the Python original's) serves metrics and nothing else.
-    var hasControlAPI: Bool { snapshot.map { $0.engine != nil } ?? true }
+    var hasControlAPI: Bool { origin != .fleet && (snapshot.map { $0.engine != nil } ?? true) }
 
     /// Whether every tool with at least `minimumSamples` window samples reports p50 = p95 = p99 (and at
     /// least one does): such a server's percentiles are not computed over its window.

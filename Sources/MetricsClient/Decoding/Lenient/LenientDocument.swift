@@ -76,7 +76,8 @@ struct LenientDocument: Sendable {
                     uptimeSeconds: 0
                 ),
             uploadMetrics: fields.tolerant(UploadMetrics.self, Key.uploadMetrics).map { Self.checked($0, fields) },
-            mcp: fields.tolerant(MCPMetrics.self, Key.mcp)
+            mcp: fields.tolerant(MCPMetrics.self, Key.mcp),
+            fleet: fields.tolerant(FleetMetrics.self, Key.fleet)
         )
     }
 

@@ -1,0 +1,104 @@
+import Foundation
+
+/// The PromQL of one fleet round, for a selector and a window.
+///
+/// Percentiles merge only as histograms: each comes from `histogram_quantile` over the buckets' rates
+/// summed by `le` across every instance, never from the instances' own percentiles.
+struct FleetQueries: Sendable {
+    /// The latency histogram the engines expose.
+    static let duration = "mcp_server_operation_duration_seconds"
+    /// The quantiles read per tool: p50, p95, p99, and 1 (the upper bound of the slowest bucket hit).
+    static let quantiles: [Double] = [0.5, 0.95, 0.99, 1]
+
+    /// The selector's label matchers without braces (`job="mcp"`), empty for none.
+    let matchers: String
+    /// The range of every rate, like `60s`.
+    let window: String
+
+    /// `name{matchers, extra}`.
+    func series(_ name: String, _ extra: String...) -> String {
+        let all = ([matchers] + extra).filter { !$0.isEmpty }
+        return name + "{" + all.joined(separator: ",") + "}"
+    }
+
+    private var toolCalls: String { "mcp_method_name=\"tools/call\"" }
+
+    /// One quantile of each tool's latency, in seconds, across the fleet.
+    func quantile(_ q: Double) -> String {
+        "histogram_quantile(\(q), sum by (le, gen_ai_tool_name) (rate(\(series(Self.duration + "_bucket", toolCalls))[\(window)])))"
+    }
+
+    /// Calls per second of each tool and error type (none for successes).
+    var rates: String {
+        "sum by (gen_ai_tool_name, error_type) (rate(\(series(Self.duration + "_count", toolCalls))[\(window)]))"
+    }
+
+    /// Calls of each tool and error type since the instances started.
+    var totals: String {
+        "sum by (gen_ai_tool_name, error_type) (\(series(Self.duration + "_count", toolCalls)))"
+    }
+
+    /// The latency sum of each tool since the instances started, in seconds.
+    var sums: String {
+        "sum by (gen_ai_tool_name) (\(series(Self.duration + "_sum", toolCalls)))"
+    }
+
+    /// Every cache counter and gauge, summed per cache.
+    var caches: String {
+        "sum by (__name__, cache) (\(series("", "__name__=~\"dashboard_cache_.+\"")))"
+    }
+
+    /// Hits and misses per second of each cache, told apart by a `kind` label.
+    var cacheRates: String {
+        ["hits", "misses"].map { kind in
+            "label_replace(sum by (cache) (rate(\(series("dashboard_cache_\(kind)_total"))[\(window)])), \"kind\", \"\(kind)\", \"\", \"\")"
+        }.joined(separator: " or ")
+    }
+
+    /// `up` of each instance: with a selector, of every instance it matches; without, of every
+    /// instance of the jobs that have at least one engine (so Prometheus's own job is left out).
+    var up: String {
+        matchers.isEmpty
+            ? "up and on (job) group by (job) (dashboard_engine_info)"
+            : series("up")
+    }
+
+    /// Each instance's own gauges and engine description.
+    var gauges: String {
+        series(
+            "",
+            "__name__=~\"dashboard_engine_info|dashboard_requests_in_flight|dashboard_active_sessions|dashboard_uptime_seconds|process_resident_memory_bytes\""
+        )
+    }
+
+    /// Calls per second of each instance, by error type.
+    var instanceRates: String {
+        "sum by (job, instance, error_type) (rate(\(series(Self.duration + "_count", toolCalls))[\(window)]))"
+    }
+
+    /// Turns `--selector` text into label matchers: `{job="mcp"}` or `job="mcp"` give `job="mcp"`.
+    static func matchers(fromSelector text: String?) throws(PollError) -> String {
+        guard var inner = text?.trimmingCharacters(in: .whitespaces), !inner.isEmpty else { return "" }
+        if inner.hasPrefix("{") {
+            guard inner.hasSuffix("}") else {
+                throw PollError(
+                    .invalidTarget,
+                    "the selector \(JSONText.quoted(DisplayText.sanitized(inner, maxLength: 80))) opens { and never closes it",
+                    hint: "write label matchers such as '{job=\"mcp\"}' or '{job=\"mcp\",env=~\"prod|staging\"}'"
+                )
+            }
+            inner = String(inner.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
+        guard !inner.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw PollError(.invalidTarget, "the selector contains control characters", hint: nil)
+        }
+        guard inner.isEmpty || inner.contains(where: { $0 == "=" || $0 == "~" }) else {
+            throw PollError(
+                .invalidTarget,
+                "the selector \(JSONText.quoted(DisplayText.sanitized(inner, maxLength: 80))) has no label matcher",
+                hint: "write label matchers such as '{job=\"mcp\"}'; a metric name is not needed"
+            )
+        }
+        return inner
+    }
+}
