@@ -55,3 +55,20 @@ extension Fixtures {
         return state
     }
 }
+
+extension Fixtures {
+    /// A fleet whose Prometheus has not answered: reconnecting, every pane waiting, no uploads pane.
+    static func fleetUnreachable() -> DashboardState {
+        let refused = PollError(
+            .connectionRefused,
+            "connection refused",
+            hint: "is Prometheus running? check the --prometheus URL",
+            url: "http://127.0.0.1:9090/api/v1/query"
+        )
+        let connection = ConnectionStatus.reconnecting(attempt: 3, nextTryIn: .seconds(4), error: refused)
+        var state = Fixtures.state(nil, connection: connection)
+        state.mode = .fleet
+        state.targets[0] = TargetView(id: "127.0.0.1:9090", name: "prometheus", origin: .fleet, connection: connection)
+        return state
+    }
+}

@@ -164,6 +164,10 @@ struct FleetPrometheusTests {
         // One engine gone: it shows as down, with Prometheus's reason, and the fleet is still read.
         let stopped = ports[0]
         kill(engines[0].process.processIdentifier, SIGKILL)
+        // Its port is taken at once (bound, never listened on: it refuses), so no other test's server
+        // started on an ephemeral port can answer Prometheus there in its place.
+        let holder = try await Self.holdPort(stopped)
+        defer { close(holder) }
         deadline = ContinuousClock.now + .seconds(30)
         var after: [[String: Any]] = []
         while ContinuousClock.now < deadline {
@@ -203,6 +207,30 @@ struct FleetPrometheusTests {
         for engine in engines { _ = try await engine.stop(signal: SIGKILL) }
     }
 
+    /// Binds `port` on loopback as soon as it is free (the killed process's socket closes as it dies) and
+    /// keeps it bound without listening, so connections to it are refused.
+    static func holdPort(_ port: Int) async throws -> Int32 {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while ContinuousClock.now < deadline {
+            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var reuse: Int32 = 1
+            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            let bound = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
+                }
+            }
+            if bound { return fd }
+            close(fd)
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw POSIXError(.EADDRINUSE)
+    }
+
     @Test("a Prometheus that accepts and never answers times out with one line; bad addresses are refused")
     func blackholeAndBadInput() async throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -220,12 +248,19 @@ struct FleetPrometheusTests {
         }
         let port = Int(UInt16(bigEndian: address.sin_port))
         let started = ContinuousClock.now
-        let (status, _, error) = try await Self.snapshot(["--prometheus", "127.0.0.1:\(port)", "--timeout", "1"])
+        let hung = try BinaryProcess(["snapshot", "--prometheus", "127.0.0.1:\(port)", "--timeout", "1"])
+        while hung.process.isRunning, ContinuousClock.now - started < .seconds(30) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        let exitedAfter = ContinuousClock.now - started
+        let status = try await hung.finish()
+        let error = hung.standardError
         #expect(
             status == 1 && (error.contains("timed out") || error.contains("no complete response")),
             "\(status): \(error)"
         )
-        #expect(ContinuousClock.now - started < .seconds(10))
+        // The targets call and the queries each wait their 1 s; the rest is start-up and shutdown.
+        #expect(exitedAfter < .seconds(10), "snapshot took \(exitedAfter) against a server that never answers")
 
         for (arguments, expected) in [
             (["--prometheus", "http://admin:hunter2@127.0.0.1:9090"], "credentials in the URL are not supported"),

@@ -40,9 +40,21 @@ struct GoldenScreenTests {
         check(Fixtures.fleet(), size, "fleet", styles: size == Self.medium)
     }
 
+    @Test("a fleet's tool detail: merged percentiles, the max as its bucket's bound, no minimum")
+    func fleetDetail() {
+        var state = Fixtures.fleet()
+        state.ui.detail = ToolKey(target: "127.0.0.1:9090", tool: "chat")
+        check(state, Self.medium, "fleet-detail")
+    }
+
     @Test("a fleet of fifty instances: the down one first, the rest counted")
     func fleetOfFifty() {
         check(Fixtures.fleet(instances: 50), Self.medium, "fleet-50-instances")
+    }
+
+    @Test("a fleet whose Prometheus does not answer: reconnecting, with the panes waiting and no uploads pane")
+    func fleetUnreachable() {
+        check(Fixtures.fleetUnreachable(), Self.standard, "fleet-unreachable")
     }
 
     @Test("an engine not answering yet: connecting, empty panes")

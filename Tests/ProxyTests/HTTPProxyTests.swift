@@ -456,13 +456,14 @@ struct HTTPProxyTests {
             let tool = try #require(await proxy.tool("upload"))
             #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
             #expect(proxy.snapshot().mcp?.protocolIssues["oversized_line"] == 1)
-            // The real binary's own peak memory: a proxy that held the body would pass 100 MiB.
+            // The real binary's own peak memory: a proxy that held the body would pass 100 MiB on top of its
+            // ~40 MiB at rest; buffers in flight on a busy machine reach the low 80s.
             let binary = try await HTTPProxyProcess(upstream: "http://127.0.0.1:\(proxy.upstreamPort)/mcp")
             defer { binary.stop() }
             let relayed = try await upload(to: "http://127.0.0.1:\(binary.port)", with: proxy.client)
             #expect(relayed == #"{"jsonrpc":"2.0","id":9,"result":{"bytes":\#(length)}}"#)
             let peak = try #require(Self.peakResidentMiB(of: binary.process.processIdentifier))
-            #expect(peak < 80, "the proxy's peak resident memory was \(peak) MiB relaying 100 MB")
+            #expect(peak < 100, "the proxy's peak resident memory was \(peak) MiB relaying 100 MB")
         }
     }
 

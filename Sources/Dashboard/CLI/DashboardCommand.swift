@@ -12,13 +12,16 @@ struct DashboardCommand: AsyncParsableCommand {
             errors by type and upload progress. By default it runs its own engine (response cache, file-ID \
             cache, a sandbox Files API and a demo workload) and serves that engine's metrics on \
             http://127.0.0.1:9109 so others can attach; --attach HOST:PORT watches another engine instead \
-            (or any server speaking the same JSON, such as the Python original's).
+            (or any server speaking the same JSON, such as the Python original's); --local watches every \
+            local `dashboard proxy`; --prometheus URL watches a fleet of replicas through Prometheus, their \
+            percentiles merged from the summed histogram buckets.
 
             Keys: q quit, ? help, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
             Tab focus, arrows or j/k scroll.
 
             `dashboard serve` runs the engine headless, `dashboard snapshot` prints one poll for scripts, \
-            `dashboard upload FILE…` uploads from the shell. Settings come from environment variables \
+            `dashboard upload FILE…` uploads from the shell, `dashboard proxy -- CMD` watches a stdio MCP \
+            server (`--http` a Streamable-HTTP one) without changing it. Settings come from environment variables \
             (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",

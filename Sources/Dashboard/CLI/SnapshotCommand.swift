@@ -9,20 +9,20 @@ struct SnapshotCommand: AsyncParsableCommand {
         commandName: "snapshot",
         abstract: "Poll a metrics endpoint once and print a plain-text summary, or the JSON with --json.",
         discussion: """
-            Fetches GET /metrics from the endpoint (the dashboard engine, `dashboard serve`, or the Python
-            original's metrics server) and prints its tools (calls, success rate, p50/p95/p99 latency, errors),
-            caches (hit rate, entries, evictions), uploads and process figures. With --json, prints the decoded
-            snapshot as JSON instead. Values the server sent that cannot be right (NaN, negative counts) are
+            Fetches GET /metrics from the endpoint (the dashboard engine, `dashboard serve`, or the Python \
+            original's metrics server) and prints its tools (calls, success rate, p50/p95/p99 latency, errors), \
+            caches (hit rate, entries, evictions), uploads and process figures. With --json, prints the decoded \
+            snapshot as JSON instead. Values the server sent that cannot be right (NaN, negative counts) are \
             listed as warnings.
 
-            With --prometheus, reads a fleet through Prometheus's HTTP API instead: per-tool p50/p95/p99
-            from histogram_quantile over every instance's buckets summed, calls and errors, caches, and the
-            instances Prometheus scrapes, up or down (--selector narrows them, e.g. '{job="mcp"}'). Rates and
-            percentiles are over max(refresh + scrape interval, 4 × scrape interval); the output says which.
+            With --prometheus, reads a fleet through Prometheus's HTTP API instead: per-tool p50/p95/p99 \
+            from histogram_quantile over every instance's buckets summed, calls and errors, caches, and the \
+            instances Prometheus scrapes, up or down (--selector narrows them, e.g. '{job="mcp"}'). Rates and \
+            percentiles are over max(refresh + scrape interval, 4 × scrape interval); the output says which. \
             --json then prints the same schema, with a "fleet" section listing the instances.
 
-            Exit status: 0 on success; 1 when the endpoint cannot be reached or does not answer in time;
-            2 when it answers with something that is not a metrics snapshot (HTML, other JSON, an HTTP error,
+            Exit status: 0 on success; 1 when the endpoint cannot be reached or does not answer in time; \
+            2 when it answers with something that is not a metrics snapshot (HTML, other JSON, an HTTP error, \
             a redirect, a response over 8 MiB). The reason is printed as one line on standard error.
 
             Examples:

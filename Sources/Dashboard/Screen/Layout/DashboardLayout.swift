@@ -97,8 +97,8 @@ struct DashboardLayout: Sendable, Equatable {
                 weight: 2
             )
         ]
-        if let fleet = content.fleet {
-            let wanted = InstancesPane.chrome + max(1, fleet.instances.count)
+        if content.showsInstances {
+            let wanted = InstancesPane.chrome + max(1, content.fleet?.instances.count ?? 0)
             result.append(Claim(pane: .instances, minimum: min(wanted, 4), wanted: wanted, weight: 1))
         }
         if content.showsLive {

@@ -22,8 +22,10 @@ struct PaneContent: Sendable {
     let showsUploads: Bool
     /// Caches in display order.
     let caches: [CacheRow]
-    /// The fleet read from Prometheus, when watching one: its instances get a pane.
+    /// The fleet read from Prometheus, once it answered.
     let fleet: FleetMetrics?
+    /// Whether the instances pane is shown: when watching a fleet (`--prometheus`).
+    let showsInstances: Bool
 
     /// The content of `state`.
     init(_ state: DashboardState) {
@@ -36,9 +38,10 @@ struct PaneContent: Sendable {
         let uploadTarget = state.uploadTarget
         uploads = UploadList(uploadTarget?.snapshot?.uploadMetrics)
         // Engines that upload show the pane; before the first snapshot, the only target might.
+        showsInstances = state.mode == .fleet
         showsUploads =
             uploadTarget?.snapshot?.uploadMetrics != nil
-            || (!state.isMultiTarget && uploadTarget != nil && uploadTarget?.snapshot == nil)
+            || (!state.isMultiTarget && !showsInstances && uploadTarget != nil && uploadTarget?.snapshot == nil)
         caches = CacheRow.rows(for: state)
         fleet = state.targets.lazy.compactMap { $0.snapshot?.fleet }.first
     }

@@ -73,8 +73,12 @@ struct ToolDetailView {
             "\(Format.count(metrics.totalCalls)) calls · \(Format.count(metrics.failedCalls)) failed "
                 + "(\(Format.percent(metrics.successRate)) ok) · \(rate) over \(Format.seconds(state.rateWindow))\(window)",
             "window p50 \(Format.latency(metrics.p50LatencyMs)) · p95 \(Format.latency(metrics.p95LatencyMs)) · "
-                + "p99 \(Format.latency(metrics.p99LatencyMs)) · min \(Format.latency(metrics.minLatencyMs)) · "
-                + "max \(Format.latency(metrics.maxLatencyMs)) · mean \(Format.latency(metrics.avgLatencyMs))",
+                + "p99 \(Format.latency(metrics.p99LatencyMs)) · "
+                // A fleet's histograms know buckets, not calls: no minimum, and the maximum is a bucket's bound.
+                + (target.origin == .fleet
+                    ? "max ≤ \(Format.latency(metrics.maxLatencyMs)) (its bucket's bound) · across every instance · "
+                    : "min \(Format.latency(metrics.minLatencyMs)) · max \(Format.latency(metrics.maxLatencyMs)) · ")
+                + "mean \(Format.latency(metrics.avgLatencyMs))",
         ]
         if let lifetime = metrics.lifetime {
             lines.append(
