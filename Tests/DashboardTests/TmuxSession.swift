@@ -27,8 +27,14 @@ struct TmuxSession {
         let path = NSTemporaryDirectory() + "tmux-output-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: path) }
         // A server of the tests' own: settings of the user's sessions (NO_COLOR, say) must not leak in.
-        let script = "exec \"$0\" -L \(socket) \"$@\" >'\(path)' 2>&1 </dev/null"
-        let argv = ["/bin/sh", "-c", script, tmux ?? "/usr/bin/tmux"] + arguments
+        // The test process's other descriptors are closed first: spawned raw, the child inherits every one
+        // (pipes to other tests' proxies among them), and a tmux server living on with the write end of a
+        // proxy's stdin would keep that proxy from ever seeing end of file.
+        // (bash, which closes descriptors above 9 too; the loop runs in the child, so nothing opens meanwhile.)
+        let closeInherited =
+            "for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval \"exec $n>&-\" 2>/dev/null ;; esac; done; "
+        let script = closeInherited + "exec \"$0\" -L \(socket) \"$@\" >'\(path)' 2>&1 </dev/null"
+        let argv = ["/bin/bash", "-c", script, tmux ?? "/usr/bin/tmux"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
         let envp = environment.map { "\($0.key)=\($0.value)" }
@@ -39,7 +45,7 @@ struct TmuxSession {
             for pointer in cEnvironment { free(pointer) }
         }
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/sh", nil, nil, &cArguments, &cEnvironment)
+        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &cArguments, &cEnvironment)
         guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
         var status: Int32 = 0
         while waitpid(pid, &status, 0) == -1, errno == EINTR {}

@@ -110,7 +110,7 @@ final class ProxyProcess: Sendable {
     }
 
     /// Waits for the proxy to exit; its status, or nil on timeout.
-    func exitStatus(timeout: Duration = .seconds(60)) async -> Int32? {
+    func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
         while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
         guard !process.isRunning else { return nil }
