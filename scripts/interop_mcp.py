@@ -127,8 +127,12 @@ async def main(dashboard, server):
             if "--local-timezone" in json.dumps(snapshot):
                 fail("/metrics carries the server's arguments")
             text = prometheus(port)
-            if 'tool="get_current_time"' not in text:
-                fail("the Prometheus exposition lacks get_current_time")
+            series = ('mcp_server_operation_duration_seconds_count'
+                      '{mcp_method_name="tools/call",gen_ai_tool_name="get_current_time"} ')
+            counted = [line[len(series):] for line in text.splitlines() if line.startswith(series)]
+            if not counted or int(float(counted[0])) != tool["successful_calls"]:
+                fail(f"the Prometheus exposition counts {counted} successful get_current_time calls, "
+                     f"the JSON {tool['successful_calls']}")
             print(f"interop: ok: {seen['ok']} calls + 1 convert_time + 1 tool_error through the proxy; "
                   f"proxy p50 {tool['p50_latency_ms']} ms, max {tool['max_latency_ms']} ms, "
                   f"client max {slowest_client_ms['get_current_time']:.2f} ms; server {init.server_info.name} "
