@@ -79,10 +79,11 @@ engine_seconds() {
 before=$(engine_seconds)
 : > "$workdir/rounds.txt"
 for _ in $(seq "$rounds"); do
-    "$binary" snapshot --prometheus "$url" --json | python3 -c '
+    "$binary" snapshot --prometheus "$url" --json --timeout 30 2>"$workdir/snapshot.err" | python3 -c '
 import json, sys
 fleet = json.load(sys.stdin)["fleet"]
-print(fleet["query_ms"], len(fleet["instances"]), fleet["window_seconds"])' >> "$workdir/rounds.txt"
+print(fleet["query_ms"], len(fleet["instances"]), fleet["window_seconds"])' >> "$workdir/rounds.txt" ||
+        { cat "$workdir/snapshot.err" >&2; exit 1; }
     sleep 1
 done
 after=$(engine_seconds)

@@ -78,13 +78,7 @@ public final class FleetSource: SnapshotSource {
             ]
         let results = await withTaskGroup(of: (Int, Result<PrometheusAPI.Vector, PollError>).self) { group in
             for (index, text) in texts.enumerated() {
-                group.addTask {
-                    do throws(PollError) {
-                        return (index, .success(try await api.query(text, at: now)))
-                    } catch {
-                        return (index, .failure(error))
-                    }
-                }
+                group.addTask { (index, await api.result(of: text, at: now)) }
             }
             var results = [Result<PrometheusAPI.Vector, PollError>?](repeating: nil, count: texts.count)
             for await (index, result) in group { results[index] = result }

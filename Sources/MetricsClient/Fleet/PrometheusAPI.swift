@@ -59,6 +59,15 @@ struct PrometheusAPI: Sendable {
         )
     }
 
+    /// ``query(_:at:)`` as a result.
+    func result(of query: String, at time: Double) async -> Result<Vector, PollError> {
+        do {
+            return .success(try await self.query(query, at: time))
+        } catch {
+            return .failure(error)
+        }
+    }
+
     /// The active targets, with their health, last error and scrape interval.
     func targets() async throws(PollError) -> [Target] {
         let url = server.url("/api/v1/targets?state=active")
