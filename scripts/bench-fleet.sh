@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # The fleet view's cost: a real Prometheus scraping 50 `dashboard serve` engines of 50 tools each (every
 # 5 s; each engine keeps receiving calls of all 50 tools), read by `dashboard --prometheus` at a 1 s
-# refresh. Reports (1) one fleet query round's latency as the dashboard sees it (`query_ms`, the slowest
-# of its concurrent queries, over ROUNDS rounds of `dashboard snapshot --prometheus --json`), (2) the
-# Prometheus engine time those rounds cost (its own prometheus_engine_query_duration_seconds_sum, all
-# slices, divided by the rounds), and (3) the CPU of the dashboard itself in a 200x60 tmux pane.
+# refresh, first from the raw series, then with the rules of `dashboard prometheus-rules` loaded.
+# Reports, for each: (1) one fleet query round's latency as the dashboard sees it (`query_ms`, the
+# slowest of its concurrent queries, over ROUNDS rounds of `dashboard snapshot --prometheus --json`),
+# (2) the Prometheus engine time those rounds cost (its prometheus_engine_query_duration_seconds_sum,
+# all slices, less its rule evaluations' time, divided by the rounds) and, with rules, what evaluating
+# them costs per second; then (3) the CPU of the dashboard itself in a 200x60 tmux pane, with rules.
 # Usage: scripts/bench-fleet.sh [seconds] [rounds]   (needs: prometheus, tmux, python3, curl; builds the release binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,73 +32,99 @@ trap cleanup EXIT
 python3 scripts/bench_calls.py 40 > "$workdir/first.json"
 python3 scripts/bench_calls.py 2 > "$workdir/tick.json"
 targets=""
+ports=""
 for index in $(seq 0 $((instances - 1))); do
     port=$((19400 + index))
     METRICS_CONTROL_TOKEN=$token FILE_CACHE_PATH=$workdir/ids-$index.sqlite HOME=$workdir XDG_STATE_HOME=$workdir/state \
         "$binary" serve --no-demo --port $port --log-file "$workdir/serve-$index.log" 2>/dev/null &
     pids+=($!)
     targets+="'127.0.0.1:$port', "
+    ports+="$port,"
 done
-post() { curl -sf -X POST -H "Authorization: Bearer $token" --data-binary @"$2" \
-    "http://127.0.0.1:$1/v1/tool-calls" >/dev/null; }
 for index in $(seq 0 $((instances - 1))); do
-    port=$((19400 + index))
-    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$port/health" >/dev/null && break; sleep 0.1; done
-    post $port "$workdir/first.json"
+    for _ in $(seq 100); do curl -sf "http://127.0.0.1:$((19400 + index))/health" >/dev/null && break; sleep 0.1; done
 done
 # One feeder for all engines: 2 calls of each tool per engine every second.
-(while true; do
-    for index in $(seq 0 $((instances - 1))); do post $((19400 + index)) "$workdir/tick.json" & done
-    wait; sleep 1
-done) &
+python3 scripts/bench_feeder.py "$workdir/first.json" "$workdir/tick.json" "${ports%,}" "$token" > "$workdir/feeder.log" &
 pids+=($!)
 
 prom_port=19390
-cat > "$workdir/prometheus.yml" <<YAML
+write_configuration() {
+    cat > "$workdir/prometheus.yml" <<YAML
 global:
   scrape_interval: 5s
+  evaluation_interval: 5s
+$1
 scrape_configs:
   - job_name: mcp
     static_configs:
       - targets: [${targets%, }]
 YAML
+}
+write_configuration ""
+"$binary" prometheus-rules > "$workdir/dashboard-rules.yml"
 prometheus --config.file="$workdir/prometheus.yml" --storage.tsdb.path="$workdir/data" \
     --web.listen-address=127.0.0.1:$prom_port --log.level=warn > "$workdir/prometheus.log" 2>&1 &
-pids+=($!)
+prom_pid=$!
+pids+=($prom_pid)
 url=http://127.0.0.1:$prom_port
 for _ in $(seq 100); do curl -sf "$url/-/ready" >/dev/null && break; sleep 0.2; done
 echo "waiting 45 s for 9 scrapes of $instances engines x 50 tools..."
 sleep 45
-series=$(curl -sf "$url/api/v1/query" --data-urlencode 'query=count({job="mcp"})' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])')
-up=$(curl -sf "$url/api/v1/query" --data-urlencode 'query=sum(up{job="mcp"})' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["result"][0]["value"][1])')
-echo "Prometheus holds $series series from $up of $instances engines up"
-
-engine_seconds() {
-    curl -sf "$url/metrics" | awk '/^prometheus_engine_query_duration_seconds_sum/ { s += $2 } END { printf "%.6f", s }'
+value() {
+    curl -sf "$url/api/v1/query" --data-urlencode "query=$1" |
+        python3 -c 'import json,sys; r=json.load(sys.stdin)["data"]["result"]; print(r[0]["value"][1] if r else 0)'
 }
-before=$(engine_seconds)
-: > "$workdir/rounds.txt"
-for _ in $(seq "$rounds"); do
-    "$binary" snapshot --prometheus "$url" --json --timeout 30 2>"$workdir/snapshot.err" | python3 -c '
+echo "Prometheus holds $(value 'count({job="mcp"})') series from $(value 'sum(up{job="mcp"})') of $instances engines up"
+
+# Engine seconds of every query, and of the rule evaluations among them.
+engine_seconds() {
+    curl -sf "$url/metrics" | awk '/^prometheus_engine_query_duration_seconds_sum/ { e += $2 }
+        /^prometheus_rule_evaluation_duration_seconds_sum/ { r += $2 } END { printf "%.6f %.6f", e, r }'
+}
+measure() {
+    local label=$1 before after t0 t1
+    before=$(engine_seconds)
+    t0=$(date +%s%N)
+    : > "$workdir/rounds.txt"
+    for _ in $(seq "$rounds"); do
+        "$binary" snapshot --prometheus "$url" --json --timeout 30 2>"$workdir/snapshot.err" | python3 -c '
 import json, sys
 fleet = json.load(sys.stdin)["fleet"]
-print(fleet["query_ms"], len(fleet["instances"]), fleet["window_seconds"])' >> "$workdir/rounds.txt" ||
-        { cat "$workdir/snapshot.err" >&2; exit 1; }
-    sleep 1
-done
-after=$(engine_seconds)
-python3 - "$workdir/rounds.txt" "$before" "$after" "$rounds" <<'PY'
+print(fleet["query_ms"], len(fleet["instances"]), fleet["window_seconds"], fleet.get("recording_rules", False))' >> "$workdir/rounds.txt" ||
+            { cat "$workdir/snapshot.err" >&2; exit 1; }
+        sleep 1
+    done
+    after=$(engine_seconds)
+    t1=$(date +%s%N)
+    python3 - "$label" "$workdir/rounds.txt" "$before" "$after" "$rounds" "$(( (t1 - t0) / 1000000 ))" <<'PY'
 import sys
-rows = [line.split() for line in open(sys.argv[1])]
+label, path, before, after, rounds, elapsed_ms = sys.argv[1:]
+rows = [line.split() for line in open(path)]
 ms = sorted(float(r[0]) for r in rows)
 def q(p): return ms[min(len(ms) - 1, int(p * len(ms)))]
-print(f"round latency over {len(ms)} rounds ({rows[0][1]} instances, window {rows[0][2]} s): "
-      f"p50 {q(0.5):.1f} ms, p95 {q(0.95):.1f} ms, max {ms[-1]:.1f} ms")
-engine = (float(sys.argv[3]) - float(sys.argv[2])) / int(sys.argv[4]) * 1000
-print(f"Prometheus engine time per round (all slices of prometheus_engine_query_duration_seconds): {engine:.1f} ms")
+(e0, r0), (e1, r1) = (map(float, before.split())), (map(float, after.split()))
+queries = ((e1 - e0) - (r1 - r0)) / int(rounds) * 1000
+print(f"{label}: {len(ms)} rounds, {rows[0][1]} instances, window {rows[0][2]} s, recorded {rows[0][3]}")
+print(f"  round latency: p50 {q(0.5):.1f} ms, p95 {q(0.95):.1f} ms, max {ms[-1]:.1f} ms")
+print(f"  Prometheus engine time of the dashboard's queries per round: {queries:.1f} ms")
+if r1 > r0:
+    print(f"  rule evaluations meanwhile: {(r1 - r0) * 1000 / (int(elapsed_ms) / 1000):.0f} ms per second")
 PY
+}
+measure "raw series"
+
+write_configuration "rule_files: ['$workdir/dashboard-rules.yml']"
+kill -HUP "$prom_pid"
+for _ in $(seq 60); do
+    [ "$(value 'count(job:mcp_server_operation_duration_seconds_bucket:rate1m)')" != 0 ] && break; sleep 1
+done
+sleep 6
+curl -sf "$url/api/v1/rules" | python3 -c '
+import json, sys
+for group in json.load(sys.stdin)["data"]["groups"]:
+    print("rule group %s: %.0f ms per evaluation, every %s s" % (group["name"], group["evaluationTime"] * 1000, group["interval"]))'
+measure "recording rules"
 
 ticks=$(getconf CLK_TCK)
 tmux new -d -s "$session" -x 200 -y 60 "exec env TERM=xterm-256color HOME=$workdir $binary --prometheus $url --refresh 1 --log-file $workdir/dashboard.log"

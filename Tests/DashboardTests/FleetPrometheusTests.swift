@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MetricsClient
+import TestSupport
 import Testing
 
 /// The fleet view against a real Prometheus scraping three `dashboard serve` engines: percentiles merged
@@ -50,10 +51,30 @@ struct FleetPrometheusTests {
     }
 
     /// The fleet JSON `dashboard snapshot --prometheus … --json` prints.
-    static func fleetJSON(_ url: String) async throws -> [String: Any] {
-        let (status, output, error) = try await snapshot(["--prometheus", url, "--selector", "{job=\"mcp\"}", "--json"])
+    static func fleetJSON(_ url: String, selector: String = "{job=\"mcp\"}") async throws -> [String: Any] {
+        let (status, output, error) = try await snapshot(["--prometheus", url, "--selector", selector, "--json"])
         #expect(status == 0, "\(error)")
         return try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+    }
+
+    /// Checks the fleet's `search` tool against the calls of all three engines combined: its counts, and
+    /// p50/p95/p99 within the width of the bucket the nearest-rank percentile falls in.
+    static func expectMerged(_ json: [String: Any], samples: [Double], failures: Int) throws {
+        let search = try #require((json["tool_metrics"] as? [String: Any])?["search"] as? [String: Any])
+        #expect(search["total_calls"] as? Int == 1206)
+        #expect(search["failed_calls"] as? Int == failures)
+        let sorted = samples.sorted()
+        let bounds = LatencyBuckets.standardBoundsMs.filter { $0 >= 0.1 }
+        for (quantile, key) in [(0.5, "p50_latency_ms"), (0.95, "p95_latency_ms"), (0.99, "p99_latency_ms")] {
+            let exact = sorted[Int((quantile * Double(sorted.count)).rounded(.up)) - 1]
+            let upper = try #require(bounds.firstIndex { exact <= $0 })
+            let width = bounds[upper] - (upper > 0 ? bounds[upper - 1] : 0)
+            let merged = try #require(search[key] as? Double)
+            #expect(
+                abs(merged - exact) <= width,
+                "\(key): fleet \(merged) ms, combined samples \(exact) ms, bucket \(width) ms wide"
+            )
+        }
     }
 
     @Test(
@@ -79,11 +100,17 @@ struct FleetPrometheusTests {
             ports.append(try #require(ServeCommandTests.port(from: serve.standardError)))
         }
         let targets = ports.map { "'127.0.0.1:\($0)'" }.joined(separator: ", ")
+        // The recording rules as the README has users save them.
+        let rules = try await SpawnedCommand.run(BinaryProcess.path, ["prometheus-rules"])
+        #expect(rules.status == 0, "\(rules.error)")
+        try rules.output.write(toFile: home + "/dashboard-rules.yml", atomically: true, encoding: .utf8)
         // The three-line job of the README: every discovery file is a file_sd target as it is.
         let prometheus = try await PrometheusProcess(
             configuration: """
                 global:
                   scrape_interval: 1s
+                  evaluation_interval: 1s
+                rule_files: ['\(home)/dashboard-rules.yml']
                 scrape_configs:
                   - job_name: mcp
                     static_configs:
@@ -127,29 +154,54 @@ struct FleetPrometheusTests {
             try await Task.sleep(for: .milliseconds(100))
         }
 
+        // A selector on the tool name reads the raw series (the rules sum some labels away): over a
+        // window of max(1 s refresh + 1 s scrape, 4 × 1 s), so only the measured calls count.
+        let raw = try await Self.fleetJSON(prometheus.url, selector: selector)
+        let rawFleet = try #require(raw["fleet"] as? [String: Any])
+        #expect(rawFleet["window_seconds"] as? Double == 4, "max(1 s refresh + 1 s scrape, 4 × 1 s)")
+        #expect(rawFleet["scrape_interval_seconds"] as? Double == 1)
+        #expect(rawFleet["recording_rules"] == nil)
+        try Self.expectMerged(raw, samples: combined, failures: failures + 3)
+
+        // With the rules evaluated after the last call, {job="mcp"} reads the recorded series: over the
+        // rules' 1m window, which also holds the six 5 ms calls made first.
+        deadline = ContinuousClock.now + .seconds(30)
+        while try await prometheus.scalar("sum(job:mcp_server_operation_duration_seconds_count:sum\(selector))")
+            != 1206,
+            ContinuousClock.now < deadline
+        {
+            try await Task.sleep(for: .milliseconds(100))
+        }
         let json = try await Self.fleetJSON(prometheus.url)
         let fleet = try #require(json["fleet"] as? [String: Any])
-        #expect(fleet["window_seconds"] as? Double == 4, "max(1 s refresh + 1 s scrape, 4 × 1 s)")
-        #expect(fleet["scrape_interval_seconds"] as? Double == 1)
+        #expect(fleet["recording_rules"] as? Bool == true && fleet["window_seconds"] as? Double == 60, "\(fleet)")
         let instances = try #require(fleet["instances"] as? [[String: Any]])
         #expect(instances.count == 3 && instances.allSatisfy { $0["up"] as? Bool == true }, "\(instances)")
-        let search = try #require((json["tool_metrics"] as? [String: Any])?["search"] as? [String: Any])
-        #expect(search["total_calls"] as? Int == 1206)
-        #expect(search["failed_calls"] as? Int == failures + 3)
+        #expect(
+            instances.allSatisfy { ($0["calls_per_second"] as? Double ?? 0) > 0 },
+            "each instance's rate from its recorded series: \(instances)"
+        )
+        try Self.expectMerged(json, samples: combined + Array(repeating: 5, count: 6), failures: failures + 3)
 
-        // Nearest rank of all 1200 measured samples, and the width of the bucket it falls in.
-        let sorted = combined.sorted()
-        let bounds = LatencyBuckets.standardBoundsMs.filter { $0 >= 0.1 }
-        for (quantile, key) in [(0.5, "p50_latency_ms"), (0.95, "p95_latency_ms"), (0.99, "p99_latency_ms")] {
-            let exact = sorted[Int((quantile * Double(sorted.count)).rounded(.up)) - 1]
-            let upper = try #require(bounds.firstIndex { exact <= $0 })
-            let width = bounds[upper] - (upper > 0 ? bounds[upper - 1] : 0)
-            let merged = try #require(search[key] as? Double)
-            #expect(
-                abs(merged - exact) <= width,
-                "\(key): fleet \(merged) ms, combined samples \(exact) ms, bucket \(width) ms wide"
+        // The percentiles are histogram_quantile's own: the same as Prometheus computes from the same
+        // recorded series (read until both fall between the same two rule evaluations).
+        let recorded =
+            "job:mcp_server_operation_duration_seconds_bucket:rate1m{job=\"mcp\",gen_ai_tool_name=\"search\"}"
+        var agreed = false
+        for _ in 0..<5 where !agreed {
+            let search = try #require(
+                (try await Self.fleetJSON(prometheus.url)["tool_metrics"] as? [String: Any])?["search"]
+                    as? [String: Any]
             )
+            var same = true
+            for (quantile, key) in [(0.5, "p50_latency_ms"), (0.95, "p95_latency_ms"), (0.99, "p99_latency_ms")] {
+                let theirs =
+                    try await prometheus.scalar("histogram_quantile(\(quantile), sum by (le) (\(recorded)))") ?? -1
+                same = same && abs((search[key] as? Double ?? 0) - theirs * 1000) <= 0.01
+            }
+            agreed = same
         }
+        #expect(agreed, "the fleet's p50/p95/p99 are Prometheus's histogram_quantile of the recorded buckets")
 
         // The discovery files (written by each `serve`) are scraped as they are.
         deadline = ContinuousClock.now + .seconds(30)
@@ -275,5 +327,28 @@ struct FleetPrometheusTests {
             #expect(badStatus == 64 && badError.contains(expected), "\(arguments): \(badError)")
             #expect(!badError.contains("hunter2"), "a password is never echoed")
         }
+        for window in ["soon", "0s", "1m;", "5x"] {
+            let rules = try await SpawnedCommand.run(BinaryProcess.path, ["prometheus-rules", "--window", window])
+            #expect(
+                rules.status == 64 && rules.error.contains("is not a Prometheus duration of at least 1s"),
+                "\(window): \(rules.status) \(rules.error)"
+            )
+        }
+    }
+
+    @Test("the printed recording rules pass promtool check rules, for any window")
+    func rulesFile() async throws {
+        let home = try ServeCommandTests.temporaryHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let rules = try await SpawnedCommand.run(BinaryProcess.path, ["prometheus-rules", "--window", "2m30s"])
+        #expect(rules.status == 0)
+        #expect(rules.output.contains("record: job:mcp_server_operation_duration_seconds_bucket:rate2m30s"))
+        #expect(rules.output.contains("rate(mcp_server_operation_duration_seconds_bucket[2m30s])"))
+        try rules.output.write(toFile: home + "/rules.yml", atomically: true, encoding: .utf8)
+        let check = try await SpawnedCommand.run(
+            PrometheusProcess.promtool ?? "/usr/bin/promtool",
+            ["check", "rules", home + "/rules.yml"]
+        )
+        #expect(check.status == 0 && check.output.contains("SUCCESS: 4 rules found"), "\(check.output)\(check.error)")
     }
 }

@@ -7,6 +7,10 @@ final class PrometheusProcess: Sendable {
     static let executable = ["/usr/bin/prometheus", "/usr/local/bin/prometheus"].first {
         FileManager.default.isExecutableFile(atPath: $0)
     }
+    /// Prometheus's `promtool`, from the same package.
+    static let promtool = ["/usr/bin/promtool", "/usr/local/bin/promtool"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
 
     let port: Int
     let directory: String

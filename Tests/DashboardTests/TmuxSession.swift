@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// A detached tmux session running a command, driven like a person at a keyboard.
 struct TmuxSession {
@@ -17,39 +18,21 @@ struct TmuxSession {
         _ = try Self.run(socket, ["new-session", "-d", "-s", name, "-x", "\(width)", "-y", "\(height)", command])
     }
 
-    /// Runs one tmux command and returns what it printed.
-    ///
-    /// Spawned and reaped by hand (posix_spawn + waitpid), with output to a file: the first `new-session`
-    /// starts the tmux server, which inherits the child's descriptors, and Foundation's `Process` was seen to
-    /// wait forever on that first client.
+    /// Runs one tmux command and returns what it printed (``SpawnedCommand``: the first `new-session`
+    /// starts the tmux server, which inherits the child's descriptors, and Foundation's `Process` was seen
+    /// to wait forever on that first client; a tmux server living on with the write end of another test's
+    /// proxy stdin would keep that proxy from ever seeing end of file). A server of the tests' own, so
+    /// settings of the user's sessions (NO_COLOR, say) do not leak in.
     @discardableResult
     static func run(_ socket: String, _ arguments: [String]) throws -> String {
-        let path = NSTemporaryDirectory() + "tmux-output-" + UUID().uuidString
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        // A server of the tests' own: settings of the user's sessions (NO_COLOR, say) must not leak in.
-        // The test process's other descriptors are closed first: spawned raw, the child inherits every one
-        // (pipes to other tests' proxies among them), and a tmux server living on with the write end of a
-        // proxy's stdin would keep that proxy from ever seeing end of file.
-        // (bash, which closes descriptors above 9 too; the loop runs in the child, so nothing opens meanwhile.)
-        let closeInherited =
-            "for f in /proc/$$/fd/*; do n=${f##*/}; case $n in 0|1|2) ;; *) eval \"exec $n>&-\" 2>/dev/null ;; esac; done; "
-        let script = closeInherited + "exec \"$0\" -L \(socket) \"$@\" >'\(path)' 2>&1 </dev/null"
-        let argv = ["/bin/bash", "-c", script, tmux ?? "/usr/bin/tmux"] + arguments
         var environment = ProcessInfo.processInfo.environment
         environment["NO_COLOR"] = nil
-        let envp = environment.map { "\($0.key)=\($0.value)" }
-        var cArguments = argv.map { strdup($0) } + [nil]
-        var cEnvironment = envp.map { strdup($0) } + [nil]
-        defer {
-            for pointer in cArguments { free(pointer) }
-            for pointer in cEnvironment { free(pointer) }
-        }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/bin/bash", nil, nil, &cArguments, &cEnvironment)
-        guard spawned == 0 else { throw POSIXError(POSIXErrorCode(rawValue: spawned) ?? .EIO) }
-        var status: Int32 = 0
-        while waitpid(pid, &status, 0) == -1, errno == EINTR {}
-        return (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        let outcome = try SpawnedCommand.runBlocking(
+            tmux ?? "/usr/bin/tmux",
+            ["-L", socket] + arguments,
+            environment: environment
+        )
+        return outcome.output + outcome.error
     }
 
     /// The visible screen as text.

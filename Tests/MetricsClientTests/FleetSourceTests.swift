@@ -104,11 +104,88 @@ struct FleetSourceTests {
         #expect(try FleetQueries.matchers(fromSelector: "{}") == "")
         let queries = FleetQueries(matchers: #"job="mcp""#, window: "60s")
         #expect(
-            queries.quantile(0.95)
-                == #"histogram_quantile(0.95, sum by (le, gen_ai_tool_name) (rate(mcp_server_operation_duration_seconds_bucket{job="mcp",mcp_method_name="tools/call"}[60s])))"#
+            queries.buckets
+                == #"sum by (le, gen_ai_tool_name, error_type) (rate(mcp_server_operation_duration_seconds_bucket{job="mcp",mcp_method_name="tools/call"}[60s]))"#
+        )
+        let recorded = FleetQueries(
+            matchers: #"job="mcp""#,
+            window: "60s",
+            rules: try FleetRecordingRules(window: "1m")
+        )
+        #expect(
+            recorded.buckets
+                == #"sum by (le, gen_ai_tool_name, error_type) (job:mcp_server_operation_duration_seconds_bucket:rate1m{job="mcp",mcp_method_name="tools/call"})"#
+        )
+        #expect(
+            recorded.instanceRates
+                == #"sum by (job, instance, error_type) (instance:mcp_server_operation_duration_seconds_count:rate1m{job="mcp",mcp_method_name="tools/call"})"#
         )
         let server = try PrometheusServer(parsing: "https://prom.example.com/prometheus/graph")
         #expect(server.baseURL == "https://prom.example.com:443/prometheus")
         #expect(try PrometheusServer(parsing: "10.0.0.5").baseURL == "http://10.0.0.5:9090")
+    }
+
+    @Test(
+        "quantiles from summed bucket rates are histogram_quantile's: interpolated in the bucket, +Inf gives the last bound"
+    )
+    func histogramQuantile() {
+        var histogram = FleetHistogram()
+        // 100 calls/s: 50 at or below 0.1 s, 40 more at or below 0.5 s, 10 slower than 1 s.
+        for (le, rate) in [("0.1", 50.0), ("0.5", 90.0), ("1", 90.0), ("+Inf", 100.0)] {
+            histogram.add(le: le, rate: rate)
+        }
+        #expect(histogram.rate == 100)
+        #expect(histogram.quantile(0.5) == 0.1, "rank 50 is the first bucket's top")
+        #expect(abs((histogram.quantile(0.7) ?? 0) - 0.3) < 1e-12, "rank 70: halfway through 0.1…0.5")
+        #expect(histogram.quantile(0.95) == 1, "in +Inf: the last finite bound")
+        #expect(abs((histogram.quantile(0.25) ?? 0) - 0.05) < 1e-12, "the first bucket starts at 0")
+        // Two instances' series add up per bound, in any order; a dip from rounding is made monotonic.
+        var merged = FleetHistogram()
+        for (le, rate) in [("+Inf", 4.0), ("0.25", 1.0), ("+Inf", 4.0), ("0.25", 3.0), ("1", 3.9), ("1", 4.0)] {
+            merged.add(le: le, rate: rate)
+        }
+        #expect(merged.rate == 8)
+        #expect(merged.quantile(1) == 1, "0.1 calls/s above 1 s: the last finite bound, as Prometheus answers")
+        #expect(abs((merged.quantile(0.75) ?? 0) - (0.25 + 0.75 * 2 / 3.9)) < 1e-9)
+        var rounded = FleetHistogram()
+        for (le, rate) in [("0.25", 4.0), ("1", 8 - 1e-13), ("2", 8.0), ("+Inf", 8.0)] {
+            rounded.add(le: le, rate: rate)
+        }
+        #expect(
+            abs((rounded.quantile(1) ?? 0) - 1) < 1e-9,
+            "a rounding error short of +Inf is not a call in the next bucket"
+        )
+        #expect(FleetHistogram().quantile(0.5) == nil, "no calls in the window: no percentile")
+        var noInf = FleetHistogram()
+        noInf.add(le: "0.5", rate: 3)
+        #expect(noInf.quantile(0.5) == nil, "no +Inf bucket: not a histogram")
+        var idle = FleetHistogram()
+        idle.add(le: "0.5", rate: 0)
+        idle.add(le: "+Inf", rate: 0)
+        #expect(idle.quantile(0.5) == nil && idle.rate == 0)
+    }
+
+    @Test("recording rules are read only when all four are loaded and healthy, and the selector keeps its meaning")
+    func recordingRules() throws {
+        let rules = try FleetRecordingRules(window: "1m")
+        #expect(rules.windowSeconds == 60)
+        let all = rules.rules.map { (name: $0.record, health: "ok") }
+        #expect(FleetRecordingRules.loaded(in: all) == rules)
+        #expect(FleetRecordingRules.loaded(in: Array(all.dropLast())) == nil, "one missing")
+        #expect(FleetRecordingRules.loaded(in: all.map { ($0.name, $0.name.hasSuffix(":sum") ? "err" : "ok") }) == nil)
+        let other = try FleetRecordingRules(window: "30s").rules.map { (name: $0.record, health: "ok") }
+        #expect(FleetRecordingRules.loaded(in: all + other)?.window == "30s", "the shortest complete window")
+        #expect(
+            FleetRecordingRules.loaded(in: [("job:mcp_server_operation_duration_seconds_bucket:rateX", "ok")]) == nil
+        )
+        for bad in ["", "0s", "1 m", "1m;", "soon"] {
+            #expect(throws: PollError.self, "\(bad)") { try FleetRecordingRules(window: bad) }
+        }
+        #expect(FleetRecordingRules.canServe(matchers: #"job="mcp",env=~"prod|staging""#))
+        #expect(!FleetRecordingRules.canServe(matchers: #"job="mcp",instance="10.0.0.1:9109""#))
+        #expect(!FleetRecordingRules.canServe(matchers: #"gen_ai_tool_name="search""#))
+        #expect(!FleetRecordingRules.canServe(matchers: #"job="mcp", error_type!="""#))
+        #expect(FleetRecordingRules.canServe(matchers: #"my_instance="a""#))
+        #expect(rules.yaml.contains("record: job:mcp_server_operation_duration_seconds_bucket:rate1m"))
     }
 }

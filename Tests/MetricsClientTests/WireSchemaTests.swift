@@ -131,6 +131,7 @@ struct WireSchemaTests {
             windowSeconds: 60,
             scrapeIntervalSeconds: 15,
             queryMs: 12.5,
+            recordingRules: true,
             callsPerSecond: ["chat": 2.5],
             errorsPerSecond: ["chat": 0.25],
             cacheRates: ["semantic_cache": FleetCacheRates(hitsPerSecond: 3, missesPerSecond: 1)],

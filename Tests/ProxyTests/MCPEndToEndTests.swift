@@ -60,7 +60,7 @@ struct MCPEndToEndTests {
     func everyTool() async throws {
         defer { try? FileManager.default.removeItem(atPath: stateHome) }
         let errorLog = stateHome + "-stderr.log"
-        FileManager.default.createFile(atPath: errorLog, contents: nil)
+        _ = FileManager.default.createFile(atPath: errorLog, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errorLog) }
         let peer = try await MCPPeer.start(
             executable: BuiltExecutable.path("dashboard"),

@@ -21,12 +21,14 @@ struct DashboardCommand: AsyncParsableCommand {
 
             `dashboard serve` runs the engine headless, `dashboard snapshot` prints one poll for scripts, \
             `dashboard upload FILE…` uploads from the shell, `dashboard proxy -- CMD` watches a stdio MCP \
-            server (`--http` a Streamable-HTTP one) without changing it. Settings come from environment variables \
+            server (`--http` a Streamable-HTTP one) without changing it, `dashboard prometheus-rules` prints \
+            recording rules that make a large fleet cheap for Prometheus. Settings come from environment variables \
             (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see the README); flags override them.
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
         subcommands: [
             WatchCommand.self, ServeCommand.self, SnapshotCommand.self, UploadCommand.self, ProxyCommand.self,
+            PrometheusRulesCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )

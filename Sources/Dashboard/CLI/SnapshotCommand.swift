@@ -18,7 +18,8 @@ struct SnapshotCommand: AsyncParsableCommand {
             With --prometheus, reads a fleet through Prometheus's HTTP API instead: per-tool p50/p95/p99 \
             from histogram_quantile over every instance's buckets summed, calls and errors, caches, and the \
             instances Prometheus scrapes, up or down (--selector narrows them, e.g. '{job="mcp"}'). Rates and \
-            percentiles are over max(refresh + scrape interval, 4 × scrape interval); the output says which. \
+            percentiles are over max(refresh + scrape interval, 4 × scrape interval), or over the window of the \
+            recording rules of `dashboard prometheus-rules` when Prometheus has them; the output says which. \
             --json then prints the same schema, with a "fleet" section listing the instances.
 
             Exit status: 0 on success; 1 when the endpoint cannot be reached or does not answer in time; \

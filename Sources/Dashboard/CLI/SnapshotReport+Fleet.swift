@@ -6,6 +6,7 @@ extension SnapshotReport {
         var out =
             "FLEET  \(fleet.instances.count) instance(s), \(fleet.upCount) up   rates over "
             + "\(Format.seconds(fleet.windowSeconds)) (scrape every \(Format.seconds(fleet.scrapeIntervalSeconds)))"
+            + (fleet.recordingRules == true ? ", from the recording rules" : "")
             + (fleet.selector.map { "   selector \(DisplayText.sanitized($0, maxLength: 80))" } ?? "")
             + "   queries \(fixed(fleet.queryMs, 0)) ms\n"
         for warning in fleet.warnings { out += "  warning from Prometheus: \(warning)\n" }

@@ -2,8 +2,10 @@ import Foundation
 
 /// The PromQL of one fleet round, for a selector and a window.
 ///
-/// Percentiles merge only as histograms: each comes from `histogram_quantile` over the buckets' rates
-/// summed by `le` across every instance, never from the instances' own percentiles.
+/// Percentiles merge only as histograms: they come from the buckets' rates summed by `le` across every
+/// instance (one query; ``FleetHistogram`` does `histogram_quantile`'s arithmetic for each quantile),
+/// never from the instances' own percentiles. With ``FleetRecordingRules`` loaded in Prometheus, the
+/// histogram, counter and per-instance queries read the recorded series instead of every raw series.
 struct FleetQueries: Sendable {
     /// The latency histogram the engines expose.
     static let duration = "mcp_server_operation_duration_seconds"
@@ -12,8 +14,10 @@ struct FleetQueries: Sendable {
 
     /// The selector's label matchers without braces (`job="mcp"`), empty for none.
     let matchers: String
-    /// The range of every rate, like `60s`.
+    /// The range of every rate, like `60s` (the rules' own range when they are read).
     let window: String
+    /// The recording rules to read, `nil` to read the raw series.
+    var rules: FleetRecordingRules? = nil
 
     /// `name{matchers, extra}`.
     func series(_ name: String, _ extra: String...) -> String {
@@ -23,24 +27,22 @@ struct FleetQueries: Sendable {
 
     private var toolCalls: String { "mcp_method_name=\"tools/call\"" }
 
-    /// One quantile of each tool's latency, in seconds, across the fleet.
-    func quantile(_ q: Double) -> String {
-        "histogram_quantile(\(q), sum by (le, gen_ai_tool_name) (rate(\(series(Self.duration + "_bucket", toolCalls))[\(window)])))"
-    }
-
-    /// Calls per second of each tool and error type (none for successes).
-    var rates: String {
-        "sum by (gen_ai_tool_name, error_type) (rate(\(series(Self.duration + "_count", toolCalls))[\(window)]))"
+    /// Each tool's bucket rates by outcome (`error_type`, none for successes), per second.
+    var buckets: String {
+        let rated =
+            rules.map { series($0.bucketRates, toolCalls) }
+            ?? "rate(\(series(Self.duration + "_bucket", toolCalls))[\(window)])"
+        return "sum by (le, gen_ai_tool_name, error_type) (\(rated))"
     }
 
     /// Calls of each tool and error type since the instances started.
     var totals: String {
-        "sum by (gen_ai_tool_name, error_type) (\(series(Self.duration + "_count", toolCalls)))"
+        "sum by (gen_ai_tool_name, error_type) (\(series(rules?.counts ?? Self.duration + "_count", toolCalls)))"
     }
 
     /// The latency sum of each tool since the instances started, in seconds.
     var sums: String {
-        "sum by (gen_ai_tool_name) (\(series(Self.duration + "_sum", toolCalls)))"
+        "sum by (gen_ai_tool_name) (\(series(rules?.sums ?? Self.duration + "_sum", toolCalls)))"
     }
 
     /// Every cache counter and gauge, summed per cache.
@@ -73,7 +75,10 @@ struct FleetQueries: Sendable {
 
     /// Calls per second of each instance, by error type.
     var instanceRates: String {
-        "sum by (job, instance, error_type) (rate(\(series(Self.duration + "_count", toolCalls))[\(window)]))"
+        let rated =
+            rules.map { series($0.instanceRates, toolCalls) }
+            ?? "rate(\(series(Self.duration + "_count", toolCalls))[\(window)])"
+        return "sum by (job, instance, error_type) (\(rated))"
     }
 
     /// Turns `--selector` text into label matchers: `{job="mcp"}` or `job="mcp"` give `job="mcp"`.

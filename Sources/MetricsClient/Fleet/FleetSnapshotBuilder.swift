@@ -3,14 +3,11 @@ import Foundation
 /// Assembles one fleet round's query results into a §5 snapshot with its ``FleetMetrics``.
 struct FleetSnapshotBuilder {
     var fleet: FleetMetrics
-    /// The quantile vectors, in ``FleetQueries/quantiles`` order.
-    let quantiles: [PrometheusAPI.Vector]
     private(set) var tools: [String: ToolMetrics] = [:]
     private(set) var caches: [String: CacheMetrics] = [:]
 
-    init(fleet: FleetMetrics, quantiles: [PrometheusAPI.Vector]) {
+    init(fleet: FleetMetrics) {
         self.fleet = fleet
-        self.quantiles = quantiles
     }
 
     /// A counter's value as a count: rounded, never negative, 0 when Prometheus says NaN.
@@ -24,7 +21,8 @@ struct FleetSnapshotBuilder {
         value.isFinite && value > 0 ? value : 0
     }
 
-    mutating func addTools(rates: PrometheusAPI.Vector, totals: PrometheusAPI.Vector, sums: PrometheusAPI.Vector) {
+    /// The tools from their bucket rates by outcome (percentiles and rates) and their counters.
+    mutating func addTools(buckets: PrometheusAPI.Vector, totals: PrometheusAPI.Vector, sums: PrometheusAPI.Vector) {
         var calls: [String: Int] = [:]
         var errors: [String: [String: Int]] = [:]
         for sample in totals.samples {
@@ -35,23 +33,24 @@ struct FleetSnapshotBuilder {
                 errors[tool, default: [:]][DisplayText.singleLine(type, maxLength: 80), default: 0] += count
             }
         }
-        for sample in rates.samples {
+        var histograms: [String: FleetHistogram] = [:]
+        for sample in buckets.samples {
+            guard let le = sample.labels["le"] else { continue }
             let tool = Self.tool(sample)
             let rate = Self.finite(sample.value)
+            histograms[tool, default: FleetHistogram()].add(le: le, rate: rate)
+            // The +Inf bucket counts every call of its outcome.
+            guard PrometheusAPI.number(le) == .infinity else { continue }
             fleet.callsPerSecond[tool, default: 0] += rate
             if let type = sample.labels["error_type"], !type.isEmpty { fleet.errorsPerSecond[tool, default: 0] += rate }
         }
         var sumSeconds: [String: Double] = [:]
         for sample in sums.samples { sumSeconds[Self.tool(sample)] = Self.finite(sample.value) }
-        var percentiles: [[String: Double]] = []
-        for vector in quantiles {
-            var byTool: [String: Double] = [:]
-            for sample in vector.samples where !sample.value.isNaN {
-                // Above the last finite bucket histogram_quantile answers that bound; +Inf is clamped to it.
-                let seconds = sample.value.isInfinite ? 300 : max(0, sample.value)
-                byTool[Self.tool(sample)] = seconds * 1000
+        let percentiles = FleetQueries.quantiles.map { q in
+            histograms.compactMapValues { histogram in
+                // Above the last finite bucket the answer is that bound (300 s).
+                histogram.quantile(q).map { max(0, $0) * 1000 }
             }
-            percentiles.append(byTool)
         }
         for (tool, total) in calls {
             let failed = errors[tool]?.values.reduce(0, +) ?? 0

@@ -5,12 +5,14 @@ import Synchronization
 /// Reads a fleet's figures from Prometheus, one round of queries per poll, as one §5 snapshot.
 ///
 /// Each round evaluates every query at the same instant. Tools come from `tools/call` series only;
-/// percentiles are `histogram_quantile` over bucket rates summed across instances; `total_calls` and
-/// the error counts are the instances' counters summed (what the live instances served since they
-/// started); the rates, the window percentiles and the instance strip are over the window
-/// (``FleetMetrics/windowSeconds``). Active targets (for scrape intervals and scrape errors) are read
-/// every 30 s. A failed query fails the round: the last good snapshot stays on screen, marked stale,
-/// and the status says what Prometheus answered.
+/// percentiles and call rates come from one query of the bucket rates summed across instances;
+/// `total_calls` and the error counts are the instances' counters summed (what the live instances
+/// served since they started); the rates, the window percentiles and the instance strip are over the
+/// window (``FleetMetrics/windowSeconds``). When Prometheus has ``FleetRecordingRules`` loaded, the
+/// heavy queries read the recorded series and the window is the rules' own. Active targets (for scrape
+/// intervals and scrape errors) and recording rules are read every 30 s. A failed query fails the
+/// round: the last good snapshot stays on screen, marked stale, and the status says what Prometheus
+/// answered.
 public final class FleetSource: SnapshotSource {
     /// The Prometheus server read.
     public let server: PrometheusServer
@@ -22,6 +24,9 @@ public final class FleetSource: SnapshotSource {
     /// The jobs of the last round's instances: their scrape intervals set the window.
     private let jobs = Mutex<(jobs: Set<String>, unexplainedDown: Bool)>(([], false))
     private let targets = Mutex<(checkedAt: Double, list: [PrometheusAPI.Target])?>(nil)
+    /// Whether recorded series are read when Prometheus has the rules.
+    private let readsRecordingRules: Bool
+    private let rules = Mutex<(checkedAt: Double, rules: FleetRecordingRules?)?>(nil)
 
     /// Scrape interval assumed when Prometheus does not say (its default).
     static let defaultScrapeInterval = 15.0
@@ -29,10 +34,18 @@ public final class FleetSource: SnapshotSource {
     static let targetsRefresh = 30.0
 
     /// Creates a source; `selector` is label matchers like `{job="mcp"}` (checked here, and by Prometheus).
-    public init(server: PrometheusServer, selector: String? = nil, version: String = "") throws(PollError) {
+    /// With `recordingRules` (the default) the recorded series of ``FleetRecordingRules`` are read
+    /// whenever Prometheus has them loaded and the selector can select them.
+    public init(
+        server: PrometheusServer,
+        selector: String? = nil,
+        version: String = "",
+        recordingRules: Bool = true
+    ) throws(PollError) {
         self.server = server
         self.version = version
         self.matchers = try FleetQueries.matchers(fromSelector: selector)
+        self.readsRecordingRules = recordingRules && FleetRecordingRules.canServe(matchers: matchers)
         self.selector = matchers.isEmpty ? nil : "{" + matchers + "}"
     }
 
@@ -69,13 +82,13 @@ public final class FleetSource: SnapshotSource {
         let scrape =
             known.filter { ours.isEmpty || ours.contains($0.job) }.compactMap(\.scrapeInterval).max()
             ?? Self.defaultScrapeInterval
-        let windowSeconds = Self.window(refresh: interval.inSeconds, scrape: scrape)
-        let queries = FleetQueries(matchers: matchers, window: "\(Int(windowSeconds))s")
-        let texts =
-            FleetQueries.quantiles.map(queries.quantile) + [
-                queries.rates, queries.totals, queries.sums, queries.caches, queries.cacheRates, queries.up,
-                queries.gauges, queries.instanceRates,
-            ]
+        let recorded = await currentRules(api, now: now)
+        let windowSeconds = recorded?.windowSeconds ?? Self.window(refresh: interval.inSeconds, scrape: scrape)
+        let queries = FleetQueries(matchers: matchers, window: "\(Int(windowSeconds))s", rules: recorded)
+        let texts = [
+            queries.buckets, queries.totals, queries.sums, queries.caches, queries.cacheRates, queries.up,
+            queries.gauges, queries.instanceRates,
+        ]
         let results = await withTaskGroup(of: (Int, Result<PrometheusAPI.Vector, PollError>).self) { group in
             for (index, text) in texts.enumerated() {
                 group.addTask { (index, await api.result(of: text, at: now)) }
@@ -98,14 +111,13 @@ public final class FleetSource: SnapshotSource {
                 selector: selector,
                 windowSeconds: windowSeconds,
                 scrapeIntervalSeconds: scrape,
-                queryMs: vectors.map { $0.responseTime.inSeconds * 1000 }.max() ?? 0
-            ),
-            quantiles: Array(vectors.prefix(FleetQueries.quantiles.count))
+                queryMs: vectors.map { $0.responseTime.inSeconds * 1000 }.max() ?? 0,
+                recordingRules: recorded.map { _ in true }
+            )
         )
-        let rest = Array(vectors.dropFirst(FleetQueries.quantiles.count))
-        builder.addTools(rates: rest[0], totals: rest[1], sums: rest[2])
-        builder.addCaches(rest[3], rates: rest[4])
-        builder.addInstances(up: rest[5], gauges: rest[6], rates: rest[7], targets: known)
+        builder.addTools(buckets: vectors[0], totals: vectors[1], sums: vectors[2])
+        builder.addCaches(vectors[3], rates: vectors[4])
+        builder.addInstances(up: vectors[5], gauges: vectors[6], rates: vectors[7], targets: known)
         builder.fleet.warnings = Array(Set(vectors.flatMap(\.warnings))).sorted().prefix(5).map { $0 }
         let snapshot = builder.snapshot(at: now, version: version)
         let instances = builder.fleet.instances
@@ -118,6 +130,16 @@ public final class FleetSource: SnapshotSource {
             responseTime: vectors.map(\.responseTime).max() ?? .zero,
             byteCount: vectors.reduce(0) { $0 + $1.byteCount }
         )
+    }
+
+    /// The recording rules a round reads, looked up again every ``targetsRefresh`` seconds; none when
+    /// they are not wanted, not all loaded or healthy, or the rules API does not answer.
+    private func currentRules(_ api: PrometheusAPI, now: Double) async -> FleetRecordingRules? {
+        guard readsRecordingRules else { return nil }
+        if let cached = rules.withLock({ $0 }), now - cached.checkedAt < Self.targetsRefresh { return cached.rules }
+        let found = (try? await api.recordingRules()).flatMap(FleetRecordingRules.loaded)
+        rules.withLock { $0 = (now, found) }
+        return found
     }
 
     /// The active targets, read again every ``targetsRefresh`` seconds; the last list (or none) when

@@ -1,7 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 
-/// The two calls of Prometheus's HTTP API the fleet view needs: an instant query and the active targets.
+/// The calls of Prometheus's HTTP API the fleet view needs: an instant query, the active targets and
+/// the recording rules.
 ///
 /// Every failure is a ``PollError`` that says what Prometheus said (its `error` text for a refused query),
 /// so a screen can show it as it shows a lost engine.
@@ -85,6 +86,22 @@ struct PrometheusAPI: Sendable {
                 lastError: lastError.map { DisplayText.singleLine($0, maxLength: 160) },
                 scrapeInterval: target["scrapeInterval"]?.stringValue.flatMap(Self.seconds)
             )
+        }
+    }
+
+    /// The recording rules loaded: each one's recorded name and health (`ok`, `err` or `unknown`).
+    func recordingRules() async throws(PollError) -> [(name: String, health: String)] {
+        let url = server.url("/api/v1/rules?type=record")
+        let (data, _) = try await get(url, shown: url)
+        guard case .array(let groups)? = data["groups"] else {
+            throw Self.shape("the rules API answered without groups", url: url)
+        }
+        return groups.flatMap { group -> [(name: String, health: String)] in
+            guard case .array(let rules)? = group["rules"] else { return [] }
+            return rules.compactMap { rule in
+                guard rule["type"]?.stringValue == "recording", let name = rule["name"]?.stringValue else { return nil }
+                return (name, rule["health"]?.stringValue ?? "")
+            }
         }
     }
 

@@ -22,6 +22,9 @@ public struct FleetMetrics: Codable, Sendable, Equatable {
     public var cacheRates: [String: FleetCacheRates]
     /// The instances Prometheus scrapes, sorted by job then instance.
     public var instances: [FleetInstance]
+    /// `true` when the histogram, counters and instance rates were read from the recorded series of
+    /// the dashboard's recording rules (their window is ``windowSeconds``); absent when read raw.
+    public var recordingRules: Bool?
     /// Prometheus's warnings about this round (partial data, for example), at most a few.
     public var warnings: [String]
 
@@ -32,6 +35,7 @@ public struct FleetMetrics: Codable, Sendable, Equatable {
         windowSeconds: Double,
         scrapeIntervalSeconds: Double,
         queryMs: Double = 0,
+        recordingRules: Bool? = nil,
         callsPerSecond: [String: Double] = [:],
         errorsPerSecond: [String: Double] = [:],
         cacheRates: [String: FleetCacheRates] = [:],
@@ -43,6 +47,7 @@ public struct FleetMetrics: Codable, Sendable, Equatable {
         self.windowSeconds = windowSeconds
         self.scrapeIntervalSeconds = scrapeIntervalSeconds
         self.queryMs = queryMs
+        self.recordingRules = recordingRules
         self.callsPerSecond = callsPerSecond
         self.errorsPerSecond = errorsPerSecond
         self.cacheRates = cacheRates
@@ -58,6 +63,7 @@ public struct FleetMetrics: Codable, Sendable, Equatable {
         case windowSeconds = "window_seconds"
         case scrapeIntervalSeconds = "scrape_interval_seconds"
         case queryMs = "query_ms"
+        case recordingRules = "recording_rules"
         case callsPerSecond = "calls_per_second"
         case errorsPerSecond = "errors_per_second"
         case cacheRates = "cache_rates"

@@ -27,6 +27,7 @@ struct InstancesPane {
             detail =
                 "\(rows.count) · " + (down > 0 ? "\(down) down · " : "all up · ")
                 + "scrape \(Format.seconds(fleet.scrapeIntervalSeconds)) · queries \(Format.latency(fleet.queryMs))"
+                + (fleet.recordingRules == true ? " (recorded)" : "")
             if let warning = fleet.warnings.first { detail += " · partial: \(warning)" }
         }
         PaneChrome.title("Instances", detail: detail, in: rect, grid: &grid, theme: theme)
