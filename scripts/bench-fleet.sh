@@ -4,9 +4,9 @@
 # refresh, first from the raw series, then with the rules of `dashboard prometheus-rules` loaded.
 # Reports, for each: (1) one fleet query round's latency as the dashboard sees it (`query_ms`, the
 # slowest of its concurrent queries, over ROUNDS rounds of `dashboard snapshot --prometheus --json`),
-# (2) the Prometheus engine time those rounds cost (its prometheus_engine_query_duration_seconds_sum,
-# all slices, less its rule evaluations' time, divided by the rounds) and, with rules, what evaluating
-# them costs per second; then (3) the CPU of the dashboard itself in a 200x60 tmux pane, with rules.
+# (2) the Prometheus time those rounds cost (from its query log: the execTotalTime of every API query
+# made meanwhile, divided by the rounds, with the heaviest query named) and, with rules, what
+# evaluating them costs per second (their execTotalTime in the same log); then (3) the CPU of the dashboard itself in a 200x60 tmux pane, with rules.
 # Usage: scripts/bench-fleet.sh [seconds] [rounds]   (needs: prometheus, tmux, python3, curl; builds the release binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -54,6 +54,7 @@ write_configuration() {
 global:
   scrape_interval: 5s
   evaluation_interval: 5s
+  query_log_file: $workdir/queries.log
 $1
 scrape_configs:
   - job_name: mcp
@@ -77,14 +78,9 @@ value() {
 }
 echo "Prometheus holds $(value 'count({job="mcp"})') series from $(value 'sum(up{job="mcp"})') of $instances engines up"
 
-# Engine seconds of every query, and of the rule evaluations among them.
-engine_seconds() {
-    curl -sf "$url/metrics" | awk '/^prometheus_engine_query_duration_seconds_sum/ { e += $2 }
-        /^prometheus_rule_evaluation_duration_seconds_sum/ { r += $2 } END { printf "%.6f %.6f", e, r }'
-}
 measure() {
-    local label=$1 before after t0 t1
-    before=$(engine_seconds)
+    local label=$1 first t0 t1
+    first=$(( $(wc -l < "$workdir/queries.log" 2>/dev/null || echo 0) + 1 ))
     t0=$(date +%s%N)
     : > "$workdir/rounds.txt"
     for _ in $(seq "$rounds"); do
@@ -95,21 +91,29 @@ print(fleet["query_ms"], len(fleet["instances"]), fleet["window_seconds"], fleet
             { cat "$workdir/snapshot.err" >&2; exit 1; }
         sleep 1
     done
-    after=$(engine_seconds)
     t1=$(date +%s%N)
-    python3 - "$label" "$workdir/rounds.txt" "$before" "$after" "$rounds" "$(( (t1 - t0) / 1000000 ))" <<'PY'
-import sys
-label, path, before, after, rounds, elapsed_ms = sys.argv[1:]
+    tail -n +"$first" "$workdir/queries.log" > "$workdir/measured.log"
+    python3 - "$label" "$workdir/rounds.txt" "$workdir/measured.log" "$rounds" "$(( (t1 - t0) / 1000000 ))" <<'PY'
+import collections, json, sys
+label, path, log, rounds, elapsed_ms = sys.argv[1:]
 rows = [line.split() for line in open(path)]
 ms = sorted(float(r[0]) for r in rows)
 def q(p): return ms[min(len(ms) - 1, int(p * len(ms)))]
-(e0, r0), (e1, r1) = (map(float, before.split())), (map(float, after.split()))
-queries = ((e1 - e0) - (r1 - r0)) / int(rounds) * 1000
+api, rules = collections.defaultdict(float), 0.0
+for line in open(log):
+    entry = json.loads(line)
+    seconds = entry["stats"]["timings"]["execTotalTime"]
+    if "httpRequest" in entry:
+        api[entry["params"]["query"]] += seconds
+    elif "ruleGroup" in entry:
+        rules += seconds
+heaviest = max(api, key=api.get)
 print(f"{label}: {len(ms)} rounds, {rows[0][1]} instances, window {rows[0][2]} s, recorded {rows[0][3]}")
 print(f"  round latency: p50 {q(0.5):.1f} ms, p95 {q(0.95):.1f} ms, max {ms[-1]:.1f} ms")
-print(f"  Prometheus engine time of the dashboard's queries per round: {queries:.1f} ms")
-if r1 > r0:
-    print(f"  rule evaluations meanwhile: {(r1 - r0) * 1000 / (int(elapsed_ms) / 1000):.0f} ms per second")
+print(f"  Prometheus time of the dashboard's queries per round: {sum(api.values()) * 1000 / int(rounds):.1f} ms"
+      f" (heaviest {api[heaviest] * 1000 / int(rounds):.1f} ms: {heaviest[:70]}…)")
+if rules:
+    print(f"  rule evaluations meanwhile: {rules * 1000 / (int(elapsed_ms) / 1000):.0f} ms per second")
 PY
 }
 measure "raw series"
@@ -131,6 +135,7 @@ tmux new -d -s "$session" -x 200 -y 60 "exec env TERM=xterm-256color HOME=$workd
 for _ in $(seq 100); do tmux capture-pane -p -t "$session" | grep -q 'tool_' && break; sleep 0.1; done
 sleep 5
 pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
+first=$(( $(wc -l < "$workdir/queries.log") + 1 ))
 cpu_before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
 t0=$(date +%s%N)
 peak=0
@@ -146,3 +151,12 @@ awk -v t="$(( cpu_after - cpu_before ))" -v hz="$ticks" -v ns="$elapsed" -v peak
     printf "dashboard --prometheus: CPU %.2f s over %.1f s = %.2f %% of one core; peak VmRSS %.1f MiB\n",
         t / hz, ns / 1e9, 100 * (t / hz) / (ns / 1e9), peak / 1024
 }'
+tail -n +"$first" "$workdir/queries.log" | python3 -c '
+import json, sys
+api, rounds = 0.0, 0
+for line in sys.stdin:
+    entry = json.loads(line)
+    if "httpRequest" not in entry: continue
+    api += entry["stats"]["timings"]["execTotalTime"]
+    rounds += entry["params"]["query"].startswith("up")
+print(f"Prometheus time of the dashboard at 1 s refresh, with rules: {api * 1000 / max(rounds, 1):.1f} ms per round over {rounds} rounds")'

@@ -26,7 +26,7 @@ struct FleetSourceTests {
         let body = #"""
             {"status":"success","warnings":["remote read of store-2 failed: partial response"],
              "data":{"resultType":"vector","result":[
-               {"metric":{"job":"mcp","instance":"10.0.0.1:9109"},"value":[1764600000,"1"]}]}}
+               {"metric":{"__name__":"dashboard_engine_info","job":"mcp","instance":"10.0.0.1:9109"},"value":[1764600000,"1"]}]}}
             """#
         let server = try RawHTTPServer(RawHTTPServer.respond(text: body))
         defer { server.stop() }
@@ -169,15 +169,35 @@ struct FleetSourceTests {
     func recordingRules() throws {
         let rules = try FleetRecordingRules(window: "1m")
         #expect(rules.windowSeconds == 60)
-        let all = rules.rules.map { (name: $0.record, health: "ok") }
+        let all = rules.rules.map { PrometheusAPI.RecordingRule(name: $0.record, health: "ok") }
         #expect(FleetRecordingRules.loaded(in: all) == rules)
         #expect(FleetRecordingRules.loaded(in: Array(all.dropLast())) == nil, "one missing")
-        #expect(FleetRecordingRules.loaded(in: all.map { ($0.name, $0.name.hasSuffix(":sum") ? "err" : "ok") }) == nil)
-        let other = try FleetRecordingRules(window: "30s").rules.map { (name: $0.record, health: "ok") }
+        #expect(
+            FleetRecordingRules.loaded(
+                in: all.map { .init(name: $0.name, health: $0.name.hasSuffix(":sum") ? "err" : "ok") }
+            )
+                == nil
+        )
+        let other = try FleetRecordingRules(window: "30s").rules.map {
+            PrometheusAPI.RecordingRule(name: $0.record, health: "ok")
+        }
         #expect(FleetRecordingRules.loaded(in: all + other)?.window == "30s", "the shortest complete window")
         #expect(
-            FleetRecordingRules.loaded(in: [("job:mcp_server_operation_duration_seconds_bucket:rateX", "ok")]) == nil
+            FleetRecordingRules.loaded(in: [
+                .init(name: "job:mcp_server_operation_duration_seconds_bucket:rateX", health: "ok")
+            ])
+                == nil
         )
+        // The schedule comes along: recorded series change only at evaluations, read once each.
+        let schedule = PrometheusAPI.RuleSchedule(interval: 5, lastEvaluation: 1000, duration: 1)
+        let scheduled = all.map { PrometheusAPI.RecordingRule(name: $0.name, health: "ok", schedule: schedule) }
+        #expect(FleetRecordingRules.loaded(in: scheduled)?.schedule == schedule)
+        #expect(schedule.latestReadable(at: 1001) == 995, "the evaluation at 1000 is still being written")
+        #expect(schedule.latestReadable(at: 1002.5) == 1000 && schedule.latestReadable(at: 1006.9) == 1000)
+        #expect(schedule.latestReadable(at: 1007) == 1005 && schedule.latestReadable(at: 1100) == 1095)
+        #expect(PrometheusAPI.time("2026-12-02T00:56:50.605061412Z") == 1_796_173_010.605061412)
+        #expect(PrometheusAPI.time("2026-12-02T01:56:50+01:00") == 1_796_173_010)
+        #expect(PrometheusAPI.time("yesterday") == nil)
         for bad in ["", "0s", "1 m", "1m;", "soon"] {
             #expect(throws: PollError.self, "\(bad)") { try FleetRecordingRules(window: bad) }
         }

@@ -8,8 +8,11 @@ import Foundation
 public enum SpawnedCommand {
     /// What a finished command left: its exit status (128 + N when killed by signal N) and its output.
     public struct Outcome: Sendable {
+        /// The exit status, or 128 + the signal that ended it.
         public var status: Int32
+        /// What it wrote to standard output.
         public var output: String
+        /// What it wrote to standard error.
         public var error: String
     }
 

@@ -21,12 +21,24 @@ struct FleetHistogram: Sendable, Equatable {
     /// bucket the rank falls in, the last finite bound when it falls in `+Inf`; `nil` when there were no
     /// calls in the window or there is no `+Inf` bucket.
     func quantile(_ q: Double) -> Double? {
+        quantiles([q])[0]
+    }
+
+    /// ``quantile(_:)`` of each of `qs`, the buckets sorted once.
+    func quantiles(_ qs: [Double]) -> [Double?] {
         var sorted = buckets.sorted { $0.key < $1.key }
-        guard let last = sorted.last, last.key == .infinity, last.value > 0, sorted.count >= 2 else { return nil }
+        guard let last = sorted.last, last.key == .infinity, last.value > 0, sorted.count >= 2 else {
+            return qs.map { _ in nil }
+        }
         // Rates taken at slightly different instants can dip; Prometheus makes them monotonic the same way.
         for index in sorted.indices.dropFirst() where sorted[index].value < sorted[index - 1].value {
             sorted[index].value = sorted[index - 1].value
         }
+        return qs.map { Self.quantile($0, sorted: sorted) }
+    }
+
+    private static func quantile(_ q: Double, sorted: [(key: Double, value: Double)]) -> Double? {
+        guard let last = sorted.last else { return nil }
         var rank = min(max(q, 0), 1) * last.value
         // A bucket summed in another order than `+Inf` can miss it by a rounding error: that is not a call.
         let tolerance = last.value * 1e-9

@@ -35,14 +35,13 @@ struct FleetQueries: Sendable {
         return "sum by (le, gen_ai_tool_name, error_type) (\(rated))"
     }
 
-    /// Calls of each tool and error type since the instances started.
-    var totals: String {
-        "sum by (gen_ai_tool_name, error_type) (\(series(rules?.counts ?? Self.duration + "_count", toolCalls)))"
-    }
-
-    /// The latency sum of each tool since the instances started, in seconds.
-    var sums: String {
-        "sum by (gen_ai_tool_name) (\(series(rules?.sums ?? Self.duration + "_sum", toolCalls)))"
+    /// Calls (`…_count`) of each tool and error type, and latency sums (`…_sum`, seconds) of each tool,
+    /// since the instances started, told apart by `__name__`.
+    var counters: String {
+        let names =
+            rules.map { [$0.counts, $0.sums] } ?? [Self.duration + "_count", Self.duration + "_sum"]
+        return
+            "sum by (__name__, gen_ai_tool_name, error_type) (\(series("", "__name__=~\"\(names.joined(separator: "|"))\"", toolCalls)))"
     }
 
     /// Every cache counter and gauge, summed per cache.
@@ -57,13 +56,9 @@ struct FleetQueries: Sendable {
         }.joined(separator: " or ")
     }
 
-    /// `up` of each instance: with a selector, of every instance it matches; without, of every
-    /// instance of the jobs that have at least one engine (so Prometheus's own job is left out).
-    var up: String {
-        matchers.isEmpty
-            ? "up and on (job) group by (job) (dashboard_engine_info)"
-            : series("up")
-    }
+    /// `up` of each instance the selector matches; without one, of every target (the round keeps
+    /// those of the jobs with an engine: ``gauges`` has their `dashboard_engine_info`).
+    var up: String { series("up") }
 
     /// Each instance's own gauges and engine description.
     var gauges: String {

@@ -12,6 +12,8 @@ public struct FleetRecordingRules: Sendable, Equatable {
     public let window: String
     /// The range in seconds.
     public let windowSeconds: Double
+    /// When Prometheus evaluates them, once read from its rules API.
+    var schedule: PrometheusAPI.RuleSchedule? = nil
 
     /// Rules whose rates span `window` (Prometheus notation: `1m`, `30s`, `2m30s`).
     public init(window: String) throws(PollError) {
@@ -69,17 +71,21 @@ public struct FleetRecordingRules: Sendable, Equatable {
         return text
     }
 
-    /// The complete set among Prometheus's recording rules (`name`, `health`), shortest window first;
+    /// The complete set among Prometheus's recording rules, shortest window first, with its schedule;
     /// `nil` when no window has all four rules loaded and evaluated without error.
-    static func loaded(in recorded: [(name: String, health: String)]) -> FleetRecordingRules? {
-        let healthy = Set(recorded.filter { $0.health == "ok" }.map(\.name))
+    static func loaded(in recorded: [PrometheusAPI.RecordingRule]) -> FleetRecordingRules? {
+        let healthy = Dictionary(recorded.filter { $0.health == "ok" }.map { ($0.name, $0) }) { first, _ in first }
         let prefix = "job:\(FleetQueries.duration)_bucket:rate"
-        let candidates = healthy.filter { $0.hasPrefix(prefix) }.compactMap {
+        let candidates = healthy.keys.filter { $0.hasPrefix(prefix) }.compactMap {
             try? FleetRecordingRules(window: String($0.dropFirst(prefix.count)))
         }
-        return candidates.sorted { $0.windowSeconds < $1.windowSeconds }.first { rules in
-            rules.rules.allSatisfy { healthy.contains($0.record) }
-        }
+        guard
+            var found = candidates.sorted(by: { $0.windowSeconds < $1.windowSeconds }).first(where: { rules in
+                rules.rules.allSatisfy { healthy[$0.record] != nil }
+            })
+        else { return nil }
+        found.schedule = healthy[found.bucketRates]?.schedule
+        return found
     }
 
     /// Whether a selector's matchers select the same calls in the recorded series: not when they

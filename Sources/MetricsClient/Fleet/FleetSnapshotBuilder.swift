@@ -5,6 +5,7 @@ struct FleetSnapshotBuilder {
     var fleet: FleetMetrics
     private(set) var tools: [String: ToolMetrics] = [:]
     private(set) var caches: [String: CacheMetrics] = [:]
+    private var shownNames: [String: String] = [:]
 
     init(fleet: FleetMetrics) {
         self.fleet = fleet
@@ -21,12 +22,19 @@ struct FleetSnapshotBuilder {
         value.isFinite && value > 0 ? value : 0
     }
 
-    /// The tools from their bucket rates by outcome (percentiles and rates) and their counters.
-    mutating func addTools(buckets: PrometheusAPI.Vector, totals: PrometheusAPI.Vector, sums: PrometheusAPI.Vector) {
+    /// The tools from their bucket rates by outcome (percentiles and rates) and their counters
+    /// (``FleetQueries/counters``: counts and latency sums, by `__name__`).
+    mutating func addTools(buckets: PrometheusAPI.Vector, counters: PrometheusAPI.Vector) {
         var calls: [String: Int] = [:]
         var errors: [String: [String: Int]] = [:]
-        for sample in totals.samples {
-            let tool = Self.tool(sample)
+        var sumSeconds: [String: Double] = [:]
+        for sample in counters.samples {
+            let tool = tool(sample)
+            let name = sample.labels["__name__"] ?? ""
+            if name.hasSuffix("_sum") || name.hasSuffix("_sum:sum") {
+                sumSeconds[tool, default: 0] += Self.finite(sample.value)
+                continue
+            }
             let count = Self.count(sample.value)
             calls[tool, default: 0] += count
             if let type = sample.labels["error_type"], !type.isEmpty {
@@ -36,7 +44,7 @@ struct FleetSnapshotBuilder {
         var histograms: [String: FleetHistogram] = [:]
         for sample in buckets.samples {
             guard let le = sample.labels["le"] else { continue }
-            let tool = Self.tool(sample)
+            let tool = tool(sample)
             let rate = Self.finite(sample.value)
             histograms[tool, default: FleetHistogram()].add(le: le, rate: rate)
             // The +Inf bucket counts every call of its outcome.
@@ -44,13 +52,10 @@ struct FleetSnapshotBuilder {
             fleet.callsPerSecond[tool, default: 0] += rate
             if let type = sample.labels["error_type"], !type.isEmpty { fleet.errorsPerSecond[tool, default: 0] += rate }
         }
-        var sumSeconds: [String: Double] = [:]
-        for sample in sums.samples { sumSeconds[Self.tool(sample)] = Self.finite(sample.value) }
-        let percentiles = FleetQueries.quantiles.map { q in
-            histograms.compactMapValues { histogram in
-                // Above the last finite bucket the answer is that bound (300 s).
-                histogram.quantile(q).map { max(0, $0) * 1000 }
-            }
+        // Above the last finite bucket the answer is that bound (300 s).
+        let quantiles = histograms.mapValues { $0.quantiles(FleetQueries.quantiles) }
+        let percentiles = FleetQueries.quantiles.indices.map { index in
+            quantiles.compactMapValues { $0[index].map { max(0, $0) * 1000 } }
         }
         for (tool, total) in calls {
             let failed = errors[tool]?.values.reduce(0, +) ?? 0
@@ -106,11 +111,15 @@ struct FleetSnapshotBuilder {
         fleet.cacheRates = lookups.mapValues { FleetCacheRates(hitsPerSecond: $0.hits, missesPerSecond: $0.misses) }
     }
 
+    /// The instances from `up`, their gauges, their call rates and the targets' scrape errors; with
+    /// `onlyJobsWithEngines`, only the jobs with at least one `dashboard_engine_info` (so Prometheus's
+    /// own job is left out when no selector names the jobs).
     mutating func addInstances(
         up: PrometheusAPI.Vector,
         gauges: PrometheusAPI.Vector,
         rates: PrometheusAPI.Vector,
-        targets: [PrometheusAPI.Target]
+        targets: [PrometheusAPI.Target],
+        onlyJobsWithEngines: Bool
     ) {
         struct Key: Hashable {
             var job: String
@@ -120,8 +129,12 @@ struct FleetSnapshotBuilder {
             Key(job: labels["job"] ?? "", instance: labels["instance"] ?? "")
         }
         var instances: [Key: FleetInstance] = [:]
+        let engineJobs = Set(
+            gauges.samples.filter { $0.labels["__name__"] == "dashboard_engine_info" }.map { $0.labels["job"] ?? "" }
+        )
         for sample in up.samples {
             let id = key(sample.labels)
+            guard !onlyJobsWithEngines || engineJobs.contains(id.job) else { continue }
             instances[id] = FleetInstance(
                 instance: DisplayText.singleLine(id.instance, maxLength: 80),
                 job: DisplayText.singleLine(id.job, maxLength: 40),
@@ -189,7 +202,13 @@ struct FleetSnapshotBuilder {
         )
     }
 
-    private static func tool(_ sample: PrometheusAPI.Sample) -> String {
-        DisplayText.singleLine(sample.labels["gen_ai_tool_name"] ?? "", maxLength: 120)
+    /// A sample's tool name made safe to show, worked out once per name (a round has a bucket series
+    /// per tool, bound and outcome).
+    private mutating func tool(_ sample: PrometheusAPI.Sample) -> String {
+        let raw = sample.labels["gen_ai_tool_name"] ?? ""
+        if let shown = shownNames[raw] { return shown }
+        let shown = DisplayText.singleLine(raw, maxLength: 120)
+        shownNames[raw] = shown
+        return shown
     }
 }

@@ -27,6 +27,8 @@ public final class FleetSource: SnapshotSource {
     /// Whether recorded series are read when Prometheus has the rules.
     private let readsRecordingRules: Bool
     private let rules = Mutex<(checkedAt: Double, rules: FleetRecordingRules?)?>(nil)
+    /// The answers of the recorded-series queries, and the rule evaluation they come from.
+    private let recordedAnswers = Mutex<(evaluation: Double, vectors: [PrometheusAPI.Vector])?>(nil)
 
     /// Scrape interval assumed when Prometheus does not say (its default).
     static let defaultScrapeInterval = 15.0
@@ -85,10 +87,14 @@ public final class FleetSource: SnapshotSource {
         let recorded = await currentRules(api, now: now)
         let windowSeconds = recorded?.windowSeconds ?? Self.window(refresh: interval.inSeconds, scrape: scrape)
         let queries = FleetQueries(matchers: matchers, window: "\(Int(windowSeconds))s", rules: recorded)
-        let texts = [
-            queries.buckets, queries.totals, queries.sums, queries.caches, queries.cacheRates, queries.up,
-            queries.gauges, queries.instanceRates,
-        ]
+        // The recorded series change only when the rules are evaluated: read again once a newer
+        // evaluation can be read, otherwise the last answers serve.
+        let evaluation = recorded?.schedule?.latestReadable(at: now)
+        let reused = evaluation.flatMap { evaluation in
+            recordedAnswers.withLock { $0?.evaluation == evaluation ? $0?.vectors : nil }
+        }
+        let heavy = [queries.buckets, queries.counters, queries.instanceRates]
+        let texts = (reused == nil ? heavy : []) + [queries.caches, queries.cacheRates, queries.up, queries.gauges]
         let results = await withTaskGroup(of: (Int, Result<PrometheusAPI.Vector, PollError>).self) { group in
             for (index, text) in texts.enumerated() {
                 group.addTask { (index, await api.result(of: text, at: now)) }
@@ -97,27 +103,37 @@ public final class FleetSource: SnapshotSource {
             for await (index, result) in group { results[index] = result }
             return results
         }
-        var vectors: [PrometheusAPI.Vector] = []
+        var answered: [PrometheusAPI.Vector] = []
         for result in results {
             switch result {
-            case .success(let vector): vectors.append(vector)
+            case .success(let vector): answered.append(vector)
             case .failure(let error): throw error
             case nil: throw PollError(.network, "a query did not finish")
             }
         }
+        if let evaluation, reused == nil {
+            recordedAnswers.withLock { $0 = (evaluation, Array(answered.prefix(heavy.count))) }
+        }
+        let vectors = (reused ?? []) + answered
         var builder = FleetSnapshotBuilder(
             fleet: FleetMetrics(
                 prometheus: server.baseURL,
                 selector: selector,
                 windowSeconds: windowSeconds,
                 scrapeIntervalSeconds: scrape,
-                queryMs: vectors.map { $0.responseTime.inSeconds * 1000 }.max() ?? 0,
+                queryMs: answered.map { $0.responseTime.inSeconds * 1000 }.max() ?? 0,
                 recordingRules: recorded.map { _ in true }
             )
         )
-        builder.addTools(buckets: vectors[0], totals: vectors[1], sums: vectors[2])
+        builder.addTools(buckets: vectors[0], counters: vectors[1])
         builder.addCaches(vectors[3], rates: vectors[4])
-        builder.addInstances(up: vectors[5], gauges: vectors[6], rates: vectors[7], targets: known)
+        builder.addInstances(
+            up: vectors[5],
+            gauges: vectors[6],
+            rates: vectors[2],
+            targets: known,
+            onlyJobsWithEngines: matchers.isEmpty
+        )
         builder.fleet.warnings = Array(Set(vectors.flatMap(\.warnings))).sorted().prefix(5).map { $0 }
         let snapshot = builder.snapshot(at: now, version: version)
         let instances = builder.fleet.instances
@@ -127,8 +143,8 @@ public final class FleetSource: SnapshotSource {
         return PolledSnapshot(
             decoded: DecodedSnapshot(snapshot: snapshot),
             receivedAt: Date(timeIntervalSince1970: now),
-            responseTime: vectors.map(\.responseTime).max() ?? .zero,
-            byteCount: vectors.reduce(0) { $0 + $1.byteCount }
+            responseTime: answered.map(\.responseTime).max() ?? .zero,
+            byteCount: answered.reduce(0) { $0 + $1.byteCount }
         )
     }
 

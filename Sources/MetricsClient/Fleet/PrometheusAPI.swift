@@ -89,20 +89,67 @@ struct PrometheusAPI: Sendable {
         }
     }
 
-    /// The recording rules loaded: each one's recorded name and health (`ok`, `err` or `unknown`).
-    func recordingRules() async throws(PollError) -> [(name: String, health: String)] {
+    /// One loaded recording rule, with its group's schedule when Prometheus gives it.
+    struct RecordingRule: Sendable, Equatable {
+        var name: String
+        /// `ok`, `err` or `unknown` (not evaluated yet).
+        var health: String
+        var schedule: RuleSchedule? = nil
+    }
+
+    /// When a rule group is evaluated: every `interval` seconds, the last one started at `lastEvaluation`
+    /// (seconds since 1970) and took `duration` seconds.
+    struct RuleSchedule: Sendable, Equatable {
+        var interval: Double
+        var lastEvaluation: Double
+        var duration: Double
+
+        /// The start of the latest evaluation whose results a query at `time` reads: one that started
+        /// at least its duration (and some slack) earlier. Recorded series change only then.
+        func latestReadable(at time: Double) -> Double {
+            let slack = duration * 1.5 + 0.5
+            let evaluations = ((time - slack - lastEvaluation) / interval).rounded(.down)
+            return lastEvaluation + evaluations * interval
+        }
+    }
+
+    /// The recording rules loaded, each with its health and its group's schedule.
+    func recordingRules() async throws(PollError) -> [RecordingRule] {
         let url = server.url("/api/v1/rules?type=record")
         let (data, _) = try await get(url, shown: url)
         guard case .array(let groups)? = data["groups"] else {
             throw Self.shape("the rules API answered without groups", url: url)
         }
-        return groups.flatMap { group -> [(name: String, health: String)] in
+        return groups.flatMap { group -> [RecordingRule] in
             guard case .array(let rules)? = group["rules"] else { return [] }
+            var schedule: RuleSchedule?
+            if let interval = group["interval"]?.doubleValue, interval > 0,
+                let last = group["lastEvaluation"]?.stringValue.flatMap(Self.time), last > 0
+            {
+                schedule = RuleSchedule(
+                    interval: interval,
+                    lastEvaluation: last,
+                    duration: max(0, group["evaluationTime"]?.doubleValue ?? 0)
+                )
+            }
             return rules.compactMap { rule in
                 guard rule["type"]?.stringValue == "recording", let name = rule["name"]?.stringValue else { return nil }
-                return (name, rule["health"]?.stringValue ?? "")
+                return RecordingRule(name: name, health: rule["health"]?.stringValue ?? "", schedule: schedule)
             }
         }
+    }
+
+    /// An RFC 3339 time as Prometheus writes it (`2026-12-02T00:56:50.605061412Z`, any number of
+    /// fractional digits, `Z` or an offset), in seconds since 1970.
+    static func time(_ text: String) -> Double? {
+        guard let dot = text.firstIndex(of: ".") else {
+            return ISO8601DateFormatter().date(from: text)?.timeIntervalSince1970
+        }
+        let zone = text[dot...].firstIndex { $0 == "Z" || $0 == "+" || $0 == "-" } ?? text.endIndex
+        guard let fraction = Double("0" + text[dot..<zone]),
+            let whole = ISO8601DateFormatter().date(from: String(text[..<dot]) + text[zone...])
+        else { return nil }
+        return whole.timeIntervalSince1970 + fraction
     }
 
     private struct Fetched {
