@@ -66,6 +66,22 @@ struct LocalInstancesTests {
         #expect(reasons["link-8.json"]?.contains("not a regular file") == true)
         #expect(problems.count == 8, "\(problems)")
         #expect(problems.allSatisfy { $0.hasPrefix(first + "/") && $0.hasSuffix("; skipped") })
+
+        // Scanned every second through a cache, the answers are the same, and every change is seen:
+        // a file rewritten in place at the same size, one given back to this user, one removed.
+        let cache = DiscoveryCache()
+        let folders = [first, second, root + "/missing"]
+        for _ in 0..<2 {
+            let cached = LocalInstances.scan(folders: folders, cache: cache)
+            #expect(cached.instances == instances && cached.problems == problems)
+        }
+        try write(Self.document(target: "127.0.0.1:4300", server: "time", pid: me), first + "/time-\(me).json")
+        #expect(chown(first + "/other-7.json", getuid(), getgid()) == 0)
+        try FileManager.default.removeItem(atPath: second + "/files-\(me).json")
+        let changed = LocalInstances.scan(folders: folders, cache: cache)
+        #expect(changed.instances.map(\.server) == ["other", "time"], "\(changed.instances)")
+        #expect(changed.instances.last?.target == "127.0.0.1:4300")
+        #expect(changed.problems.count == 7, "\(changed.problems)")
     }
 
     @Test("the folders follow the state directory: XDG first, then the home fallback")

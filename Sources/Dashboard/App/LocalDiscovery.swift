@@ -16,12 +16,14 @@ struct LocalDiscovery: Sendable {
     static let dropAfter: Double = 10
     /// Seconds between scans.
     static let interval: Duration = .seconds(1)
+    /// The files read so far, so an unchanged one is not read again each second.
+    let cache = DiscoveryCache()
 
     /// One scan: returns how many live instances are not watched (what `L` would add when not adopting)
     /// and the problems of files skipped.
     @discardableResult
     func scan(adopting: Bool, now: Date = Date()) -> (unwatched: Int, problems: [String]) {
-        let (instances, problems) = LocalInstances.scan(folders: folders)
+        let (instances, problems) = LocalInstances.scan(folders: folders, cache: cache)
         let watched = watcher.targets
         let found = Set(instances.map(\.target))
         var unwatched = 0

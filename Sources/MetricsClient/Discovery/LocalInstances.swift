@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A running engine found in a discovery folder (`<state dir>/instances/*.json`, written by `dashboard
 /// proxy`): where its metrics endpoint is and which server it fronts.
@@ -30,19 +31,33 @@ public enum LocalInstances {
     }
 
     /// Every live instance in `folders`, sorted by server then pid, and why other files were skipped.
+    /// With a `cache`, a file whose inode, size and times are unchanged since the last scan is not read
+    /// again (a dashboard scans every second); whether its process lives is checked every time.
     public static func scan(
         folders: [String],
-        isAlive: (Int32) -> Bool = LocalInstances.processIsAlive
+        isAlive: (Int32) -> Bool = LocalInstances.processIsAlive,
+        cache: DiscoveryCache? = nil
     ) -> (instances: [LocalInstance], problems: [String]) {
         var instances: [LocalInstance] = []
         var problems: [String] = []
         var seen = Set<String>()
+        var stamps: [String: DiscoveryCache.Stamp] = [:]
         for folder in folders {
             guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { continue }
+            // A folder reached twice (one a link to the other) is read once.
+            let resolved =
+                realpath(folder, nil).map { pointer in
+                    defer { free(pointer) }
+                    return String(cString: pointer)
+                } ?? folder
             for name in names.sorted() where name.hasSuffix(".json") && !name.hasPrefix(".") {
                 let path = folder + "/" + name
-                guard seen.insert((path as NSString).resolvingSymlinksInPath).inserted else { continue }
-                switch read(path) {
+                guard seen.insert(resolved + "/" + name).inserted else { continue }
+                let stamp = DiscoveryCache.Stamp(path)
+                stamps[path] = stamp
+                let result = cache?.result(path, stamp: stamp) ?? read(path)
+                cache?.store(path, stamp: stamp, result: result)
+                switch result {
                 case .success(let instance):
                     if isAlive(instance.pid) {
                         instances.append(instance)
@@ -54,6 +69,7 @@ public enum LocalInstances {
                 }
             }
         }
+        cache?.keep(Set(stamps.keys))
         instances.sort { ($0.server, $0.pid) < ($1.server, $1.pid) }
         return (instances, problems)
     }
@@ -113,5 +129,54 @@ public enum LocalInstances {
     /// is there).
     @Sendable public static func processIsAlive(_ pid: Int32) -> Bool {
         kill(pid, 0) == 0 || errno == EPERM
+    }
+}
+
+/// What the last scans read from each discovery file, by the file's inode, size and times: a file that
+/// is not rewritten is read once, not every second.
+public final class DiscoveryCache: Sendable {
+    /// A file's identity and last change, from `lstat`; `nil` fields when it cannot be stat'ed.
+    public struct Stamp: Sendable, Equatable {
+        var inode: UInt64
+        var size: Int64
+        var modified: timespec
+        var changed: timespec
+
+        init?(_ path: String) {
+            var info = stat()
+            guard lstat(path, &info) == 0 else { return nil }
+            inode = UInt64(info.st_ino)
+            size = Int64(info.st_size)
+            modified = info.st_mtim
+            changed = info.st_ctim
+        }
+
+        public static func == (left: Stamp, right: Stamp) -> Bool {
+            left.inode == right.inode && left.size == right.size
+                && left.modified.tv_sec == right.modified.tv_sec && left.modified.tv_nsec == right.modified.tv_nsec
+                && left.changed.tv_sec == right.changed.tv_sec && left.changed.tv_nsec == right.changed.tv_nsec
+        }
+    }
+
+    private let entries = Mutex<[String: (stamp: Stamp, result: Result<LocalInstance, LocalInstances.Problem>)]>([:])
+
+    /// An empty cache.
+    public init() {}
+
+    /// What `path` gave when it last had `stamp`; `nil` when it changed, is new, or cannot be stat'ed.
+    func result(_ path: String, stamp: Stamp?) -> Result<LocalInstance, LocalInstances.Problem>? {
+        guard let stamp else { return nil }
+        return entries.withLock { entries in entries[path].flatMap { $0.stamp == stamp ? $0.result : nil } }
+    }
+
+    func store(_ path: String, stamp: Stamp?, result: Result<LocalInstance, LocalInstances.Problem>) {
+        entries.withLock { entries in
+            if let stamp { entries[path] = (stamp, result) } else { entries[path] = nil }
+        }
+    }
+
+    /// Forgets every file but `paths`.
+    func keep(_ paths: Set<String>) {
+        entries.withLock { entries in entries = entries.filter { paths.contains($0.key) } }
     }
 }
