@@ -71,4 +71,16 @@ struct MetricsHistoryTests {
         history.record(Fixtures.snapshot(at: 2, tools: [Fixtures.tool("t1", calls: 1)]), derived: nil)
         #expect(Set(history.tools.keys) == ["t1"])
     }
+
+    @Test("a series' newest values, oldest first, at every fill and wrap of its ring")
+    func suffixes() {
+        for filled in 0...12 {
+            var series = HistorySeries(capacity: 5)
+            for value in 0..<filled { series.append(Double(value)) }
+            let kept = (0..<filled).suffix(5).map(Double.init)
+            for count in 0...7 {
+                #expect(series.suffix(count) == Array(kept.suffix(count)), "\(filled) appended, \(count) wanted")
+            }
+        }
+    }
 }

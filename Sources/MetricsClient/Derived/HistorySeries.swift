@@ -19,7 +19,10 @@ public struct HistorySeries: Sendable, Equatable {
     /// The newest `count` values (or all, when fewer are kept), oldest first.
     public func suffix(_ count: Int) -> [Double] {
         let wanted = min(max(0, count), storage.count)
-        return (0..<wanted).map { self[back: wanted - 1 - $0] }
+        guard storage.count == capacity else { return Array(storage[(storage.count - wanted)...]) }
+        // Full: the oldest is at `start`, the newest just before it.
+        guard wanted > start else { return Array(storage[(start - wanted)..<start]) }
+        return Array(storage[(capacity - (wanted - start))...]) + storage[..<start]
     }
 
     /// The value `back` places before the newest (0 is the newest); `back` must be below ``count``.

@@ -151,6 +151,7 @@ public final class DiscoveryCache: Sendable {
             changed = info.st_ctim
         }
 
+        /// Same file, same size, same modification and change times.
         public static func == (left: Stamp, right: Stamp) -> Bool {
             left.inode == right.inode && left.size == right.size
                 && left.modified.tv_sec == right.modified.tv_sec && left.modified.tv_nsec == right.modified.tv_nsec
