@@ -58,7 +58,7 @@ public struct FleetRecordingRules: Sendable, Equatable {
             # summed across instances once per evaluation, so each refresh of the fleet view reads a few
             # thousand series instead of every instance's buckets. The dashboard finds these rules on its
             # own. Load this file with `rule_files: [dashboard-rules.yml]` in prometheus.yml, and evaluate
-            # it as often as the engines are scraped (the group's interval below, or evaluation_interval).
+            # it as often as the engines are scraped (evaluation_interval, or an interval: on the group).
             # The window (\(window)) should span at least four scrape intervals.
             groups:
               - name: dashboard-fleet
