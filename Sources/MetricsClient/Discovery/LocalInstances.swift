@@ -135,7 +135,7 @@ public enum LocalInstances {
 /// What the last scans read from each discovery file, by the file's inode, size and times: a file that
 /// is not rewritten is read once, not every second.
 public final class DiscoveryCache: Sendable {
-    /// A file's identity and last change, from `lstat`; `nil` fields when it cannot be stat'ed.
+    /// A file's identity and last change, from `lstat` (none when it cannot be stat'ed).
     public struct Stamp: Sendable, Equatable {
         var inode: UInt64
         var size: Int64

@@ -24,7 +24,7 @@ public final class FleetSource: SnapshotSource {
     /// The jobs of the last round's instances: their scrape intervals set the window.
     private let jobs = Mutex<(jobs: Set<String>, unexplainedDown: Bool)>(([], false))
     private let targets = Mutex<(checkedAt: Double, list: [PrometheusAPI.Target])?>(nil)
-    /// Whether recorded series are read when Prometheus has the rules.
+    /// Whether recorded series can be read (the selector names no label the rules sum away).
     private let readsRecordingRules: Bool
     private let rules = Mutex<(checkedAt: Double, rules: FleetRecordingRules?)?>(nil)
     /// The answers of the recorded-series queries, and the rule evaluation they come from.
@@ -36,18 +36,13 @@ public final class FleetSource: SnapshotSource {
     static let targetsRefresh = 30.0
 
     /// Creates a source; `selector` is label matchers like `{job="mcp"}` (checked here, and by Prometheus).
-    /// With `recordingRules` (the default) the recorded series of ``FleetRecordingRules`` are read
-    /// whenever Prometheus has them loaded and the selector can select them.
-    public init(
-        server: PrometheusServer,
-        selector: String? = nil,
-        version: String = "",
-        recordingRules: Bool = true
-    ) throws(PollError) {
+    /// The recorded series of ``FleetRecordingRules`` are read whenever Prometheus has them loaded and
+    /// the selector can select them.
+    public init(server: PrometheusServer, selector: String? = nil, version: String = "") throws(PollError) {
         self.server = server
         self.version = version
         self.matchers = try FleetQueries.matchers(fromSelector: selector)
-        self.readsRecordingRules = recordingRules && FleetRecordingRules.canServe(matchers: matchers)
+        self.readsRecordingRules = FleetRecordingRules.canServe(matchers: matchers)
         self.selector = matchers.isEmpty ? nil : "{" + matchers + "}"
     }
 
