@@ -77,27 +77,65 @@ def percentile(values, fraction):
     return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
 
 
-def latency(direct_port, proxy_port, calls):
-    direct, proxied = Session(direct_port), Session(proxy_port)
-    for _ in range(200):  # warm both paths
+def latency(direct_port, relays, calls):
+    """Calls direct and through each relay in turn (the order rotating every round), and prints what each
+    relay adds to the direct call of the same round."""
+    direct = Session(direct_port)
+    sessions = {name: Session(port) for name, port in relays.items()}
+    for _ in range(200):  # warm every path
         direct.call()
-        proxied.call()
-    pairs = []
+        for session in sessions.values():
+            session.call()
+    paths = [("direct", direct)] + list(sessions.items())
+    times = {name: [] for name, _ in paths}
     for index in range(calls):
-        if index % 2 == 0:
-            first, second = direct.call(), proxied.call()
-            pairs.append((first, second))
-        else:
-            second, first = proxied.call(), direct.call()
-            pairs.append((first, second))
-    direct_times = [d for d, _ in pairs]
-    proxied_times = [p for _, p in pairs]
-    added = [p - d for d, p in pairs]
-    print(f"tools/call, JSON answer, {calls} pairs:")
-    print(f"  direct   p50 {percentile(direct_times, 0.5):7.0f} µs  p99 {percentile(direct_times, 0.99):7.0f} µs")
-    print(f"  proxied  p50 {percentile(proxied_times, 0.5):7.0f} µs  p99 {percentile(proxied_times, 0.99):7.0f} µs")
-    print(f"  added (proxied - direct, per pair) p50 {statistics.median(added):5.0f} µs  "
-          f"p99 {percentile(added, 0.99):5.0f} µs")
+        shift = index % len(paths)
+        for name, session in paths[shift:] + paths[:shift]:
+            times[name].append(session.call())
+    print(f"tools/call, JSON answer, {calls} rounds:")
+    for name, _ in paths:
+        values = times[name]
+        line = f"  {name:<10} p50 {percentile(values, 0.5):7.0f} µs  p99 {percentile(values, 0.99):7.0f} µs"
+        if name != "direct":
+            added = [p - d for d, p in zip(times["direct"], values)]
+            line += f"   added per round: p50 {statistics.median(added):5.0f} µs  p99 {percentile(added, 0.99):5.0f} µs"
+        print(line)
+
+
+def free_port():
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def comparison_relays(upstream_port, workdir):
+    """What a user might put in front of a server instead, when installed: socat (bytes only, no HTTP) and
+    nginx (an HTTP reverse proxy with kept-alive upstream connections). Returns {name: (port, process)}."""
+    import shutil
+    relays = {}
+    if shutil.which("socat"):
+        port = free_port()
+        relays["socat"] = (port, subprocess.Popen(
+            ["socat", f"TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,nodelay",
+             f"TCP:127.0.0.1:{upstream_port},nodelay"]))
+    nginx = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
+    if nginx:
+        port = free_port()
+        config = os.path.join(workdir, "nginx.conf")
+        with open(config, "w") as file:
+            file.write(f"""daemon off; worker_processes 1; pid {workdir}/nginx.pid; error_log stderr error;
+events {{ worker_connections 1024; }}
+http {{ access_log off; client_body_temp_path {workdir}; proxy_temp_path {workdir};
+  upstream mcp {{ server 127.0.0.1:{upstream_port}; keepalive 16; }}
+  server {{ listen 127.0.0.1:{port}; location / {{ proxy_pass http://mcp; proxy_http_version 1.1;
+    proxy_set_header Connection ""; proxy_set_header Host 127.0.0.1:{upstream_port};
+    proxy_buffering off; tcp_nodelay on; }} }} }}
+""")
+        relays["nginx"] = (port, subprocess.Popen([nginx, "-c", config, "-p", workdir]))
+    for port, _ in relays.values():
+        wait_for_port(port)
+    return relays
 
 
 async def hold_streams(upstream_port):
@@ -163,9 +201,21 @@ def main(dashboard, calls):
                          f"http://127.0.0.1:{upstream_port}/mcp", "--name", "bench"], "proxy listening on",
                         stream="stderr", env=env)
     proxy_port = int(line.split("listening on http://127.0.0.1:")[1].split()[0])
+    def cpu_seconds():
+        with open(f"/proc/{proxy.pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+    others = comparison_relays(upstream_port, env["XDG_STATE_HOME"])
     try:
-        latency(upstream_port, proxy_port, calls)
+        before = cpu_seconds()
+        latency(upstream_port, {"dashboard": proxy_port} | {name: port for name, (port, _) in others.items()}, calls)
+        relayed = calls + 200 + 2  # the calls, the warm-up, initialize and notifications/initialized
+        print(f"  the dashboard proxy's CPU per relayed request: {(cpu_seconds() - before) / relayed * 1e6:.0f} µs")
     finally:
+        for _, process in others.values():
+            process.terminate()
+            process.wait(timeout=10)
         proxy.terminate()
         server.terminate()
         proxy.wait(timeout=10)

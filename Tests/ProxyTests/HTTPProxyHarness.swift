@@ -28,15 +28,17 @@ struct HTTPProxyHarness: Sendable {
         return snapshot().toolMetrics[name]
     }
 
-    /// Runs `body` with a proxy in front of `router` (or of a closed port, when `router` is nil).
+    /// Runs `body` with a proxy in front of `router` (or of `upstreamPort`, a closed port by default,
+    /// when `router` is nil).
     static func with(
         upstream router: Router<BasicRequestContext>?,
+        upstreamPort fixedPort: Int = 1,
         responseTimeout: Duration = .seconds(30),
         _ body: (HTTPProxyHarness) async throws -> Void
     ) async throws {
         let logger = Logger(label: "http-proxy-test")
         var services: [ServiceGroupConfiguration.ServiceConfiguration] = []
-        var upstreamPort = 1
+        var upstreamPort = fixedPort
         let upstream = router.map {
             HTTPServerService(host: "127.0.0.1", port: 0, responder: $0.buildResponder(), logger: logger)
         }
@@ -55,16 +57,7 @@ struct HTTPProxyHarness: Sendable {
             responseTimeout: responseTimeout,
             connectTimeout: .seconds(2)
         )
-        let proxyClient = HTTPClient(
-            eventLoopGroupProvider: .singleton,
-            configuration: HTTPProxySession.clientConfiguration(settings)
-        )
-        let proxy = HTTPServerService(
-            host: "127.0.0.1",
-            port: 0,
-            responder: HTTPProxyResponder(settings: settings, client: proxyClient, observer: observer, logger: logger),
-            logger: logger
-        )
+        let proxy = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         let proxyGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(services: [.init(service: proxy)], logger: logger)
         )
@@ -88,12 +81,10 @@ struct HTTPProxyHarness: Sendable {
         } catch {
             try? await client.shutdown()
             await stop(proxyGroup, proxyTask, upstream: group, upstreamTask)
-            try? await proxyClient.shutdown()
             throw error
         }
         try await client.shutdown()
         await stop(proxyGroup, proxyTask, upstream: group, upstreamTask)
-        try await proxyClient.shutdown()
     }
 
     private static func stop(

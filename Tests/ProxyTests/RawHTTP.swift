@@ -115,23 +115,7 @@ final class RawSSEUpstream: Sendable {
     let sent = HTTPProxyTests.Instants()
 
     init() throws {
-        let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-            }
-        }
-        guard bound == 0, listen(socket, 8) == 0 else { throw RawHTTPError("bind/listen: \(errno)") }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(socket, $0, &length) }
-        }
-        listener = socket
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try loopbackListener()
     }
 
     /// Serves one request on a thread of its own.
@@ -171,4 +155,93 @@ extension Duration {
         let (seconds, attoseconds) = components
         return Double(seconds) + Double(attoseconds) / 1e18
     }
+}
+
+/// An upstream on blocking sockets that answers every request of every connection with `answer(connection,
+/// request)`: the whole HTTP response to send, or nil to close the connection without answering. Each
+/// connection gets a thread of its own; `connections` counts them.
+final class RawScriptedUpstream: Sendable {
+    let port: Int
+    private let listener: Int32
+    private let accepted = Counter()
+
+    /// How many connections the upstream accepted.
+    var connections: Int { accepted.value }
+
+    private final class Counter: Sendable {
+        private let count = Mutex(0)
+        var value: Int { count.withLock { $0 } }
+        func next() -> Int {
+            count.withLock { count in
+                count += 1
+                return count
+            }
+        }
+    }
+
+    init(answer: @escaping @Sendable (_ connection: Int, _ request: String) -> String?) throws {
+        (listener, port) = try loopbackListener()
+        let (listener, accepted) = (self.listener, self.accepted)
+        Thread.detachNewThread {
+            while true {
+                let connection = accept(listener, nil, nil)
+                guard connection >= 0 else { return }
+                let index = accepted.next()
+                Thread.detachNewThread { Self.serve(connection, index: index, answer: answer) }
+            }
+        }
+    }
+
+    private static func serve(_ connection: Int32, index: Int, answer: (Int, String) -> String?) {
+        defer { close(connection) }
+        var pending: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            while pending.firstRange(of: Array("\r\n\r\n".utf8)) == nil {
+                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { return }
+                pending += buffer[..<count]
+            }
+            let end = pending.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
+            let head = String(decoding: pending[..<end], as: UTF8.self)
+            let length =
+                head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+            while pending.count < end + length {
+                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard count > 0 else { return }
+                pending += buffer[..<count]
+            }
+            let request = String(decoding: pending[..<(end + length)], as: UTF8.self)
+            pending.removeFirst(end + length)
+            guard let response = answer(index, request) else { return }
+            let bytes = Array(response.utf8)
+            _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+    }
+
+    deinit {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}
+
+/// A socket listening on a free loopback port, and the port.
+private func loopbackListener() throws -> (Int32, Int) {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = 0
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            bind(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    guard bound == 0, listen(socket, 64) == 0 else { throw RawHTTPError("bind/listen: \(errno)") }
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    withUnsafeMutablePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(socket, $0, &length) }
+    }
+    return (socket, Int(UInt16(bigEndian: address.sin_port)))
 }

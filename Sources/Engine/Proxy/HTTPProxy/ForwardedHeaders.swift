@@ -1,48 +1,48 @@
-import Foundation
-import HTTPTypes
 import NIOHTTP1
 
 /// Which headers an HTTP proxy passes on (RFC 9110 §7.6.1): all of them, untouched and in order, except
 /// the hop-by-hop ones — those of the connection itself and any the `Connection` header names. `Host` is
-/// the upstream's (servers check it against DNS rebinding); lengths and framing are the sender's own.
+/// the upstream's (servers check it against DNS rebinding); `Content-Length` is kept, since bodies are
+/// relayed with the length their sender announced, and chunked framing is the relay's own.
 enum ForwardedHeaders {
     /// Hop-by-hop headers, lowercased.
-    static let hopByHop: Set<String> = [
+    static let hopByHop: [String] = [
         "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding", "upgrade",
-        "proxy-authenticate", "proxy-authorization", "host", "content-length",
+        "proxy-authenticate", "proxy-authorization", "host",
     ]
 
-    /// The client's request headers to send upstream.
-    static func request(_ fields: HTTPFields) -> HTTPHeaders {
-        let dropped = hopByHop.union(named(in: fields[values: .connection]))
-        var headers = HTTPHeaders()
-        headers.reserveCapacity(fields.count)
-        for field in fields where !dropped.contains(field.name.canonicalName) {
-            headers.add(name: field.name.rawName, value: field.value)
+    /// `headers` without the hop-by-hop ones, after a `Host` of `host` when one is given (requests).
+    static func forwarded(_ headers: HTTPHeaders, host: String? = nil) -> HTTPHeaders {
+        var named: [Substring] = []
+        for value in headers[canonicalForm: "connection"] {
+            for var name in value.split(separator: ",") {
+                while name.first == " " || name.first == "\t" { name = name.dropFirst() }
+                while name.last == " " || name.last == "\t" { name = name.dropLast() }
+                if !name.isEmpty, !equalsIgnoringCase(name, "content-length") { named.append(name) }
+            }
         }
-        return headers
+        var kept = HTTPHeaders()
+        kept.reserveCapacity(headers.count + 1)
+        if let host { kept.add(name: "Host", value: host) }
+        for (name, value) in headers
+        where !hopByHop.contains(where: { equalsIgnoringCase(name, $0) })
+            && !named.contains(where: { equalsIgnoringCase(name, $0) })
+        {
+            kept.add(name: name, value: value)
+        }
+        return kept
     }
 
-    /// The upstream's response headers to send the client; `Content-Length` is kept (the body is relayed
-    /// with the length the upstream announced).
-    static func response(_ headers: HTTPHeaders) -> HTTPFields {
-        let dropped = hopByHop.union(named(in: headers[canonicalForm: "connection"].map(String.init)))
-            .subtracting(["content-length"])
-        var fields = HTTPFields()
-        fields.reserveCapacity(headers.count)
-        for (name, value) in headers where !dropped.contains(name.lowercased()) {
-            guard let fieldName = HTTPField.Name(name) else { continue }
-            fields.append(HTTPField(name: fieldName, value: value))
-        }
-        return fields
+    /// Whether `headers` announce a chunked body.
+    static func isChunked(_ headers: HTTPHeaders) -> Bool {
+        headers[canonicalForm: "transfer-encoding"].contains { equalsIgnoringCase($0, "chunked") }
     }
 
-    /// The header names listed in `Connection` values, lowercased.
-    private static func named(in values: [String]) -> Set<String> {
-        Set(
-            values.flatMap { $0.split(separator: ",") }
-                .map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                .filter { !$0.isEmpty }
-        )
+    /// Whether `name` and `other` are the same ASCII text but for case (header names are ASCII).
+    static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ name: A, _ other: B) -> Bool {
+        guard name.utf8.count == other.utf8.count else { return false }
+        return zip(name.utf8, other.utf8).allSatisfy { a, b in
+            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
+        }
     }
 }

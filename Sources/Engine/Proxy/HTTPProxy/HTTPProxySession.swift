@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import MetricsClient
@@ -28,21 +27,14 @@ public enum HTTPProxySession {
             executable: "http",
             cachedTools: settings.cachedTools
         )
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: clientConfiguration(settings))
-        let listener = HTTPServerService(
-            host: settings.listenHost,
-            port: settings.listenPort,
-            responder: HTTPProxyResponder(settings: settings, client: client, observer: observer, logger: logger),
-            logger: logger
-        )
+        let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: listener)],
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
         )
-        // Streams still open when asked to stop (a client's GET stream lasts as long as its session) are
-        // given a moment to end, then cut: stopping never waits on a client.
-        groupConfiguration.maximumGracefulShutdownDuration = .seconds(1)
+        // The server cuts what is still open after its own grace; this is only the backstop.
+        groupConfiguration.maximumGracefulShutdownDuration = HTTPProxyServer.shutdownGrace * 2
         let group = ServiceGroup(configuration: groupConfiguration)
         let serving = Task { try await group.run() }
         let engine = RunningEngine.start(runtime, logger: logger)
@@ -52,7 +44,6 @@ public enum HTTPProxySession {
             port = try await listener.port()
         } catch {
             await engine.stop(grace: .milliseconds(200))
-            try? await client.shutdown()
             let reason = (error as? EndpointBindError)?.reason ?? "\(error)"
             throw ListenError(
                 description:
@@ -75,25 +66,5 @@ public enum HTTPProxySession {
         _ = try? await serving.value
         await discovery?.remove()
         await engine.stop(grace: .milliseconds(400))
-        try? await client.shutdown()
-    }
-
-    /// One client for every request: connections are reused; HTTP/1.1 only, with room for every stream a
-    /// client keeps open (an HTTP/2 connection would queue streams beyond the server's limit); no
-    /// redirects followed, nothing decompressed: the client sees what the upstream sent.
-    public static func clientConfiguration(_ settings: HTTPProxySettings) -> HTTPClient.Configuration {
-        var configuration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: .init(connect: settings.connectTimeout.timeAmount),
-            decompression: .disabled
-        )
-        configuration.httpVersion = .http1Only
-        configuration.connectionPool = .init(
-            idleTimeout: .seconds(60),
-            concurrentHTTP1ConnectionsPerHostSoftLimit: 4096
-        )
-        // An upstream that refuses connections is reported at once (502), not retried until the connect timeout.
-        configuration.connectionPool.retryConnectionEstablishment = false
-        return configuration
     }
 }

@@ -106,6 +106,12 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         return "\(scheme)://\(shownHost):\(port)"
     }
 
+    /// The `Host` header for requests sent upstream: the host, and the port unless it is the scheme's.
+    public var hostHeader: String {
+        let shownHost = host.contains(":") ? "[\(host)]" : host
+        return port == (scheme == "https" ? 443 : 80) ? shownHost : "\(shownHost):\(port)"
+    }
+
     /// The origin and path.
     public var description: String { origin + path }
 }

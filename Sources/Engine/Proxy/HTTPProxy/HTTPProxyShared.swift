@@ -1,0 +1,63 @@
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// What every connection of one HTTP proxy shares: its settings, observer and logger, and how it
+/// connects upstream (over TLS with the system's trust store for `https`).
+struct HTTPProxyShared: Sendable {
+    let settings: HTTPProxySettings
+    let observer: ProxyObserver
+    let logger: Logger
+    private let tls: NIOSSLContext?
+    /// Bodies announced up to this length are read whole before they go upstream (the cache may answer
+    /// them); longer ones, and those of unknown length, are relayed as they arrive.
+    static let wholeBodyLimit = 1024 * 1024
+
+    init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger) throws {
+        self.settings = settings
+        self.observer = observer
+        self.logger = logger
+        if settings.upstream.scheme == "https" {
+            var configuration = TLSConfiguration.makeClientConfiguration()
+            configuration.applicationProtocols = ["http/1.1"]
+            tls = try NIOSSLContext(configuration: configuration)
+        } else {
+            tls = nil
+        }
+    }
+
+    /// Connects `link` for `owner` on `eventLoop` (the owner's own), telling the owner how it went.
+    func connect(for owner: ProxyConnection, link: UpstreamLink, on eventLoop: any EventLoop) {
+        let bound = NIOLoopBound((owner, link), eventLoop: eventLoop)
+        let upstream = settings.upstream
+        let tls = self.tls
+        let serverName =
+            upstream.host.contains(":") || upstream.host.allSatisfy({ $0.isNumber || $0 == "." })
+            ? nil : upstream.host
+        ClientBootstrap(group: eventLoop)
+            .connectTimeout(settings.connectTimeout.timeAmount)
+            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    let (owner, link) = bound.value
+                    let pipeline = channel.pipeline.syncOperations
+                    if let tls {
+                        try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
+                    }
+                    try pipeline.addHTTPClientHandlers()
+                    try pipeline.addHandler(UpstreamHandler(owner: owner, link: link))
+                }
+            }
+            .connect(host: upstream.host, port: upstream.port)
+            .assumeIsolated()
+            .whenComplete { result in
+                let (owner, link) = bound.value
+                switch result {
+                case .success(let channel): owner.upstreamConnected(link, channel: channel)
+                case .failure(let error): owner.upstreamFailedToConnect(link, error)
+                }
+            }
+    }
+}
