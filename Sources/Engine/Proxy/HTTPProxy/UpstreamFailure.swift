@@ -3,6 +3,7 @@ import MetricsClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// Why the upstream gave no answer, as the client is told it: a 502 or a 504 with a JSON-RPC error naming
 /// the upstream, and the error type the observer records.
@@ -50,6 +51,10 @@ struct UpstreamFailure {
             if error.connectionErrors.isEmpty { return "the host name \(error.host) did not resolve" }
         }
         let text = "\(error)"
+        if text.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "its TLS certificate is not trusted by this system's trust store (CERTIFICATE_VERIFY_FAILED)"
+        }
+        if error is NIOSSLError { return "the TLS handshake failed (\(text.prefix(120)))" }
         return text.contains("refused") ? "connection refused" : text
     }
 }
