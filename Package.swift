@@ -127,12 +127,18 @@ let package = Package(
             ],
             path: "Tests/MCPTestServer"
         ),
+        .executableTarget(
+            name: "Fuzzers",
+            dependencies: ["Engine", "MetricsClient"],
+            path: "Fuzz/Fuzzers"
+        ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(
             name: "ProxyTests",
             dependencies: [
                 "Dashboard",
                 "Engine",
+                "Fuzzers",
                 "MCPTestServer",
                 "MetricsClient",
                 "ProxyTestPeer",

@@ -20,12 +20,27 @@ extension MetricsEndpoint {
     /// Records a batch of calls from another process. The batch is all or nothing: any invalid call refuses
     /// the whole request (naming the first bad one), so a 200 means every call was recorded.
     func ingest(_ request: Request) async throws -> Response {
-        let body = try await readBody(request)
+        let calls = try Self.ingestedCalls(try await readBody(request))
+        for call in calls {
+            collector.record(
+                tool: call.tool,
+                latencyMs: call.latencyMs,
+                success: call.success,
+                errorType: call.errorType
+            )
+        }
+        return Response.json(["recorded": calls.count])
+    }
+
+    /// The calls of a `POST /v1/tool-calls` body, every one checked; throws the 400 naming the first problem.
+    static func ingestedCalls(_ body: Data) throws(APIError) -> [IngestedCall] {
         let calls: [IngestedCall]
         do {
             calls = try JSONDecoder().decode([IngestedCall].self, from: body)
         } catch let error as DecodingError {
             throw APIError(.badRequest, "invalid_json", Self.describe(error, body: body))
+        } catch {
+            throw APIError(.badRequest, "invalid_json", "the body is not a JSON array of calls: \(error)")
         }
         guard calls.count <= Self.maxIngestCalls else {
             throw APIError(
@@ -43,15 +58,7 @@ extension MetricsEndpoint {
                 )
             }
         }
-        for call in calls {
-            collector.record(
-                tool: call.tool,
-                latencyMs: call.latencyMs,
-                success: call.success,
-                errorType: call.errorType
-            )
-        }
-        return Response.json(["recorded": calls.count])
+        return calls
     }
 
     /// Starts a test upload of generated files (never files named by the caller).

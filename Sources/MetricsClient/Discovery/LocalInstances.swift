@@ -95,6 +95,11 @@ public enum LocalInstances {
         guard let data = FileManager.default.contents(atPath: path) else {
             return .failure(Problem(reason: "cannot be read"))
         }
+        return parse(data, path: path)
+    }
+
+    /// The instance a discovery file's contents name (read from `path`), or what is wrong with them.
+    public static func parse(_ data: Data, path: String) -> Result<LocalInstance, Problem> {
         guard let document = try? JSONSerialization.jsonObject(with: data) else {
             return .failure(Problem(reason: "not JSON (truncated?)"))
         }
