@@ -127,9 +127,10 @@ let package = Package(
             ],
             path: "Tests/MCPTestServer"
         ),
+        .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
         .executableTarget(
             name: "Fuzzers",
-            dependencies: ["Engine", "MetricsClient"],
+            dependencies: ["CFuzzer", "Engine", "MetricsClient"],
             path: "Fuzz/Fuzzers"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

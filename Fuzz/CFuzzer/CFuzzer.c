@@ -1,0 +1,1 @@
+// The declarations are in include/CFuzzer.h; libFuzzer itself comes from clang runtime at link time.
