@@ -69,4 +69,68 @@ struct ToolTableTests {
         #expect(abs(rows[0].share - 22.0 * 100 / 310) < 1e-9)
         #expect(ErrorRow.rows(for: nil).isEmpty)
     }
+
+    /// Three targets with the same tools, whose errors tie on counts within and across targets.
+    static func tiedTargets() -> DashboardState {
+        let targets = ["beta", "alpha", "beta"].enumerated().map { index, name in
+            let tools = ["zeta", "eta", "theta", "iota"].enumerated().map { number, tool in
+                Fixtures.tool(
+                    tool,
+                    calls: 100,
+                    failed: 6,
+                    p50: 10,
+                    p95: 20,
+                    p99: 30,
+                    errors: ["timeout": 3, "rate_limited": number % 2 == 0 ? 3 : 2, "boom": index == 1 ? 1 : 0]
+                )
+            }
+            return TargetView(id: "127.0.0.1:\(9400 - index)", name: name, snapshot: Fixtures.snapshot(tools: tools))
+        }
+        return DashboardState(targets: targets, mode: .local, now: Fixtures.now)
+    }
+
+    @Test("rows of several targets with the same names: by name, then server, then id")
+    func sharedNames() {
+        let rows = ToolTable.rows(for: Self.tiedTargets())
+        #expect(rows.count == 12)
+        #expect(
+            rows.prefix(3).map { "\($0.name)@\($0.server)/\($0.target)" } == [
+                "eta@alpha/127.0.0.1:9399", "eta@beta/127.0.0.1:9398", "eta@beta/127.0.0.1:9400",
+            ]
+        )
+        #expect(rows.map(\.name) == rows.map(\.name).sorted())
+    }
+
+    @Test("any leading slice of the errors is the slice of the whole order", arguments: [1, 2, 5, 8, 13, 20, 28, 30])
+    func errorSlices(end: Int) {
+        let state = Self.tiedTargets()
+        // The whole order, spelled out: count, then target order, tool name, type name.
+        var expected: [(target: Int, row: ErrorRow)] = []
+        for (index, target) in state.targets.enumerated() {
+            for (tool, metrics) in target.snapshot!.toolMetrics {
+                for (type, count) in metrics.errorTypes where count > 0 {
+                    let row = ErrorRow(tool: tool, server: target.name, type: type, count: count, share: Double(count))
+                    expected.append((index, row))
+                }
+            }
+        }
+        expected.sort { left, right in
+            if left.row.count != right.row.count { return left.row.count > right.row.count }
+            if left.target != right.target { return left.target < right.target }
+            if left.row.tool != right.row.tool { return left.row.tool < right.row.tool }
+            return left.row.type < right.row.type
+        }
+        let table = ErrorTable(state)
+        #expect(table.count == 28)
+        #expect(table.failedCalls == expected.reduce(0) { $0 + $1.row.count })
+        for start in [0, 1, end / 2] where start < end {
+            let rows = table.rows(start..<end)
+            #expect(
+                rows.map { "\($0.server)/\($0.tool)/\($0.type)/\($0.count)" }
+                    == expected[start..<min(end, expected.count)].map {
+                        "\($0.row.server)/\($0.row.tool)/\($0.row.type)/\($0.row.count)"
+                    }
+            )
+        }
+    }
 }

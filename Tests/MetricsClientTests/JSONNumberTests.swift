@@ -41,4 +41,17 @@ struct JSONNumberTests {
     func notNumbers(_ text: String) {
         #expect(JSONNumber.double(text) == nil)
     }
+
+    @Test(
+        "whole numbers read as Int(_:) reads them; longer or other text is left to it",
+        arguments: ["0", "7", "-0", "-42", "123456789012345678", "-123456789012345678"]
+    )
+    func shortIntegers(text: String) {
+        #expect(JSONNumber.shortInteger(text) == Int(text))
+    }
+
+    @Test("what is not a short whole number is nil", arguments: ["", "-", "1.5", "1e3", "12a", "1234567890123456789"])
+    func notShortIntegers(text: String) {
+        #expect(JSONNumber.shortInteger(text) == nil)
+    }
 }

@@ -26,6 +26,8 @@ struct PollerStateAdapter {
         }
         var rates: [String: Double] = [:]
         var history: [String: ToolHistory] = [:]
+        rates.reserveCapacity(poller.history.tools.count)
+        history.reserveCapacity(poller.history.tools.count)
         for (name, series) in poller.history.tools {
             rates[name] = series.callsPerSecond(over: rateWindow)
             history[name] =

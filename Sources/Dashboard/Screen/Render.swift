@@ -60,7 +60,7 @@ func scrollLimits(for state: DashboardState, size: ScreenSize) -> ScrollLimits {
 
 /// The tool of the latency table's highlighted row, when there is one.
 func selectedTool(in state: DashboardState) -> ToolKey? {
-    let rows = ToolTable.rows(for: state)
+    let rows = ToolTable(state)
     guard rows.indices.contains(state.ui.selectedRow) else { return nil }
     return rows[state.ui.selectedRow].key
 }

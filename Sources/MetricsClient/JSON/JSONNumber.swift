@@ -13,6 +13,23 @@ public enum JSONNumber {
         return fast ?? Double(text)
     }
 
+    /// The value of `text` when it is a whole number of at most 18 digits (what `Int(_:)` reads, without
+    /// its generic parsing), else `nil`.
+    public static func shortInteger(_ text: String) -> Int? {
+        var text = text
+        return text.withUTF8 { bytes -> Int? in
+            let negative = bytes.first == UInt8(ascii: "-")
+            let digits = bytes.count - (negative ? 1 : 0)
+            guard digits > 0, digits <= 18 else { return nil }
+            var value = 0
+            for byte in bytes[(negative ? 1 : 0)...] {
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return negative ? -value : value
+        }
+    }
+
     /// Exact powers of ten a `Double` holds.
     private static let powersOfTen: [Double] = (0...22).map { exponent in
         var value = 1.0

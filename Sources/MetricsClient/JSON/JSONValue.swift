@@ -51,7 +51,7 @@ public enum JSONValue: Sendable, Equatable {
     /// The number as an integer, for a number written as one (or integral, like `3.0`, within range).
     public var intValue: Int? {
         guard case .number(let text) = self else { return nil }
-        if let value = Int(text) { return value }
+        if let value = JSONNumber.shortInteger(text) ?? Int(text) { return value }
         guard let double = JSONNumber.double(text), double.rounded() == double, abs(double) < 9.0e15 else { return nil }
         return Int(double)
     }

@@ -3,7 +3,7 @@ import MetricsClient
 /// The rows every pane will show, computed once per frame from the state.
 struct PaneContent: Sendable {
     /// Latency table rows after filter and sort.
-    let tools: [ToolRow]
+    let tools: ToolTable
     /// Tools of every target before filtering.
     let toolCount: Int
     /// Calls in flight, longest first.
@@ -15,7 +15,7 @@ struct PaneContent: Sendable {
     /// The latest failures, newest first.
     let failures: [FailureRow]
     /// Errors by tool and type.
-    let errors: [ErrorRow]
+    let errors: ErrorTable
     /// Uploads in progress and finished.
     let uploads: UploadList
     /// Whether the uploads pane is shown: some target uploads, or the only one might.
@@ -29,12 +29,12 @@ struct PaneContent: Sendable {
 
     /// The content of `state`.
     init(_ state: DashboardState) {
-        tools = ToolTable.rows(for: state)
+        tools = ToolTable(state)
         toolCount = state.targets.reduce(0) { $0 + ($1.snapshot?.toolMetrics.count ?? 0) }
         (live, liveReported) = LiveCallRow.rows(for: state)
         showsLive = LiveCallRow.isReported(in: state)
         failures = FailureRow.rows(for: state)
-        errors = ErrorRow.rows(for: state)
+        errors = ErrorTable(state)
         let uploadTarget = state.uploadTarget
         uploads = UploadList(uploadTarget?.snapshot?.uploadMetrics)
         // Engines that upload show the pane; before the first snapshot, the only target might.

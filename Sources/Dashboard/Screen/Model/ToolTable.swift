@@ -2,23 +2,95 @@ import Foundation
 import MetricsClient
 
 /// The latency table's rows: the tools of every target, filtered and sorted as the user asked.
-enum ToolTable {
+///
+/// Sorted once per frame as small entries (a figure, the name and where the tool is); a ``ToolRow`` is
+/// made only for a row that is read, so a frame that shows 50 of 400 tools makes 50 rows.
+struct ToolTable: RandomAccessCollection, Sendable {
+    /// Where a row's tool is, and what it sorts by: numbers only, so that sorting moves no strings.
+    private struct Entry: Sendable {
+        var figure: Double
+        /// The name's place among the rows' names in A-to-Z order.
+        var nameRank: Int
+        /// The target's place among the targets ordered by name, then id: the tie order after the tool name.
+        var targetRank: Int
+        var target: Int
+        var tool: Dictionary<String, ToolMetrics>.Index
+    }
+
+    private let targets: [TargetView]
+    private let tools: [[String: ToolMetrics]]
+    private let entries: [Entry]
+    /// The widest tool name, in columns (0 without rows).
+    let longestName: Int
+    /// The widest server name of a row, in columns (0 without rows).
+    let longestServer: Int
+
     /// The tools of every target whose name (or server's name) contains the applied filter (ignoring
-    /// case), in the order of `state.ui.sortKey`; ties are broken by name, then server, so rows do not jump
-    /// between frames.
-    static func rows(for state: DashboardState) -> [ToolRow] {
+    /// case), in the order of `state.ui.sortKey`; ties are broken by name, then server, then target id, so
+    /// rows do not jump between frames.
+    init(_ state: DashboardState) {
         let filter = state.ui.filterText
-        var rows: [ToolRow] = []
-        for target in state.targets {
-            guard let snapshot = target.snapshot else { continue }
-            rows.reserveCapacity(rows.count + snapshot.toolMetrics.count)
-            let serverMatches = state.isMultiTarget && !filter.isEmpty && matches(target.name, filter: filter)
-            for (name, metrics) in snapshot.toolMetrics where serverMatches || matches(name, filter: filter) {
-                rows.append(ToolRow(metrics, name: name, target: target))
+        let key = state.ui.sortKey
+        let targets = state.targets
+        let ranks = Self.ranks(targets)
+        var tools: [[String: ToolMetrics]] = []
+        tools.reserveCapacity(targets.count)
+        var entries: [Entry] = []
+        entries.reserveCapacity(targets.reduce(0) { $0 + ($1.snapshot?.toolMetrics.count ?? 0) })
+        var longestName = 0
+        var longestServer = 0
+        // Names are numbered as first seen, then renumbered in order: each distinct name is compared once
+        // in a sort of the distinct names (targets often share tool names), not in the sort of all rows.
+        var nameSlots: [String: Int] = [:]
+        var names: [String] = []
+        for (position, target) in targets.enumerated() {
+            let metrics = target.snapshot?.toolMetrics ?? [:]
+            tools.append(metrics)
+            let before = entries.count
+            let serverMatches = state.isMultiTarget && !filter.isEmpty && Self.matches(target.name, filter: filter)
+            var index = metrics.startIndex
+            while index != metrics.endIndex {
+                let (name, tool) = metrics[index]
+                if serverMatches || Self.matches(name, filter: filter) {
+                    let figure = Self.figure(tool, name: name, key: key, target: target)
+                    let slot = nameSlots[name] ?? names.count
+                    if slot == names.count {
+                        nameSlots[name] = slot
+                        names.append(name)
+                        longestName = Swift.max(longestName, DisplayWidth.of(name))
+                    }
+                    entries.append(
+                        Entry(
+                            figure: figure,
+                            nameRank: slot,
+                            targetRank: ranks[position],
+                            target: position,
+                            tool: index
+                        )
+                    )
+                }
+                metrics.formIndex(after: &index)
             }
+            if entries.count > before { longestServer = Swift.max(longestServer, DisplayWidth.of(target.name)) }
         }
-        sort(&rows, by: state.ui.sortKey)
-        return rows
+        var nameRanks = [Int](repeating: 0, count: names.count)
+        for (rank, slot) in names.indices.sorted(by: { names[$0] < names[$1] }).enumerated() { nameRanks[slot] = rank }
+        for index in entries.indices { entries[index].nameRank = nameRanks[entries[index].nameRank] }
+        entries.sort { left, right in
+            if key != .name, left.figure != right.figure { return left.figure > right.figure }
+            if left.nameRank != right.nameRank { return left.nameRank < right.nameRank }
+            return left.targetRank < right.targetRank
+        }
+        self.targets = targets
+        self.tools = tools
+        self.entries = entries
+        self.longestName = longestName
+        self.longestServer = longestServer
+    }
+
+    /// The rows of `state`, all of them made.
+    static func rows(for state: DashboardState) -> [ToolRow] {
+        Array(ToolTable(state))
     }
 
     /// Whether `name` passes `filter`: an empty filter passes everything, else a case-insensitive substring.
@@ -26,29 +98,36 @@ enum ToolTable {
         filter.isEmpty || name.range(of: filter, options: .caseInsensitive) != nil
     }
 
-    /// Sorts `rows` by `key`: names A to Z, every figure largest first, ties by name and server.
-    ///
-    /// Sorts positions rather than rows (a row is large, and moving it is most of a sort's time), then puts
-    /// the rows in that order once.
-    static func sort(_ rows: inout [ToolRow], by key: SortKey) {
-        func figure(_ row: ToolRow) -> Double {
-            switch key {
-            case .name: return 0
-            case .calls: return Double(row.calls)
-            case .callsPerSecond: return row.callsPerSecond ?? -1
-            case .p95: return row.p95
-            case .p99: return row.p99
-            case .errors: return Double(row.failed)
-            }
+    var startIndex: Int { 0 }
+    var endIndex: Int { entries.count }
+
+    /// The row at `position`, made now.
+    subscript(position: Int) -> ToolRow {
+        let entry = entries[position]
+        let (name, metrics) = tools[entry.target][entry.tool]
+        return ToolRow(metrics, name: name, target: targets[entry.target])
+    }
+
+    /// What `key` sorts by, largest first (names A to Z: no figure).
+    private static func figure(_ tool: ToolMetrics, name: String, key: SortKey, target: TargetView) -> Double {
+        switch key {
+        case .name: return 0
+        case .calls: return Double(tool.totalCalls)
+        case .callsPerSecond: return target.callRates[name] ?? -1
+        case .p95: return tool.p95LatencyMs
+        case .p99: return tool.p99LatencyMs
+        case .errors: return Double(tool.failedCalls)
         }
-        let figures = rows.map(figure)
-        let unsorted = rows
-        let order = unsorted.indices.sorted { left, right in
-            if key != .name, figures[left] != figures[right] { return figures[left] > figures[right] }
-            if unsorted[left].name != unsorted[right].name { return unsorted[left].name < unsorted[right].name }
-            if unsorted[left].server != unsorted[right].server { return unsorted[left].server < unsorted[right].server }
-            return unsorted[left].target < unsorted[right].target
+    }
+
+    /// Each target's place when ordered by name, then id (ids are unique, so no two share a place).
+    private static func ranks(_ targets: [TargetView]) -> [Int] {
+        let order = targets.indices.sorted { left, right in
+            targets[left].name != targets[right].name
+                ? targets[left].name < targets[right].name : targets[left].id < targets[right].id
         }
-        rows = order.map { unsorted[$0] }
+        var ranks = [Int](repeating: 0, count: targets.count)
+        for (rank, index) in order.enumerated() { ranks[index] = rank }
+        return ranks
     }
 }

@@ -3,7 +3,7 @@ import MetricsClient
 /// Failed calls by tool and error type, most frequent first, with each type's share of the tool's calls.
 struct ErrorsPane {
     let state: DashboardState
-    let rows: [ErrorRow]
+    let rows: ErrorTable
     let theme: Theme
 
     /// Column widths of the errors table for a pane `width` wide.
@@ -16,12 +16,12 @@ struct ErrorsPane {
         var share = 7
         var bar: Int
 
-        init(width: Int, rows: [ErrorRow]) {
-            let longestServer = rows.reduce(0) { max($0, DisplayWidth.of($1.server)) }
+        init(width: Int, rows: ErrorTable) {
+            let longestServer = rows.longestServer
             server = longestServer == 0 ? 0 : min(max(longestServer, 6), 20, max(6, (width - 40) / 4))
             let flexible = max(8, width - 2 - count - share - 4 - (server > 0 ? server + 1 : 0))
-            let longestTool = rows.reduce(4) { max($0, DisplayWidth.of($1.tool)) }
-            let longestType = rows.reduce(5) { max($0, DisplayWidth.of($1.type)) }
+            let longestTool = max(4, rows.longestTool)
+            let longestType = max(5, rows.longestType)
             tool = min(longestTool, 32, max(4, flexible / 2))
             type = min(longestType, 32, max(4, flexible - tool))
             let left = flexible - tool - type - 1
@@ -33,7 +33,7 @@ struct ErrorsPane {
     func draw(in rect: Rect, grid: inout ScreenGrid) {
         let visible = max(0, rect.height - DashboardLayout.errorsChrome)
         let offset = min(max(0, state.ui.scroll.errors), max(0, rows.count - visible))
-        let failed = rows.reduce(0) { $0 + $1.count }
+        let failed = rows.failedCalls
         let tools = ErrorRow.failingTools(in: state)
         PaneChrome.title(
             "Errors",
@@ -57,7 +57,7 @@ struct ErrorsPane {
             grid.write(title, x: x, y: header, width: width, alignment: alignment, style: theme.columnHeader)
             x += width + 1
         }
-        for (line, row) in rows[offset..<min(rows.count, offset + visible)].enumerated() {
+        for (line, row) in rows.rows(offset..<offset + visible).enumerated() {
             drawRow(row, columns: columns, x: rect.x + 1, y: header + 1 + line, grid: &grid)
         }
         PaneChrome.scrollbar(

@@ -5,7 +5,7 @@ import MetricsClient
 /// state says.
 struct LatencyPane {
     let state: DashboardState
-    let rows: [ToolRow]
+    let rows: ToolTable
     let toolCount: Int
     let theme: Theme
 
@@ -24,12 +24,10 @@ struct LatencyPane {
             theme: theme
         )
         guard rect.height > 1 else { return }
-        let longest = rows.reduce(0) { max($0, DisplayWidth.of($1.name)) }
-        let longestServer = state.isMultiTarget ? max(6, rows.reduce(0) { max($0, DisplayWidth.of($1.server)) }) : 0
         let columns = LatencyColumns(
             width: rect.width,
-            longestName: longest,
-            longestServer: longestServer,
+            longestName: rows.longestName,
+            longestServer: state.isMultiTarget ? max(6, rows.longestServer) : 0,
             trend: showsRateTrend ? "calls/s" : "p95"
         )
         for column in columns.all {

@@ -24,7 +24,10 @@ struct FieldReader {
     /// The member named `key` (the first, when a name repeats).
     func member(_ key: some CodingKey) -> JSONMember? {
         let name = key.stringValue
-        return members.first { $0.key == name }
+        // Most members differ from the name in length: comparing lengths (stored in the string) first
+        // leaves the full comparison, a call into the standard library, to the few of the same length.
+        let length = name.utf8.count
+        return members.first { $0.key.utf8.count == length && $0.key == name }
     }
 
     func contains(_ key: some CodingKey) -> Bool {

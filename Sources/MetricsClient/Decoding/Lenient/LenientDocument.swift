@@ -47,13 +47,13 @@ struct LenientDocument: Sendable {
         } else {
             timestamp = receivedAt
         }
-        var tools: [String: LenientTool]?
+        var tools: [String: ToolMetrics]?
         if let members = try Self.section(Key.toolMetrics, in: fields, required: sectionsRequired) {
-            tools = Self.entries(members) { LenientTool(name: $0, value: $1, context: context) }
+            tools = Self.entries(members) { LenientTool(name: $0, value: $1, context: context).metrics }
         }
-        var caches: [String: LenientCache]?
+        var caches: [String: CacheMetrics]?
         if let members = try Self.section(Key.cacheMetrics, in: fields, required: sectionsRequired) {
-            caches = Self.entries(members) { LenientCache(name: $0, value: $1, context: context) }
+            caches = Self.entries(members) { LenientCache(name: $0, value: $1, context: context).metrics }
         }
         var system: LenientSystem?
         if let members = try Self.section(Key.systemMetrics, in: fields, required: sectionsRequired) {
@@ -65,8 +65,8 @@ struct LenientDocument: Sendable {
             enabled: enabled,
             timestamp: timestamp,
             engine: fields.tolerant(EngineInfo.self, Key.engine),
-            toolMetrics: (tools ?? [:]).compactMapValues(\.metrics),
-            cacheMetrics: (caches ?? [:]).compactMapValues(\.metrics),
+            toolMetrics: tools ?? [:],
+            cacheMetrics: caches ?? [:],
             systemMetrics: system?.metrics
                 ?? SystemMetrics(
                     activeSessions: 0,
@@ -98,9 +98,12 @@ struct LenientDocument: Sendable {
         return members
     }
 
-    /// An object's entries read by `read`, keyed by name (the last of a repeated name wins, as `Codable`'s).
-    private static func entries<Entry>(_ members: [JSONMember], _ read: (String, JSONValue) -> Entry) -> [String: Entry]
-    {
+    /// An object's entries read by `read`, keyed by name; an entry `read` drops (nil) is left out. The last
+    /// of a repeated name wins, as `Codable`'s, even when it is dropped.
+    private static func entries<Entry>(
+        _ members: [JSONMember],
+        _ read: (String, JSONValue) -> Entry?
+    ) -> [String: Entry] {
         var result: [String: Entry] = [:]
         result.reserveCapacity(members.count)
         for member in members { result[member.key] = read(member.key, member.value) }
