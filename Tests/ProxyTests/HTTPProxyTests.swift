@@ -56,18 +56,18 @@ struct HTTPProxyTests {
         // and threads of their own: the delays measured are the relay's, not those of the tests beside.
         // The suite shares two cores with every other suite, so the relay's latency is read from the
         // least disturbed of up to five streams (a busy suite has been seen to delay one by 16 ms; the
-        // relay's own figure is in BENCHMARKS.md); every stream must arrive event by event.
-        var medians: [Double] = []
+        // relay's own figure is in BENCHMARKS.md). In the least disturbed stream, none is as late as the next event (a relay that buffered would
+        // deliver them together at the end, in every stream) and the median is within 25 ms.
+        var streams: [[Double]] = []
         for _ in 0..<5 {
             let delays = try await relayDelays()
             #expect(delays.count == 5)
             guard delays.count == 5 else { return }
-            // None as late as the next event: a relay that buffered would deliver them together at the end.
-            #expect(delays.last! < 100, "relay delays \(delays) ms")
-            medians.append(delays[2])
-            if delays[2] <= 10 { break }
+            streams.append(delays)
+            if delays[2] <= 10, delays.last! < 100 { break }
         }
-        #expect(medians.min()! <= 25, "median relay delays \(medians) ms")
+        let best = try #require(streams.min { ($0.last!, $0[2]) < ($1.last!, $1[2]) })
+        #expect(best.last! < 100 && best[2] <= 25, "relay delays of each stream (ms): \(streams)")
         // The call is timed to the event that carried its response.
         try await HTTPProxyHarness.with(upstream: router) { proxy in
             let body =
