@@ -295,6 +295,8 @@ struct HTTPProxyTests {
         ] {
             #expect(throws: UpstreamURL.Invalid.self) { try UpstreamURL(bad) }
         }
+        // Found by fuzzing: the path is shown as written, never decoded into a space.
+        #expect(try UpstreamURL("http://u//u%20").description == "http://u:80//u%20")
         var message = ""
         do {
             _ = try UpstreamURL("http://u:hunter2@host/mcp")

@@ -97,7 +97,8 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         self.scheme = scheme
         self.host = host.hasPrefix("[") ? String(host.dropFirst().dropLast()) : host
         self.port = components.port ?? (scheme == "https" ? 443 : 80)
-        self.path = components.path == "/" ? "" : components.path
+        // As written: decoded, `%20` would be shown as a space in the address given to the client.
+        self.path = components.percentEncodedPath == "/" ? "" : components.percentEncodedPath
     }
 
     /// `scheme://host:port`, the part of the URL requests are sent to.
