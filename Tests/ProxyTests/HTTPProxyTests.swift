@@ -292,6 +292,7 @@ struct HTTPProxyTests {
         for bad in [
             "http://127.0.0.1:8000/mcp\r\nHost: evil", "http://127.0.0.1:8000/ mcp", "http://u:secret@127.0.0.1/mcp",
             "ftp://127.0.0.1/", "127.0.0.1:8000", "http://127.0.0.1:8000/mcp?token=1", "http://:80/",
+            "http://%06", "http://evil%0d%0aX:1/",
         ] {
             #expect(throws: UpstreamURL.Invalid.self) { try UpstreamURL(bad) }
         }

@@ -86,6 +86,15 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         guard let host = components.host, !host.isEmpty else {
             throw Invalid(description: "--upstream has no host; \(example)")
         }
+        // Decoded, a host may hold anything (`%06`): only what a DNS name or an IP address is made of goes
+        // into the Host header and the address shown.
+        guard host.unicodeScalars.allSatisfy({ Self.hostCharacters.contains($0) })
+        else {
+            throw Invalid(
+                description:
+                    "--upstream host may hold only letters, digits, '.', '-', '_' and an IPv6 address's ':'; \(example)"
+            )
+        }
         if let port = components.port, !(1...65_535).contains(port) {
             throw Invalid(description: "--upstream port must be from 1 to 65535; \(example)")
         }
@@ -100,6 +109,10 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         // As written: decoded, `%20` would be shown as a space in the address given to the client.
         self.path = components.percentEncodedPath == "/" ? "" : components.percentEncodedPath
     }
+
+    private static let hostCharacters = Set(
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-_:[]".unicodeScalars
+    )
 
     /// `scheme://host:port`, the part of the URL requests are sent to.
     public var origin: String {
