@@ -34,9 +34,11 @@ let package = Package(
         ),
         .systemLibrary(name: "CMalloc"),
         .target(name: "CProxy"),
+        .target(name: "CThreadSanitizer"),
         .target(
             name: "MetricsClient",
             dependencies: [
+                "CThreadSanitizer",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -157,3 +159,17 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Sanitizer builds (scripts/sanitize.sh, scripts/fuzz.sh): DASHBOARD_SANITIZE=thread, address or fuzzer
+// (libFuzzer with AddressSanitizer, and -DFUZZING) instruments this package's own Swift targets only, so the
+// dependencies a plain build made are reused as they are, and a sanitizer run costs minutes, not a rebuild
+// of everything. The C targets (names starting with C) are left alone.
+if let sanitizer = Context.environment["DASHBOARD_SANITIZE"], !sanitizer.isEmpty {
+    precondition(["thread", "address", "fuzzer"].contains(sanitizer), "DASHBOARD_SANITIZE: thread, address or fuzzer")
+    let flag = sanitizer == "fuzzer" ? "-sanitize=fuzzer,address" : "-sanitize=\(sanitizer)"
+    for target in package.targets where target.type != .system && !target.name.hasPrefix("C") {
+        target.swiftSettings =
+            (target.swiftSettings ?? []) + [.unsafeFlags([flag])] + (sanitizer == "fuzzer" ? [.define("FUZZING")] : [])
+        target.linkerSettings = (target.linkerSettings ?? []) + [.unsafeFlags([flag])]
+    }
+}

@@ -4,11 +4,8 @@
 # Usage: scripts/bench-http-proxy.sh [calls]   (release build; BINARY=path skips the build; venv as interop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="${INTEROP_VENV:-.build/interop-venv}"
+source scripts/common.sh
 binary="${BINARY:-$(scripts/build-release.sh)}"
-if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time"
-fi
+venv=$(interop_venv)
 ulimit -n 4096
 "$venv/bin/python" scripts/bench_http_proxy.py "$(realpath "$binary")" "${1:-2000}"

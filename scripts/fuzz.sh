@@ -15,13 +15,16 @@ if [ ${#targets[@]} -eq 0 ]; then targets=(jsonrpc sse snapshot tool-calls disco
 scratch=.build/fuzz
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-if ! swift build --product Fuzzers --scratch-path "$scratch" \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING > "$log" 2>&1; then
+# Only this package's targets are instrumented (Package.swift, DASHBOARD_SANITIZE): the dependencies of the
+# plain debug build are reused, and the next plain build recompiles this package's modules.
+if ! DASHBOARD_SANITIZE=fuzzer swift build --product Fuzzers > "$log" 2>&1; then
     cat "$log" >&2
     echo "scripts/fuzz.sh: the fuzzing build failed (output above)" >&2
     exit 1
 fi
-binary="$scratch/debug/Fuzzers"
+mkdir -p "$scratch"
+binary="$scratch/Fuzzers"
+cp "$(DASHBOARD_SANITIZE=fuzzer swift build --show-bin-path)/Fuzzers" "$binary"
 failed=()
 for target in "${targets[@]}"; do
     corpus="$scratch/corpus/$target"

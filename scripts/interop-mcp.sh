@@ -6,15 +6,8 @@
 # Usage: scripts/interop-mcp.sh [path/to/dashboard]   (default: a debug build, built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-venv="${INTEROP_VENV:-.build/interop-venv}"
-dashboard="${1:-}"
-if [[ -z "$dashboard" ]]; then
-    swift build --product dashboard >/dev/null
-    dashboard="$(swift build --show-bin-path)/dashboard"
-fi
-if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time"
-fi
-"$venv/bin/python" scripts/interop_mcp.py "$(realpath "$dashboard")" "$(realpath "$venv/bin/mcp-server-time")"
-"$venv/bin/python" scripts/interop_http.py "$(realpath "$dashboard")"
+source scripts/common.sh
+dashboard=$(dashboard_binary "${1:-}")
+venv=$(interop_venv)
+"$venv/bin/python" scripts/interop_mcp.py "$dashboard" "$venv/bin/mcp-server-time"
+"$venv/bin/python" scripts/interop_http.py "$dashboard"

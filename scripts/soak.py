@@ -12,7 +12,6 @@ its client made.
 Usage: python soak.py DASHBOARD_BINARY MCP_SERVER_TIME MINUTES
 """
 
-import json
 import os
 import statistics
 import subprocess
@@ -20,95 +19,17 @@ import sys
 import tempfile
 import threading
 import time
-import urllib.request
+
+from harness import Client, Tmux, get_json, free_port, post_json, sample, wait_for
 
 PROXIES = 4
 CALLS_PER_SECOND = 10  # per proxy
 TOKEN = "soak-token"
 
 
-def free_port():
-    import socket
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def get_json(port, path="/metrics"):
-    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as answer:
-        return json.load(answer)
-
-
-def wait_for(port):
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            return get_json(port, "/health")
-        except OSError:
-            time.sleep(0.1)
-    sys.exit(f"soak: nothing answers on port {port}")
-
-
-class Client:
-    """An MCP client on the proxy's stdin/stdout, calling get_current_time at a steady rate."""
-
-    def __init__(self, dashboard, server, name, port, env):
-        self.port = port
-        self.process = subprocess.Popen(
-            [dashboard, "proxy", "--name", name, "--port", str(port), "--", server],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env)
-        self.sent = 0
-        self.answered = 0
-        self.errors = 0
-        self.pending = set()
-        self.lock = threading.Lock()
-        self.stopping = False
-        self.reader = threading.Thread(target=self.read, daemon=True)
-        self.reader.start()
-        self.request(0, "initialize", {"protocolVersion": "2025-06-18", "capabilities": {},
-                                       "clientInfo": {"name": "soak", "version": "1"}})
-        self.write({"jsonrpc": "2.0", "method": "notifications/initialized"})
-
-    def write(self, message):
-        self.process.stdin.write((json.dumps(message) + "\n").encode())
-        self.process.stdin.flush()
-
-    def request(self, request_id, method, params):
-        with self.lock:
-            self.pending.add(request_id)
-        self.write({"jsonrpc": "2.0", "id": request_id, "method": method, "params": params})
-
-    def read(self):
-        for line in self.process.stdout:
-            message = json.loads(line)
-            if "id" not in message or "method" in message:
-                continue
-            with self.lock:
-                self.pending.discard(message["id"])
-                if message["id"] != 0:
-                    self.answered += 1
-                    if "error" in message or message.get("result", {}).get("isError"):
-                        self.errors += 1
-
-    def run(self, until):
-        interval = 1 / CALLS_PER_SECOND
-        next_call = time.monotonic()
-        while time.monotonic() < until:
-            self.sent += 1
-            self.request(self.sent, "tools/call",
-                         {"name": "get_current_time", "arguments": {"timezone": "Europe/Paris"}})
-            next_call += interval
-            time.sleep(max(0, next_call - time.monotonic()))
-
-
-def sample(pid):
-    with open(f"/proc/{pid}/status") as status:
-        fields = dict(line.split(":", 1) for line in status)
-    return {"rss_mib": int(fields["VmRSS"].split()[0]) / 1024, "threads": int(fields["Threads"]),
-            "fds": len(os.listdir(f"/proc/{pid}/fd"))}
-
-
 def judge(name, samples):
+    if len(samples) < 6:
+        return [f"{name}: {len(samples)} samples are too few to tell growth from noise (run at least 1 minute)"]
     third = len(samples) // 3
     middle, last = samples[third:2 * third], samples[2 * third:]
     problems = []
@@ -137,15 +58,14 @@ def main(dashboard, server, minutes):
     clients = [Client(dashboard, server, f"soak{i}", free_port(), env) for i in range(PROXIES)]
     for client in clients:
         wait_for(client.port)
-    session = f"soak-{os.getpid()}"
-    subprocess.run(["tmux", "-L", session, "new", "-d", "-s", session, "-x", "160", "-y", "50",
-                    f"exec env TERM=xterm-256color XDG_STATE_HOME={workdir} HOME={workdir} "
-                    f"{dashboard} --local --refresh 1"], check=True)
+    session = "soak"
+    tmux = Tmux(f"soak-{os.getpid()}")
+    tmux.start(session, f"env TERM=xterm-256color XDG_STATE_HOME={workdir} HOME={workdir} "
+                        f"{dashboard} --local --refresh 1")
     time.sleep(3)
-    dashboard_pid = int(subprocess.run(["tmux", "-L", session, "list-panes", "-F", "#{pane_pid}"],
-                                       capture_output=True, text=True, check=True).stdout.split()[0])
+    dashboard_pid = tmux.pid(session)
     until = time.monotonic() + minutes * 60
-    threads = [threading.Thread(target=client.run, args=(until,)) for client in clients]
+    threads = [threading.Thread(target=client.run, args=(until, CALLS_PER_SECOND)) for client in clients]
     for thread in threads:
         thread.start()
     processes = {"serve": serve.pid, "dashboard": dashboard_pid}
@@ -157,10 +77,7 @@ def main(dashboard, server, minutes):
     try:
         while time.monotonic() < until:
             if time.monotonic() >= next_upload:
-                request = urllib.request.Request(f"http://127.0.0.1:{serve_port}/v1/uploads/test", data=b"{}",
-                                                 headers={"Authorization": f"Bearer {TOKEN}"}, method="POST")
-                with urllib.request.urlopen(request, timeout=10) as answer:
-                    answer.read()
+                post_json(serve_port, "/v1/uploads/test", {}, TOKEN)
                 uploads += 1
                 next_upload += 60
             for name, pid in processes.items():
@@ -171,8 +88,7 @@ def main(dashboard, server, minutes):
         time.sleep(2)  # the last answers
         for name, pid in processes.items():
             samples[name].append(sample(pid))
-        screen = subprocess.run(["tmux", "-L", session, "capture-pane", "-p"], capture_output=True,
-                                text=True).stdout
+        screen = tmux.screen(session)
         for index, client in enumerate(clients):
             counted = get_json(client.port)["tool_metrics"].get("get_current_time", {}).get("total_calls", 0)
             with client.lock:
@@ -187,11 +103,9 @@ def main(dashboard, server, minutes):
         for name in processes:
             problems += judge(name, samples[name])
     finally:
-        subprocess.run(["tmux", "-L", session, "kill-server"], stderr=subprocess.DEVNULL)
+        tmux.kill()
         for client in clients:
-            client.process.stdin.close()
-        for client in clients:
-            client.process.wait(timeout=10)
+            client.close()
         serve.terminate()
         serve.wait(timeout=10)
     if problems:

@@ -6,15 +6,8 @@
 # Usage: scripts/soak.sh [MINUTES] [path/to/dashboard]   (default: a debug build; needs tmux; venv as interop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/common.sh
 minutes=${1:-30}
-dashboard="${2:-}"
-venv="${INTEROP_VENV:-.build/interop-venv}"
-if [[ -z "$dashboard" ]]; then
-    swift build --product dashboard >/dev/null
-    dashboard="$(swift build --show-bin-path)/dashboard"
-fi
-if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time"
-fi
-"$venv/bin/python" scripts/soak.py "$(realpath "$dashboard")" "$(realpath "$venv/bin/mcp-server-time")" "$minutes"
+dashboard=$(dashboard_binary "${2:-}")
+venv=$(interop_venv)
+"$venv/bin/python" scripts/soak.py "$dashboard" "$venv/bin/mcp-server-time" "$minutes"

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MetricsClient
 import TestSupport
 
 /// The real `dashboard` binary run as a child process, with its output captured.
@@ -80,7 +80,7 @@ final class BinaryProcess: Sendable {
 
 /// Text collected from a pipe by its reader thread.
 final class TextBuffer: Sendable {
-    private let storage = Mutex((text: "", closed: false))
+    private let storage = Guarded((text: "", closed: false))
 
     var text: String { storage.withLock { $0.text } }
     var isClosed: Bool { storage.withLock { $0.closed } }

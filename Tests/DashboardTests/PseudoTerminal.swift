@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MetricsClient
 
 #if canImport(Glibc)
 import Glibc
@@ -9,7 +9,7 @@ import Glibc
 final class PseudoTerminal: Sendable {
     let master: Int32
     let slave: Int32
-    private let received = Mutex<[UInt8]>([])
+    private let received = Guarded<[UInt8]>([])
 
     init(columns: UInt16, rows: UInt16) throws {
         var master: Int32 = -1

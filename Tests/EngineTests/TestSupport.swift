@@ -1,9 +1,10 @@
 import Foundation
+import MetricsClient
 import Synchronization
 
 /// A clock tests move by hand, so TTL behaviour is checked without sleeping.
 final class ManualClock: Sendable {
-    private let current = Mutex(ContinuousClock.now)
+    private let current = Guarded(ContinuousClock.now)
 
     var now: ContinuousClock.Instant { current.withLock { $0 } }
 
@@ -14,7 +15,7 @@ final class ManualClock: Sendable {
 
 /// A wall clock tests move by hand.
 final class ManualDate: Sendable {
-    private let current = Mutex(Date(timeIntervalSince1970: 1_800_000_000))
+    private let current = Guarded(Date(timeIntervalSince1970: 1_800_000_000))
 
     var now: Date { current.withLock { $0 } }
 

@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import MetricsClient
-import Synchronization
 import Testing
 
 @Suite("MetricsPoller against the engine's endpoint and the Python original's shape")
@@ -148,7 +147,7 @@ extension PollerEngineTests {
 
 /// Counts requests served, from the server's threads.
 final class ServedCount: Sendable {
-    private let count = Mutex(0)
+    private let count = Guarded(0)
 
     func next() -> Int {
         count.withLock { value in

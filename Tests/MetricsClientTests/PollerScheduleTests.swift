@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 import Testing
 
 /// A clock whose sleeps return at once, recording what was asked; its time stands still.
@@ -10,7 +9,7 @@ import Testing
 final class InstantClock: Sendable {
     static let staleAfter = Duration.seconds(1000)
 
-    private let state = Mutex([Duration]())
+    private let state = Guarded([Duration]())
 
     /// The sleeps of the polling schedule (interval and backoff waits).
     var waits: [Duration] { state.withLock { $0 }.filter { $0 < Self.staleAfter } }

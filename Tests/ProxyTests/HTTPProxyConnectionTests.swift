@@ -1,9 +1,9 @@
 import AsyncHTTPClient
 import Engine
 import Foundation
+import MetricsClient
 import NIOCore
 import NIOHTTP1
-import Synchronization
 import Testing
 
 /// How the HTTP proxy uses its connections to the upstream: one per client connection, reused from
@@ -75,7 +75,7 @@ struct HTTPProxyConnectionTests {
 
 /// Which connection each request arrived on.
 final class RequestLog: Sendable {
-    private let entries = Mutex<[String]>([])
+    private let entries = Guarded<[String]>([])
     func add(_ entry: String) { entries.withLock { $0.append(entry) } }
     var all: [String] { entries.withLock { $0 } }
 }

@@ -5,7 +5,6 @@ import HTTPTypes
 import Hummingbird
 import MetricsClient
 import NIOCore
-import Synchronization
 import TestSupport
 import Testing
 
@@ -15,7 +14,7 @@ import Testing
 @Suite("HTTP proxy", .serialized)
 struct HTTPProxyTests {
     final class Instants: Sendable {
-        let values = Mutex<[ContinuousClock.Instant]>([])
+        let values = Guarded<[ContinuousClock.Instant]>([])
         func add() { values.withLock { $0.append(.now) } }
         var all: [ContinuousClock.Instant] { values.withLock { $0 } }
     }
@@ -152,7 +151,7 @@ struct HTTPProxyTests {
     @Test("a 401 with WWW-Authenticate is passed through unchanged and counted as http_401")
     func unauthorized() async throws {
         let router = Router()
-        let seen = Mutex<String?>(nil)
+        let seen = Guarded<String?>(nil)
         router.post("/mcp") { request, _ -> Response in
             seen.withLock { $0 = request.headers[.authorization] }
             return Response(
@@ -249,9 +248,9 @@ struct HTTPProxyTests {
     @Test("headers pass through untouched except hop-by-hop ones; Host is the upstream's; --upstream refuses injection")
     func headers() async throws {
         let router = Router()
-        let seen = Mutex<HTTPFields?>(nil)
-        let authority = Mutex<String?>(nil)
-        let target = Mutex<String?>(nil)
+        let seen = Guarded<HTTPFields?>(nil)
+        let authority = Guarded<String?>(nil)
+        let target = Guarded<String?>(nil)
         router.post("/mcp") { request, _ -> Response in
             seen.withLock { $0 = request.headers }
             authority.withLock { $0 = request.head.authority }

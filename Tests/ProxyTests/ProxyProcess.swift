@@ -13,9 +13,9 @@ final class ProxyProcess: Sendable {
 
     /// What the proxy wrote, collected by the pipes' reader threads.
     private final class Sink: Sendable {
-        let output = Mutex<[UInt8]>([])
+        let output = Guarded<[UInt8]>([])
         let newlines = Atomic<Int>(0)
-        let errors = Mutex<String>("")
+        let errors = Guarded<String>("")
         /// Pipes whose end was read (stdout, stderr): after the process exits, what it wrote is all in.
         let ended = Atomic<Int>(0)
     }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MetricsClient
 import TestSupport
 
 #if canImport(Glibc)
@@ -35,7 +35,7 @@ final class HTTPProxyProcess: Sendable {
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let text = Mutex("")
+        let text = Guarded("")
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
@@ -169,7 +169,7 @@ final class RawScriptedUpstream: Sendable {
     var connections: Int { accepted.value }
 
     private final class Counter: Sendable {
-        private let count = Mutex(0)
+        private let count = Guarded(0)
         var value: Int { count.withLock { $0 } }
         func next() -> Int {
             count.withLock { count in

@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// What the dashboard is watching, and how it asks for uploads and resets: its own engine, or a remote one.
 protocol DashboardBackend: Sendable {
@@ -89,7 +88,7 @@ struct FleetBackend: DashboardBackend {
 
 /// Status lines produced by background work, picked up by the screen loop.
 final class StatusInbox: Sendable {
-    private let messages = Mutex<[StatusMessage]>([])
+    private let messages = Guarded<[StatusMessage]>([])
 
     func post(_ message: StatusMessage) {
         messages.withLock { $0.append(message) }

@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// Keeps a ``TargetWatcher`` in step with the discovery folders: every second, new local proxies are
 /// added, proxies whose file went away (or whose process is gone) are marked ended, and ended ones are
@@ -59,8 +58,8 @@ struct LocalDiscovery: Sendable {
 /// Runs ``LocalDiscovery`` every second in the background and remembers what the last scan found.
 final class DiscoveryLoop: Sendable {
     private let discovery: LocalDiscovery
-    private let status = Mutex<(adopting: Bool, unwatched: Int)>((false, 0))
-    private let task = Mutex<Task<Void, Never>?>(nil)
+    private let status = Guarded<(adopting: Bool, unwatched: Int)>((false, 0))
+    private let task = Guarded<Task<Void, Never>?>(nil)
 
     /// A loop over `discovery`; `adopting` says whether found proxies are watched from the start.
     init(_ discovery: LocalDiscovery, adopting: Bool) {

@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// The watched targets: one poller each, with its own backoff and status, added and removed while the
 /// screen runs (local proxies come and go).
@@ -19,13 +18,13 @@ final class TargetWatcher: Sendable {
         var discoveryPath: String?
     }
 
-    private let entries = Mutex<[Entry]>([])
-    private let tasks = Mutex<[String: Task<Void, Never>]>([:])
-    private let configuration: Mutex<PollerConfiguration>
+    private let entries = Guarded<[Entry]>([])
+    private let tasks = Guarded<[String: Task<Void, Never>]>([:])
+    private let configuration: Guarded<PollerConfiguration>
 
     /// A watcher whose pollers poll as `configuration` says.
     init(configuration: PollerConfiguration) {
-        self.configuration = Mutex(configuration)
+        self.configuration = Guarded(configuration)
     }
 
     deinit {

@@ -1,16 +1,15 @@
 import Foundation
 import Logging
 import MetricsClient
-import Synchronization
 
 /// A swift-log handler that appends one line per message to a file, so nothing is printed over the screen.
 struct FileLogHandler: LogHandler {
     /// The shared, locked file all handlers write to.
     final class File: Sendable {
-        private let handle: Mutex<FileHandle>
+        private let handle: Guarded<FileHandle>
 
         init(handle: FileHandle) {
-            self.handle = Mutex(handle)
+            self.handle = Guarded(handle)
         }
 
         func write(_ line: String) {

@@ -3,7 +3,6 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
-import Synchronization
 
 /// `dashboard serve`: the engine without a screen, for dashboards and scrapers to attach to.
 struct ServeCommand: AsyncParsableCommand {
@@ -34,15 +33,43 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Demo tool calls started per second.", valueName: "calls/s"))
     var demoRate: Double = 20
 
+    @Option(
+        help: ArgumentHelp(
+            "With the built-in sandbox: the fraction (0 to 1) of uploads it answers 500, to watch retries.",
+            valueName: "p"
+        )
+    )
+    var sandboxErrorRate: Double = 0
+
+    @Option(
+        help: ArgumentHelp(
+            "With the built-in sandbox: the fraction (0 to 1) of uploads whose connection it drops part-way.",
+            valueName: "p"
+        )
+    )
+    var sandboxDropRate: Double = 0
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
         if let port, !(0...65_535).contains(port) {
             throw ValidationError("--port must be from 0 to 65535, got \(port)")
         }
+        for (name, rate) in [("--sandbox-error-rate", sandboxErrorRate), ("--sandbox-drop-rate", sandboxDropRate)]
+        where !(0...1).contains(rate) {
+            throw ValidationError("\(name) must be from 0 to 1, got \(rate)")
+        }
         guard demoRate.isFinite, demoRate > 0, demoRate <= 10_000 else {
             throw ValidationError("--demo-rate must be greater than 0 and at most 10000 calls/s, got \(demoRate)")
         }
+    }
+
+    /// The sandbox's knobs: as visible as the dashboard's, with the faults asked for.
+    var sandbox: SandboxConfiguration {
+        var sandbox = SandboxConfiguration.visible
+        sandbox.errorRate = sandboxErrorRate
+        sandbox.dropRate = sandboxDropRate
+        return sandbox
     }
 
     func run() async throws {
@@ -68,12 +95,13 @@ struct ServeCommand: AsyncParsableCommand {
             options: EngineOptions(
                 mode: .serve,
                 demo: noDemo ? nil : DemoConfiguration(rate: demoRate),
-                tokenPath: ControlToken.defaultPath(environment: environment)
+                tokenPath: ControlToken.defaultPath(environment: environment),
+                sandbox: sandbox
             ),
             logger: logger
         )
         for warning in runtime.warnings { printError("warning: \(warning)") }
-        let discovery = Mutex<DiscoveryFile?>(nil)
+        let discovery = Guarded<DiscoveryFile?>(nil)
         if let server = runtime.server {
             Task {
                 guard let bound = try? await server.port() else { return }

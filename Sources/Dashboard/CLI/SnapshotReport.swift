@@ -122,6 +122,9 @@ enum SnapshotReport {
                 + right("\(cache.misses)", 10) + right(entries, 13) + right("\(cache.evictions)", 11)
                 + right("\(cache.sizeRejections)", 10) + "\n"
         }
+        for (name, entry) in zip(names, sorted) {
+            if let failure = entry.value.lastFailure { out += "\(name) FAILING: \(failure)\n" }
+        }
         return out
     }
 

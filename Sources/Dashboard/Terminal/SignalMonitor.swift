@@ -1,4 +1,5 @@
 import Dispatch
+import MetricsClient
 import Synchronization
 
 #if canImport(Glibc)
@@ -18,7 +19,7 @@ final class SignalMonitor: Sendable {
     static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
 
     private let received = Atomic<Int32>(0)
-    private let state = Mutex<(sources: [any DispatchSourceSignal], previous: [Int32: sighandler_t?])>(([], [:]))
+    private let state = Guarded<(sources: [any DispatchSourceSignal], previous: [Int32: sighandler_t?])>(([], [:]))
 
     /// Starts watching.
     init() {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import MetricsClient
 
 /// Remembers which file (by SHA-256 of its bytes) was uploaded to which provider under which file id.
 ///
@@ -7,10 +8,15 @@ import GRDB
 /// file, and every write acknowledged by a returning ``store(fileID:sha256:provider:)`` survives the
 /// process being killed right after. Provider names are compared in lower case. Entries older than the TTL
 /// are misses and are deleted. Hits and misses are counted in the collector's `file_cache`.
+///
+/// The cache is an optimisation, so its faults are visible but never fatal to an upload: a failed read or
+/// write is counted with its message (`failures`, `last_failure`) until the same kind of operation works
+/// again. A database file deleted or replaced while open is noticed within a second, and the entries of the
+/// file still open are copied into a new one at the path, so nothing stored is lost.
 public final class FileIDCache: Sendable {
     /// The settings this cache was opened with.
     public let configuration: FileCacheConfiguration
-    let database: DatabasePool
+    let opened: Guarded<OpenDatabase>
     let metrics: CacheRecorder
     private let now: @Sendable () -> Date
 
@@ -30,7 +36,7 @@ public final class FileIDCache: Sendable {
         self.configuration = configuration
         self.now = now
         self.metrics = collector.cache(Self.metricsName)
-        self.database = try Self.open(configuration)
+        self.opened = Guarded(try OpenDatabase(pool: Self.open(configuration), path: configuration.path))
         metrics.setLimits(maxEntries: nil, maxBytes: nil)
         try publishSize()
     }
@@ -155,16 +161,24 @@ public final class FileIDCache: Sendable {
         metrics.setSize(entries: try count(), bytes: nil)
     }
 
-    /// Runs `body`, turning any database error into a ``FileIDCacheError`` naming the operation and path.
+    /// Runs `body` on the open database, turning any error into a ``FileIDCacheError`` naming the operation
+    /// and path; failures are counted and kept as the cache's last failure until the same kind works again.
     func access<T>(_ operation: String, _ body: (DatabasePool) throws -> T) throws(FileIDCacheError) -> T {
+        let kind = operation == "read" || operation == "count" ? "read" : "write"
         do {
-            return try body(database)
+            let result = try body(try currentDatabase())
+            metrics.worked(kind)
+            return result
         } catch {
-            throw FileIDCacheError(
-                .databaseFailure,
-                path: configuration.path,
-                "file-ID cache \(operation) failed at \(configuration.path): \(Self.reason(error))"
-            )
+            let failure =
+                error as? FileIDCacheError
+                ?? FileIDCacheError(
+                    .databaseFailure,
+                    path: configuration.path,
+                    "file-ID cache \(operation) failed at \(configuration.path): \(Self.reason(error))"
+                )
+            metrics.failed(kind, failure.description)
+            throw failure
         }
     }
 

@@ -1,8 +1,8 @@
 import Hummingbird
 import Logging
+import MetricsClient
 import NIOCore
 import ServiceLifecycle
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -99,7 +99,7 @@ final class BoundPort: Sendable {
         case failed(any Error)
     }
 
-    private let state = Mutex<State>(.waiting([]))
+    private let state = Guarded<State>(.waiting([]))
 
     func resolve(_ port: Int) {
         finish(.bound(port))

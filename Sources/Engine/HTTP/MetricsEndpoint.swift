@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import MetricsClient
-import Synchronization
 
 /// The engine's HTTP API: `/metrics` (JSON or Prometheus text), `/health`, and the token-guarded control API.
 ///
@@ -184,7 +183,7 @@ final class EncodedSnapshotCache: Sendable {
         var encoding: Double?
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     func bytes(for snapshot: MetricsSnapshot) -> ByteBuffer {
         let cached: ByteBuffer? = state.withLock { state in

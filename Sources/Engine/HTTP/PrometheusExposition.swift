@@ -55,6 +55,7 @@ enum PrometheusExposition {
             ("dashboard_cache_evictions_total", "Entries removed to make room.", { $0.evictions }),
             ("dashboard_cache_expirations_total", "Entries removed because they expired.", { $0.expirations }),
             ("dashboard_cache_size_rejections_total", "Values refused for their size.", { $0.sizeRejections }),
+            ("dashboard_cache_failures_total", "Reads and writes the cache's store could not do.", { $0.failures }),
             (
                 "dashboard_cache_coalesced_total", "Misses that waited for an identical call in flight.",
                 { $0.coalesced }

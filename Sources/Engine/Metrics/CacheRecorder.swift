@@ -19,7 +19,11 @@ public final class CacheRecorder: Sendable {
     private let entryLimit = Atomic<Int>(0)
     private let byteLimit = Atomic<Int>(0)
     private let enabled: Bool
-    private let refresh = Mutex<(@Sendable () -> Void)?>(nil)
+    private let refresh = Guarded<(@Sendable () -> Void)?>(nil)
+    private let failureCount = Atomic<Int>(0)
+    /// The latest failure's message while the store is failing, per operation kind (reads and writes can
+    /// fail apart: a full disk still reads).
+    private let failing = Guarded<[String: String]>([:])
 
     init(name: String, enabled: Bool) {
         self.name = name
@@ -59,10 +63,27 @@ public final class CacheRecorder: Sendable {
     func reset() {
         hitCount.store(0, ordering: .relaxed)
         missCount.store(0, ordering: .relaxed)
+        failureCount.store(0, ordering: .relaxed)
         evictionCount.store(0, ordering: .relaxed)
         expirationCount.store(0, ordering: .relaxed)
         rejectionCount.store(0, ordering: .relaxed)
         coalescedCount.store(0, ordering: .relaxed)
+    }
+
+    /// Counts an operation of `kind` (e.g. "write") the store could not do, and keeps its message.
+    public func failed(_ kind: String, _ message: String) {
+        failureCount.add(1, ordering: .relaxed)
+        failing.withLock { $0[kind] = message }
+    }
+
+    /// Records that an operation of `kind` worked: the cache is no longer failing at it.
+    public func worked(_ kind: String) {
+        failing.withLock { if !$0.isEmpty { $0.removeValue(forKey: kind) } }
+    }
+
+    /// What the latest failure said while the store is failing, else `nil`.
+    public var currentFailure: String? {
+        failing.withLock { $0.sorted { $0.key < $1.key }.last?.value }
     }
 
     /// The wire form of these counters.
@@ -80,7 +101,9 @@ public final class CacheRecorder: Sendable {
             entries: entryGauge.load(ordering: .relaxed),
             maxEntries: optional(entryLimit.load(ordering: .relaxed)),
             bytes: optional(byteGauge.load(ordering: .relaxed)),
-            maxBytes: optional(byteLimit.load(ordering: .relaxed))
+            maxBytes: optional(byteLimit.load(ordering: .relaxed)),
+            failures: failureCount.load(ordering: .relaxed),
+            lastFailure: currentFailure
         )
     }
 }

@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// Measures every tool call and cache lookup of the engine and produces the `/metrics` snapshot.
 ///
@@ -15,11 +14,11 @@ public final class MetricsCollector: Sendable {
     public let startTime: Double
 
     private let counters: CollectorCounters
-    private let registry: Mutex<Registry>
-    private let caches: Mutex<[String: CacheRecorder]>
-    private let sources: Mutex<Sources>
-    private let methods = Mutex(Methods())
-    private let cachedSnapshot: Mutex<CachedSnapshot>
+    private let registry: Guarded<Registry>
+    private let caches: Guarded<[String: CacheRecorder]>
+    private let sources: Guarded<Sources>
+    private let methods = Guarded(Methods())
+    private let cachedSnapshot: Guarded<CachedSnapshot>
     private let startInstant = ContinuousClock.now
 
     private struct Registry {
@@ -53,10 +52,10 @@ public final class MetricsCollector: Sendable {
     public init(configuration: MetricsConfiguration = .init()) {
         self.configuration = configuration
         self.counters = CollectorCounters(enabled: configuration.enabled)
-        self.registry = Mutex(Registry())
-        self.caches = Mutex([:])
-        self.sources = Mutex(Sources())
-        self.cachedSnapshot = Mutex(CachedSnapshot(taken: .now, value: nil, computing: false, lastRead: nil))
+        self.registry = Guarded(Registry())
+        self.caches = Guarded([:])
+        self.sources = Guarded(Sources())
+        self.cachedSnapshot = Guarded(CachedSnapshot(taken: .now, value: nil, computing: false, lastRead: nil))
         self.startTime = Date().timeIntervalSince1970
     }
 

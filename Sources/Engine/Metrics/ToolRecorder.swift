@@ -1,5 +1,4 @@
 import MetricsClient
-import Synchronization
 
 /// A handle that records calls of one tool without looking its name up each time.
 ///
@@ -8,12 +7,12 @@ import Synchronization
 public final class ToolRecorder: Sendable {
     /// The tool's name as stored (sanitised).
     public let name: String
-    private let state: Mutex<ToolStatistics>
+    private let state: Guarded<ToolStatistics>
     private let collector: CollectorCounters
 
     init(name: String, configuration: MetricsConfiguration, collector: CollectorCounters) {
         self.name = name
-        self.state = Mutex(
+        self.state = Guarded(
             ToolStatistics(windowSize: configuration.windowSize, maxErrorTypes: configuration.maxErrorTypesPerTool)
         )
         self.collector = collector

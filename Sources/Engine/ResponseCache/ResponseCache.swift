@@ -1,5 +1,4 @@
 import MetricsClient
-import Synchronization
 
 /// An LRU cache of model responses with per-entry TTL and entry, byte and per-response bounds.
 ///
@@ -12,7 +11,7 @@ public final class ResponseCache: Sendable {
     public let configuration: ResponseCacheConfiguration
     private let metrics: CacheRecorder
     private let now: @Sendable () -> ContinuousClock.Instant
-    private let state: Mutex<State>
+    private let state: Guarded<State>
 
     private struct State {
         var store: LRUStore
@@ -34,7 +33,7 @@ public final class ResponseCache: Sendable {
         self.configuration = configuration
         self.metrics = collector.cache(Self.metricsName)
         self.now = now
-        self.state = Mutex(State(store: LRUStore(capacity: configuration.maxEntries)))
+        self.state = Guarded(State(store: LRUStore(capacity: configuration.maxEntries)))
         metrics.setLimits(maxEntries: configuration.maxEntries, maxBytes: configuration.maxTotalBytes)
         metrics.setSize(entries: 0, bytes: 0)
         // Expired entries must not show up as entries in a snapshot, so each snapshot sweeps first.

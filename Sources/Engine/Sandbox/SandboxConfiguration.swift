@@ -8,6 +8,9 @@ public struct SandboxConfiguration: Sendable, Equatable {
     public var bandwidth: Int?
     /// Probability that an upload answers 500.
     @Clamped public var errorRate: Double
+    /// Probability that the sandbox drops an upload's connection part-way through its body, as a flaky
+    /// network or provider would.
+    @Clamped public var dropRate: Double
     /// Uploads per second before answering 429 with `Retry-After`; `nil` is unlimited.
     public var rateLimit: Double?
     /// Where uploaded files are stored; `nil` makes a fresh temporary directory.
@@ -18,12 +21,14 @@ public struct SandboxConfiguration: Sendable, Equatable {
         latency: Duration = .milliseconds(50),
         bandwidth: Int? = nil,
         errorRate: Double = 0,
+        dropRate: Double = 0,
         rateLimit: Double? = nil,
         storageDirectory: String? = nil
     ) {
         self.latency = latency
         self.bandwidth = bandwidth
         self._errorRate = Clamped(wrappedValue: errorRate, 0...1)
+        self._dropRate = Clamped(wrappedValue: dropRate, 0...1)
         self.rateLimit = rateLimit
         self.storageDirectory = storageDirectory
     }

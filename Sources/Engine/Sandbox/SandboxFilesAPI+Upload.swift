@@ -34,6 +34,10 @@ extension SandboxFilesAPI {
                 "the sandbox failed this upload on purpose (error rate)"
             )
         }
+        if dropAfter == nil, configuration.dropRate > 0, Double.random(in: 0..<1) < configuration.dropRate {
+            // Somewhere in the body, or at once for a small one.
+            dropAfter = Int.random(in: 1...max(1, (request.headers[.contentLength].flatMap { Int($0) } ?? 2) / 2))
+        }
         guard let boundary = Self.boundary(request.headers[.contentType]) else {
             return Self.error(
                 .badRequest,

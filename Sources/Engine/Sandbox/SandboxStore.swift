@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MetricsClient
 
 /// A file the sandbox holds.
 public struct SandboxFile: Sendable, Equatable {
@@ -44,7 +44,7 @@ final class SandboxStore: Sendable {
         var closing = false
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
     let directory: String
 
     init(directory: String) {

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 
 extension ParallelUploader {
     /// Takes one validated file to its final state, and records it as a `file_upload` call.
@@ -37,7 +38,7 @@ extension ParallelUploader {
     /// Cache lookup, upload and content fetch; a cached id the provider lost is uploaded again, once.
     private func deliver(_ item: WorkItem, hash: String, purpose: String, fetchContent: Bool) async throws -> Delivery {
         let provider = client.providerName
-        var cachedID = configuration.cacheEnabled ? try fileCache?.fileID(sha256: hash, provider: provider) : nil
+        var cachedID = configuration.cacheEnabled ? await cached(hash, provider: provider) : nil
         while true {
             let fileID: String
             if let cachedID {
@@ -51,7 +52,7 @@ extension ParallelUploader {
                             "\(item.file.path) changed while uploading (size or modification time); upload it again"
                     )
                 }
-                if configuration.cacheEnabled { try fileCache?.store(fileID: fileID, sha256: hash, provider: provider) }
+                if configuration.cacheEnabled { await remember(fileID, hash: hash, provider: provider) }
             }
             guard fetchContent else { return Delivery(fileID: fileID, cached: cachedID != nil) }
             tracker.update(item.trackerID, state: .processing, fileID: fileID)
@@ -65,9 +66,48 @@ extension ParallelUploader {
                     "cached file id is gone at the provider; uploading again",
                     metadata: ["file_id": "\(fileID)"]
                 )
-                try fileCache?.invalidate(fileID: fileID)
+                await forget(fileID)
                 cachedID = nil
             }
+        }
+    }
+
+    // The file-ID cache saves uploads; it never costs one. When it cannot be read the file is uploaded, and
+    // when it cannot remember an id the upload still succeeds with it: the failure is logged here and shown
+    // with the cache's counters (`failures`, `last_failure`) until the cache works again. Its calls block
+    // (a write waits up to the busy timeout for another process's lock), so they run on NIO's blocking pool,
+    // never on the few threads the endpoint and every other task share.
+
+    private func onCache<T: Sendable>(_ body: @escaping @Sendable (FileIDCache) throws -> T?) async throws -> T? {
+        guard let fileCache else { return nil }
+        return try await NIOThreadPool.singleton.runIfActive { try body(fileCache) }
+    }
+
+    private func cached(_ hash: String, provider: String) async -> String? {
+        do {
+            return try await onCache { try $0.fileID(sha256: hash, provider: provider) }
+        } catch {
+            logger.warning("file-ID cache lookup failed; uploading", metadata: ["reason": "\(error)"])
+            return nil
+        }
+    }
+
+    private func remember(_ fileID: String, hash: String, provider: String) async {
+        do {
+            _ = try await onCache { try $0.store(fileID: fileID, sha256: hash, provider: provider) }
+        } catch {
+            logger.warning(
+                "file-ID cache could not remember an upload; it will be uploaded again next time",
+                metadata: ["file_id": "\(fileID)", "reason": "\(error)"]
+            )
+        }
+    }
+
+    private func forget(_ fileID: String) async {
+        do {
+            _ = try await onCache { try $0.invalidate(fileID: fileID) }
+        } catch {
+            logger.warning("file-ID cache could not forget a lost file id", metadata: ["reason": "\(error)"])
         }
     }
 
@@ -135,8 +175,6 @@ extension ParallelUploader {
             return ("\(path): \(error.description)", type)
         case let problem as LocalFile.Problem:
             return (problem.description, "file_changed")
-        case let error as FileIDCacheError:
-            return ("\(path): \(error.description)", "file_cache")
         case is CancellationError:
             return ("\(path): cancelled", "cancelled")
         default:

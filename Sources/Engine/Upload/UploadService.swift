@@ -2,7 +2,6 @@ import Foundation
 import Logging
 import MetricsClient
 import ServiceLifecycle
-import Synchronization
 
 /// The engine's upload path: the Files API target (the configured provider, or the built-in sandbox when no
 /// `KIMI_API_KEY` is set) and an uploader pointed at it, ready once the sandbox listens.
@@ -16,9 +15,9 @@ public final class UploadService: Service, Sendable {
     private let collector: MetricsCollector
     private let tracker: UploadTracker
     private let logger: Logger
-    private let ready = Mutex<ParallelUploader?>(nil)
+    private let ready = Guarded<ParallelUploader?>(nil)
     /// Test uploads under way, by batch: cancelled when the engine shuts down, so none outlives it.
-    private let testUploads = Mutex<[String: Task<Void, Never>]>([:])
+    private let testUploads = Guarded<[String: Task<Void, Never>]>([:])
 
     /// Sets up the target; throws if the sandbox cannot be created or the provider URL is invalid.
     public init(

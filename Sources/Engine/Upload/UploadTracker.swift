@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// The uploader's live state: every file of every batch, for `upload_metrics` and progress displays.
 public final class UploadTracker: Sendable {
@@ -13,7 +12,7 @@ public final class UploadTracker: Sendable {
         var cached = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
     /// Finished records kept for the `recent` list.
     public let recentLimit: Int
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// A running engine found in a discovery folder (`<state dir>/instances/*.json`, written by `dashboard
 /// proxy`): where its metrics endpoint is and which server it fronts.
@@ -164,7 +163,7 @@ public final class DiscoveryCache: Sendable {
         }
     }
 
-    private let entries = Mutex<[String: (stamp: Stamp, result: Result<LocalInstance, LocalInstances.Problem>)]>([:])
+    private let entries = Guarded<[String: (stamp: Stamp, result: Result<LocalInstance, LocalInstances.Problem>)]>([:])
 
     /// An empty cache.
     public init() {}

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// How far one request got, so a timeout can say what the server did (nothing, or too little).
 final class FetchProgress: Sendable {
     struct State {
@@ -7,7 +5,7 @@ final class FetchProgress: Sendable {
         var bytes = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     func received(status: Int) {
         state.withLock { $0.status = status }

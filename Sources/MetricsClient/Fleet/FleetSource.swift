@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import Synchronization
 
 /// Reads a fleet's figures from Prometheus, one round of queries per poll, as one §5 snapshot.
 ///
@@ -22,13 +21,13 @@ public final class FleetSource: SnapshotSource {
     public let version: String
     private let matchers: String
     /// The jobs of the last round's instances: their scrape intervals set the window.
-    private let jobs = Mutex<(jobs: Set<String>, unexplainedDown: Bool)>(([], false))
-    private let targets = Mutex<(checkedAt: Double, list: [PrometheusAPI.Target])?>(nil)
+    private let jobs = Guarded<(jobs: Set<String>, unexplainedDown: Bool)>(([], false))
+    private let targets = Guarded<(checkedAt: Double, list: [PrometheusAPI.Target])?>(nil)
     /// Whether recorded series can be read (the selector names no label the rules sum away).
     private let readsRecordingRules: Bool
-    private let rules = Mutex<(checkedAt: Double, rules: FleetRecordingRules?)?>(nil)
+    private let rules = Guarded<(checkedAt: Double, rules: FleetRecordingRules?)?>(nil)
     /// The answers of the recorded-series queries, and the rule evaluation they come from.
-    private let recordedAnswers = Mutex<(evaluation: Double, vectors: [PrometheusAPI.Vector])?>(nil)
+    private let recordedAnswers = Guarded<(evaluation: Double, vectors: [PrometheusAPI.Vector])?>(nil)
 
     /// Scrape interval assumed when Prometheus does not say (its default).
     static let defaultScrapeInterval = 15.0

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Fans events out to any number of `AsyncStream`s; a slow reader loses old events, never memory.
 final class EventBroadcaster: Sendable {
     private struct State {
@@ -7,7 +5,7 @@ final class EventBroadcaster: Sendable {
         var continuations: [Int: AsyncStream<PollerEvent>.Continuation] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     func stream(bufferSize: Int) -> AsyncStream<PollerEvent> {
         let (stream, continuation) = AsyncStream.makeStream(

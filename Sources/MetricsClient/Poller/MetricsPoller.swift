@@ -1,6 +1,5 @@
 import AsyncHTTPClient
 import Foundation
-import Synchronization
 
 /// Watches one metrics endpoint: polls `GET /metrics` on an interval and keeps what a UI shows.
 ///
@@ -25,7 +24,7 @@ public final class MetricsPoller: Sendable {
     public let configuration: PollerConfiguration
     let clock: PollerClock
     let decoder: SnapshotDecoder
-    let core: Mutex<PollerCore>
+    let core: Guarded<PollerCore>
     let broadcaster = EventBroadcaster()
     /// Where snapshots come from when not `target`'s `/metrics`.
     let source: (any SnapshotSource)?
@@ -36,7 +35,7 @@ public final class MetricsPoller: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.decoder = SnapshotDecoder(issueLimit: configuration.issueLimit)
-        self.core = Mutex(PollerCore(configuration: configuration))
+        self.core = Guarded(PollerCore(configuration: configuration))
         self.source = nil
     }
 
@@ -51,7 +50,7 @@ public final class MetricsPoller: Sendable {
         self.configuration = configuration
         self.clock = clock
         self.decoder = SnapshotDecoder(issueLimit: configuration.issueLimit)
-        self.core = Mutex(PollerCore(configuration: configuration))
+        self.core = Guarded(PollerCore(configuration: configuration))
         self.source = source
     }
 

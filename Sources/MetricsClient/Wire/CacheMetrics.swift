@@ -26,6 +26,10 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
     public var bytes: Int?
     /// The byte limit.
     public var maxBytes: Int?
+    /// Reads and writes the cache's store could not do (e.g. a full disk); `nil` when never reported.
+    public var failures: Int?
+    /// What the latest failed operation said, while the cache is failing; `nil` once it works again.
+    public var lastFailure: String?
 
     /// Creates cache counters.
     public init(
@@ -39,7 +43,9 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         entries: Int? = nil,
         maxEntries: Int? = nil,
         bytes: Int? = nil,
-        maxBytes: Int? = nil
+        maxBytes: Int? = nil,
+        failures: Int? = nil,
+        lastFailure: String? = nil
     ) {
         self.cacheName = cacheName
         self.hits = hits
@@ -54,6 +60,8 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         self.maxEntries = maxEntries
         self.bytes = bytes
         self.maxBytes = maxBytes
+        self.failures = failures
+        self.lastFailure = lastFailure
     }
 
     enum CodingKeys: String, CodingKey {
@@ -67,5 +75,7 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         case maxEntries = "max_entries"
         case bytes
         case maxBytes = "max_bytes"
+        case failures
+        case lastFailure = "last_failure"
     }
 }

@@ -1,11 +1,11 @@
-import Synchronization
+import MetricsClient
 
 /// A value shared between a test and the closures it hands to servers.
 final class Locked<Value: Sendable>: Sendable {
-    private let storage: Mutex<Value>
+    private let storage: Guarded<Value>
 
     init(_ value: Value) {
-        storage = Mutex(value)
+        storage = Guarded(value)
     }
 
     var value: Value { storage.withLock { $0 } }

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import MetricsClient
 
 #if canImport(Glibc)
 import Glibc
@@ -24,8 +24,8 @@ final class RawHTTPServer: Sendable {
 
     let port: Int
     private let listener: Int32
-    private let state: Mutex<State>
-    private let closed = Mutex(false)
+    private let state: Guarded<State>
+    private let closed = Guarded(false)
 
     init(port requested: Int = 0, _ behaviour: @escaping Behaviour) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -51,7 +51,7 @@ final class RawHTTPServer: Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
         }
         port = Int(UInt16(bigEndian: address.sin_port))
-        state = Mutex(State(behaviour: behaviour))
+        state = Guarded(State(behaviour: behaviour))
         let thread = Thread { [self] in acceptLoop() }
         thread.start()
     }
@@ -136,7 +136,7 @@ final class RawHTTPServer: Sendable {
 final class ServerConnection: Sendable {
     let fd: Int32
     private let server: RawHTTPServer
-    private let state = Mutex((written: 0, closed: false, aborted: false))
+    private let state = Guarded((written: 0, closed: false, aborted: false))
 
     init(fd: Int32, server: RawHTTPServer) {
         self.fd = fd

@@ -31,7 +31,17 @@ struct CachesPane {
                 width: rect.width - 2,
                 grid: &grid
             )
-            if y + 1 < rect.maxY {
+            guard y + 1 < rect.maxY else { continue }
+            if let failure = cache.metrics.lastFailure {
+                // A failing store matters more than its counters.
+                grid.write(
+                    "failing: \(failure)",
+                    x: rect.x + 3,
+                    y: y + 1,
+                    maxWidth: rect.width - 4,
+                    style: theme.style(.critical)
+                )
+            } else {
                 grid.write(details(cache.metrics), x: rect.x + 3, y: y + 1, maxWidth: rect.width - 4, style: theme.dim)
             }
         }
@@ -94,6 +104,7 @@ struct CachesPane {
         if let expirations = cache.expirations { parts.append("\(Format.count(expirations)) expired") }
         parts.append("\(Format.count(cache.sizeRejections)) rejected")
         parts.append("\(Format.count(cache.totalRequests)) lookups")
+        if let failures = cache.failures, failures > 0 { parts.append("\(Format.count(failures)) failed") }
         return parts.joined(separator: " · ")
     }
 }

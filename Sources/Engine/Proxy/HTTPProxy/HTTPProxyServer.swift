@@ -1,9 +1,9 @@
 import Logging
+import MetricsClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -22,7 +22,7 @@ public final class HTTPProxyServer: Service, Sendable {
     public static let shutdownGrace: Duration = .seconds(1)
     private let shared: HTTPProxyShared
     private let bound = BoundPort()
-    private let children = Mutex<[ObjectIdentifier: any Channel]>([:])
+    private let children = Guarded<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates the server; throws when the TLS context for an `https` upstream cannot be made.
     public init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger) throws {

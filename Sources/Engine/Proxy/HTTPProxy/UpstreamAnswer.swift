@@ -1,7 +1,6 @@
 import MetricsClient
 import NIOCore
 import NIOHTTP1
-import Synchronization
 
 /// What the observer reads of one upstream answer while it is relayed: a JSON body once it is complete,
 /// each SSE event once the chunk that ends it was written to the client.
@@ -119,7 +118,7 @@ struct UpstreamAnswer {
 /// What one request carried, shared by the handlers that relay it and the task that forgets it.
 final class Exchange: Sendable {
     let session: String
-    private let ids = Mutex<[RPCID]>([])
+    private let ids = Guarded<[RPCID]>([])
     /// How long requests whose stream ended without their answer are waited for (a client may resume the
     /// stream with `Last-Event-ID`) before they are forgotten.
     static let resumePatience: Duration = .seconds(60)
@@ -156,7 +155,7 @@ final class BodyCapture: Sendable {
     }
 
     let limit: Int
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     init(limit: Int) {
         self.limit = limit

@@ -1,6 +1,5 @@
 import Foundation
 import MetricsClient
-import Synchronization
 
 /// Watches the JSON-RPC traffic between an MCP client and server and records it into a
 /// ``MetricsCollector``: `tools/call` per tool, other requests per method, in-flight calls with their
@@ -14,14 +13,14 @@ public final class ProxyObserver: Sendable {
     /// The collector calls are recorded into.
     public let collector: MetricsCollector
     let cache: ProxyResultCache?
-    let state: Mutex<ObserverState>
+    let state: Guarded<ObserverState>
 
     /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
     /// `cache` from it.
     public init(collector: MetricsCollector, server: MCPServerStatus, cache: ProxyResultCache? = nil) {
         self.collector = collector
         self.cache = cache
-        self.state = Mutex(ObserverState(server: server))
+        self.state = Guarded(ObserverState(server: server))
         collector.setMCPSource { [weak self] in
             self?.metrics() ?? MCPMetrics(server: server)
         }

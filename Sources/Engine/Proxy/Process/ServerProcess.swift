@@ -1,6 +1,6 @@
 import CProxy
 import Foundation
-import Synchronization
+import MetricsClient
 
 /// The MCP server's process: started in a process group of its own with a parent-death signal, its
 /// stdin and stdout on pipes to the proxy, stderr shared with the proxy.
@@ -14,7 +14,7 @@ public final class ServerProcess: Sendable {
     public let stdin: Int32
     /// Where the proxy reads the server's stdout.
     public let stdout: Int32
-    private let exit = Mutex<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
+    private let exit = Guarded<(status: Int32?, waiters: [CheckedContinuation<Int32, Never>])>((nil, []))
 
     private init(pid: Int32, stdin: Int32, stdout: Int32) {
         self.pid = pid
@@ -125,7 +125,7 @@ struct SpawnErrno: Error {
 
 /// Hands the start result from the supervisor thread to the caller.
 private final class StartSignal: Sendable {
-    private let result = Mutex<Result<ServerProcess, SpawnErrno>?>(nil)
+    private let result = Guarded<Result<ServerProcess, SpawnErrno>?>(nil)
     private let ready = DispatchSemaphore(value: 0)
 
     func deliver(_ value: Result<ServerProcess, SpawnErrno>) {

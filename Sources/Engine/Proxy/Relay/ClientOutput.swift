@@ -1,10 +1,10 @@
-import Synchronization
+import MetricsClient
 
 /// The proxy's stdout: the server's bytes, relayed unchanged, and the cache's answers, which go in only
 /// between two of the server's lines so no line is ever split.
 final class ClientOutput: Sendable {
     private let fd: Int32
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     private struct State {
         /// The server's last byte written was not a newline.

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Collects the issues of one decode; every lenient reader of it adds to the same log.
 ///
 /// Keeps at most `limit` issues (a document with 10 000 broken tools must not produce 10 000 strings) but
@@ -13,7 +11,7 @@ final class IssueLog: Sendable {
     }
 
     let limit: Int
-    private let state = Mutex(State())
+    private let state = Guarded(State())
 
     init(limit: Int) {
         self.limit = limit

@@ -22,7 +22,11 @@ struct LenientCache: Sendable {
             entries: fields.count(Key.entries, required: false),
             maxEntries: fields.count(Key.maxEntries, required: false),
             bytes: fields.count(Key.bytes, required: false),
-            maxBytes: fields.count(Key.maxBytes, required: false)
+            maxBytes: fields.count(Key.maxBytes, required: false),
+            failures: fields.count(Key.failures, required: false),
+            lastFailure: fields.string(Key.lastFailure, required: false).map {
+                DisplayText.singleLine($0, maxLength: 240)
+            }
         )
         // The init derives these from hits and misses; prefer what the server said when it is usable.
         if let total = fields.count(Key.totalRequests) { cache.totalRequests = total }
