@@ -179,6 +179,23 @@ struct ParallelUploaderTests {
         }
     }
 
+    @Test("a sandbox that drops every upload's connection: each file is tried 1 + retries times, then fails naming it")
+    func dropRate() async throws {
+        try await UploadFixture.with(sandbox: SandboxConfiguration(latency: .milliseconds(5), dropRate: 1)) { fixture in
+            let paths = try [
+                fixture.makeFile("a.txt", size: 50_000, seed: 1), fixture.makeFile("b.txt", size: 50_000, seed: 2),
+            ]
+            let results = await fixture.uploader().upload(paths)
+            #expect(results.allSatisfy { $0.state == .failed })
+            #expect(
+                results.allSatisfy { $0.reason?.contains("closed the connection before answering") == true },
+                "\(results.map(\.reason))"
+            )
+            #expect(fixture.sandbox.stats.uploadsStarted == 2 * (1 + UploadFixture.fast.uploadRetry.maxRetries))
+            #expect(fixture.sandbox.stats.uploadsStored == 0)
+        }
+    }
+
     @Test("the API key goes in the Authorization header only, never in a result")
     func keyNotLeaked() async throws {
         try await UploadFixture.with { fixture in

@@ -43,7 +43,9 @@ struct WireSchemaTests {
                 entries: 8,
                 maxEntries: 9,
                 bytes: 10,
-                maxBytes: 11
+                maxBytes: 11,
+                failures: 12,
+                lastFailure: "file-ID cache write failed at /c/ids.sqlite: database or disk is full (SQLite code 13)"
             )
         ],
         systemMetrics: SystemMetrics(

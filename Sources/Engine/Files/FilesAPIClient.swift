@@ -122,6 +122,8 @@ public struct FilesAPIClient: Sendable {
             throw FilesAPIError(.invalidRequest, error.description)
         } catch let error as HTTPClientError where error == .deadlineExceeded || error == .readTimeout {
             throw FilesAPIError(.timeout, "\(what) timed out after \(timeout.formattedSeconds) at \(host)")
+        } catch let error as HTTPClientError where error == .remoteConnectionClosed {
+            throw FilesAPIError(.transport, "\(what) failed: \(host) closed the connection before answering")
         } catch is CancellationError {
             throw FilesAPIError(.timeout, "\(what) was cancelled")
         } catch is NIOTooManyBytesError {
