@@ -65,16 +65,20 @@ let package = Package(
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
             ]
         ),
+        .target(
+            name: "ConfigFile",
+            dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
+        ),
         .executableTarget(
             name: "Dashboard",
             dependencies: [
                 "CMalloc",
                 "CNcurses",
+                "ConfigFile",
                 "Engine",
                 "MetricsClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),
         .executableTarget(
@@ -95,6 +99,7 @@ let package = Package(
         .testTarget(
             name: "DashboardTests",
             dependencies: [
+                "ConfigFile",
                 "Dashboard",
                 "Engine",
                 "MCPTestServer",
@@ -132,7 +137,7 @@ let package = Package(
         .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
         .executableTarget(
             name: "Fuzzers",
-            dependencies: ["CFuzzer", "Engine", "MetricsClient"],
+            dependencies: ["CFuzzer", "ConfigFile", "Engine", "MetricsClient"],
             path: "Fuzz/Fuzzers"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,3 +1,4 @@
+import ConfigFile
 import Foundation
 import MetricsClient
 
@@ -18,6 +19,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case discovery
     /// `--attach` and `--upstream` strings.
     case targets
+    /// The dashboard's configuration file (`config.toml`).
+    case config
 
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -36,6 +39,25 @@ enum FuzzTarget: String, CaseIterable, Sendable {
                 Self.check((try? MetricsTarget(parsing: instance.target)) != nil, "an instance with a bad target")
             }
         case .targets: Self.parseTargets(String(decoding: bytes, as: UTF8.self))
+        case .config: Self.parseConfig(String(decoding: bytes, as: UTF8.self))
+        }
+    }
+
+    /// What the parser accepted is in the documented ranges; what it refused is one line naming the file
+    /// and, when it gives one, a line of the text.
+    private static func parseConfig(_ text: String) {
+        let path = "/fuzz/config.toml"
+        do {
+            let config = try ConfigFileParser(path: path, text: text).parse()
+            check(config.refresh.map { (0.25...10).contains($0) } ?? true, "a refresh out of range was accepted")
+            check(config.rateWindow.map { (2...300).contains($0) } ?? true, "a rate window out of range was accepted")
+            let thresholds = config.thresholds
+            check(thresholds.relativeCritical >= thresholds.relativeWarning, "critical below warning was accepted")
+            check(config.targets.allSatisfy { !$0.isEmpty }, "an empty target was accepted")
+        } catch {
+            let lines = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+            check(error.path == path && !error.message.isEmpty, "an error without its file or message")
+            check(error.line.map { (1...lines).contains($0) } ?? true, "an error on line \(error.line ?? 0) of \(lines)")
         }
     }
 

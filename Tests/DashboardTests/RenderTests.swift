@@ -1,3 +1,4 @@
+import ConfigFile
 import MetricsClient
 import Testing
 

@@ -1,3 +1,4 @@
+import ConfigFile
 import ArgumentParser
 import Engine
 import Foundation

@@ -7,34 +7,42 @@ import Foundation
 /// is `relativeWarning` times its own window p50 or more, critical from `relativeCritical` times, and never
 /// below `floorMs`. So a model call that always takes two seconds stays plain, and a tool whose tail grows
 /// far beyond its usual time stands out.
-struct LatencyThresholds: Sendable, Equatable {
+public struct LatencyThresholds: Sendable, Equatable {
     /// Fixed milliseconds for the tools it matches.
-    struct Rule: Sendable, Equatable {
+    public struct Rule: Sendable, Equatable {
         /// A glob (`*`, `?`, `[…]`) over tool names.
-        var tool: String
+        public var tool: String
         /// A glob over server names; nil matches every server.
-        var server: String?
+        public var server: String?
         /// Milliseconds from which a latency shows as a warning.
-        var warningMs: Double
+        public var warningMs: Double
         /// Milliseconds from which a latency shows as critical.
-        var criticalMs: Double
+        public var criticalMs: Double
+
+        /// A rule for `tool` (and `server`, when given).
+        public init(tool: String, server: String? = nil, warningMs: Double, criticalMs: Double) {
+            self.tool = tool
+            self.server = server
+            self.warningMs = warningMs
+            self.criticalMs = criticalMs
+        }
     }
 
     /// Rules in order; the first that matches a tool applies.
-    var rules: [Rule]
+    public var rules: [Rule]
     /// A tail this many times the tool's p50 is a warning.
-    var relativeWarning: Double
+    public var relativeWarning: Double
     /// A tail this many times the tool's p50 is critical.
-    var relativeCritical: Double
+    public var relativeCritical: Double
     /// Latencies below this many milliseconds are never coloured by the relative rule.
-    var floorMs: Double
+    public var floorMs: Double
     /// A success rate (0–100) below this shows as a warning.
-    var successWarning: Double
+    public var successWarning: Double
     /// A success rate (0–100) below this shows as critical.
-    var successCritical: Double
+    public var successCritical: Double
 
     /// Creates thresholds; the defaults judge each tool against its own median.
-    init(
+    public init(
         rules: [Rule] = [],
         relativeWarning: Double = 4,
         relativeCritical: Double = 10,
@@ -51,35 +59,14 @@ struct LatencyThresholds: Sendable, Equatable {
     }
 
     /// The first rule matching `tool` on `server`.
-    func rule(tool: String, server: String) -> Rule? {
+    public func rule(tool: String, server: String) -> Rule? {
         rules.first { rule in
             Self.glob(rule.tool, matches: tool) && (rule.server.map { Self.glob($0, matches: server) } ?? true)
         }
     }
 
-    /// The level of a tail latency (`latencyMs`, a p95 or p99) of `tool` on `server` whose window p50 is
-    /// `p50Ms`.
-    func level(latencyMs: Double, p50Ms: Double, tool: String, server: String) -> Theme.Level {
-        if let rule = rule(tool: tool, server: server) {
-            if latencyMs >= rule.criticalMs { return .critical }
-            if latencyMs >= rule.warningMs { return .warning }
-            return .good
-        }
-        guard latencyMs >= floorMs, p50Ms > 0 else { return .normal }
-        if latencyMs >= p50Ms * relativeCritical { return .critical }
-        if latencyMs >= p50Ms * relativeWarning { return .warning }
-        return .normal
-    }
-
-    /// The level of a success rate (0–100).
-    func level(successRate: Double) -> Theme.Level {
-        if successRate < successCritical { return .critical }
-        if successRate < successWarning { return .warning }
-        return .good
-    }
-
     /// Whether `name` matches the shell glob `pattern` (`fnmatch`, no special treatment of `/` or dots).
-    static func glob(_ pattern: String, matches name: String) -> Bool {
+    public static func glob(_ pattern: String, matches name: String) -> Bool {
         fnmatch(pattern, name, 0) == 0
     }
 }

@@ -3,9 +3,17 @@ import TOMLKit
 
 /// Checks a parsed configuration file key by key: unknown keys, wrong types and values out of range are
 /// errors naming the line, with the expected value said.
-struct ConfigFileParser {
-    let path: String
-    let text: String
+public struct ConfigFileParser {
+    /// The file's path, for messages.
+    public let path: String
+    /// The file's text.
+    public let text: String
+
+    /// A parser of `text`, read from `path`.
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
 
     static let topKeys = ["refresh", "color", "local", "rate_window", "targets", "thresholds"]
     static let thresholdKeys = [
@@ -13,7 +21,8 @@ struct ConfigFileParser {
     ]
     static let ruleKeys = ["tool", "server", "warning_ms", "critical_ms"]
 
-    func parse() throws(ConfigFileError) -> DashboardConfig {
+    /// The configuration the text sets, or the first problem in it.
+    public func parse() throws(ConfigFileError) -> DashboardConfig {
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)

@@ -3,23 +3,26 @@ import Foundation
 /// The settings of `~/.config/dashboard/config.toml`: hand-edited, read at start, never written.
 ///
 /// Every key is optional; flags given on the command line win over the file.
-struct DashboardConfig: Sendable, Equatable {
+public struct DashboardConfig: Sendable, Equatable {
     /// Seconds between polls (`refresh`, 0.25–10).
-    var refresh: Double?
+    public var refresh: Double?
     /// Colours on or off (`color`); `NO_COLOR` and `--no-color` still turn them off.
-    var color: Bool?
+    public var color: Bool?
     /// Watch every local proxy (`local`), as `--local` does.
-    var local: Bool?
+    public var local: Bool?
     /// Seconds over which calls/s are computed (`rate_window`, 2–300).
-    var rateWindow: Double?
+    public var rateWindow: Double?
     /// Targets to watch (`targets`), as repeated `--attach` do.
-    var targets: [String] = []
+    public var targets: [String] = []
     /// Latency and success-rate colours (`[thresholds]`, `[[thresholds.rule]]`).
-    var thresholds = LatencyThresholds()
+    public var thresholds = LatencyThresholds()
+
+    /// An empty configuration: every key unset.
+    public init() {}
 
     /// Where the file is looked for: `$XDG_CONFIG_HOME/dashboard/config.toml`, else
     /// `~/.config/dashboard/config.toml`.
-    static func defaultPath(environment: [String: String]) -> String? {
+    public static func defaultPath(environment: [String: String]) -> String? {
         if let base = environment["XDG_CONFIG_HOME"], base.hasPrefix("/") {
             return base + "/dashboard/config.toml"
         }
@@ -29,7 +32,7 @@ struct DashboardConfig: Sendable, Equatable {
 
     /// Reads the file at `path`; a missing file is an empty configuration unless `required` (named with
     /// `--config`). Throws a ``ConfigFileError`` naming the file, the line and the key.
-    static func load(path: String, required: Bool) throws(ConfigFileError) -> DashboardConfig {
+    public static func load(path: String, required: Bool) throws(ConfigFileError) -> DashboardConfig {
         let text: String
         do {
             let data = try Data(contentsOf: URL(fileURLWithPath: path))
@@ -56,12 +59,23 @@ struct DashboardConfig: Sendable, Equatable {
 }
 
 /// A configuration file that cannot be used: one line naming the file, the line and the key.
-struct ConfigFileError: Error, Equatable, CustomStringConvertible {
-    var path: String
-    var line: Int?
-    var message: String
+public struct ConfigFileError: Error, Equatable, CustomStringConvertible {
+    /// The file.
+    public var path: String
+    /// The line the problem is on, when known.
+    public var line: Int?
+    /// What is wrong, and what was expected.
+    public var message: String
 
-    var description: String {
+    /// A problem in the file at `path`.
+    public init(path: String, line: Int?, message: String) {
+        self.path = path
+        self.line = line
+        self.message = message
+    }
+
+    /// `path:line: message`.
+    public var description: String {
         "\(path)\(line.map { ":\($0)" } ?? ""): \(message)"
     }
 }
