@@ -164,8 +164,11 @@ final class ProxyConnection: ChannelInboundHandler {
             exchange.resendable = true
             send(.end(nil), marking: exchange)
         }
-        flushUpstream = false
-        upstream?.channel?.flush()
+        // `sendWhole` flushed already.
+        if flushUpstream {
+            flushUpstream = false
+            upstream?.channel?.flush()
+        }
     }
 
     private func sendWhole(_ exchange: ProxyExchange, _ body: ByteBuffer) {
@@ -206,9 +209,6 @@ final class ProxyConnection: ChannelInboundHandler {
         }
     }
 
-    /// Methods whose requests may be sent twice (RFC 9110 §9.2.2).
-    static let idempotent: [HTTPMethod] = [.GET, .HEAD, .OPTIONS, .DELETE, .PUT, .TRACE]
-
     /// Writes `part` upstream, connecting first when there is no connection; when `exchange` is given,
     /// a failed write marks its request as never sent.
     private func send(_ part: HTTPClientRequestPart, marking exchange: ProxyExchange? = nil) {
@@ -230,9 +230,11 @@ final class ProxyConnection: ChannelInboundHandler {
     private func connect() -> UpstreamLink {
         let link = UpstreamLink()
         upstream = link
-        // Nothing more is read from the client until the connection is there to take it.
-        context?.channel.setAutoRead(false)
-        shared.connect(for: self, link: link, on: context!.eventLoop)
+        // Nothing more is read from the client until the connection is there to take it. Without a context
+        // the client connection is gone: the parts wait in the link, never sent.
+        guard let context else { return link }
+        context.channel.setAutoRead(false)
+        shared.connect(for: self, link: link, on: context.eventLoop)
         return link
     }
 
@@ -323,7 +325,7 @@ final class ProxyConnection: ChannelInboundHandler {
             exchange.answerEnded = true
             context?.close(promise: nil)
         } else if !exchange.answered {
-            let replayable = exchange.unsent || Self.idempotent.contains(exchange.head.method)
+            let replayable = exchange.unsent || ProxyExchange.idempotent.contains(exchange.head.method)
             if exchange.resendable, exchange.requestEnded, link.reused, !link.answering, !exchange.resent, replayable {
                 // A reused connection the upstream had closed as idle just as the request went out, with
                 // nothing answered: sent again, once, on a new connection — a call only when it never
@@ -394,54 +396,5 @@ final class ProxyConnection: ChannelInboundHandler {
         guard let link = upstream else { return }
         upstream = nil
         link.channel?.close(promise: nil)
-    }
-}
-
-/// One request and its answer, as far as they got.
-final class ProxyExchange {
-    /// How the request's body goes upstream.
-    enum Body {
-        /// None announced.
-        case none
-        /// Read whole first (announced, at most `wholeBodyLimit`): the cache may answer it.
-        case whole(ByteBuffer)
-        /// Relayed as it arrives, a copy kept for the observer.
-        case streamed(BodyCapture)
-    }
-
-    let exchange: Exchange
-    let head: HTTPRequestHead
-    let upstreamHead: HTTPRequestHead
-    var body: Body
-    var requestEnded = false
-    /// The client got an answer's head (the upstream's, or one made here).
-    var answered = false
-    var answerEnded = false
-    var answer: UpstreamAnswer?
-    var upstreamKeepAlive = true
-    /// Whether the request can be sent again (its body, if any, is still here).
-    var resendable = false
-    var resent = false
-    /// Writing the request upstream failed: the upstream never got it.
-    var unsent = false
-    var timeout: Scheduled<Void>?
-
-    init(exchange: Exchange, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, body: Body) {
-        self.exchange = exchange
-        self.head = head
-        self.upstreamHead = upstreamHead
-        self.body = body
-    }
-
-    func cancelTimeout() {
-        timeout?.cancel()
-        timeout = nil
-    }
-}
-
-extension Channel {
-    /// Reads from the channel only while `enabled` (called on its event loop).
-    func setAutoRead(_ enabled: Bool) {
-        try? syncOptions?.setOption(ChannelOptions.autoRead, value: enabled)
     }
 }

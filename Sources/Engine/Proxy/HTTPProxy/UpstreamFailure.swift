@@ -48,7 +48,12 @@ struct UpstreamFailure {
             if error.connectionErrors.contains(where: { ($0.error as? IOError)?.errnoCode == ECONNREFUSED }) {
                 return "connection refused"
             }
-            if error.connectionErrors.isEmpty { return "the host name \(error.host) did not resolve" }
+            if error.connectionErrors.isEmpty {
+                let dns = [error.dnsAError, error.dnsAAAAError].compactMap { $0 }
+                return dns.isEmpty
+                    ? "no address to connect to for \(error.host)"
+                    : "the host name \(error.host) did not resolve (\(dns[0]))"
+            }
         }
         let text = "\(error)"
         if text.contains("CERTIFICATE_VERIFY_FAILED") {
