@@ -32,7 +32,8 @@ for target in "${targets[@]}"; do
     mkdir -p "$corpus" "$findings"
     echo "fuzz: $target for ${seconds}s"
     # The first corpus folder receives new inputs; the committed seeds are read only.
-    if FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=1 SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "Fuzz/Corpus/$target" \
+    if FUZZ_TARGET=$target ASAN_OPTIONS=detect_leaks=1 LSAN_OPTIONS=suppressions=Fuzz/lsan-suppressions.txt \
+        SWIFT_BACKTRACE=enable=no "$binary" "$corpus" "Fuzz/Corpus/$target" \
         -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -artifact_prefix="$findings/" -print_final_stats=1 > "$scratch/$target.log" 2>&1; then
         grep -E "^stat::number_of_executed_units|^stat::peak_rss_mb" "$scratch/$target.log" \

@@ -57,7 +57,10 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         } catch {
             let lines = text.utf8.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
             check(error.path == path && !error.message.isEmpty, "an error without its file or message")
-            check(error.line.map { (1...lines).contains($0) } ?? true, "an error on line \(error.line ?? 0) of \(lines)")
+            check(
+                error.line.map { (1...lines).contains($0) } ?? true,
+                "an error on line \(error.line ?? 0) of \(lines)"
+            )
         }
     }
 

@@ -28,6 +28,17 @@ struct HTTPProxyHarness: Sendable {
         return snapshot().toolMetrics[name]
     }
 
+    /// The protocol issues counted so far, waiting up to `timeout` for `issue` to be among them: the proxy
+    /// writes an answer's last bytes to the client before it reads them itself.
+    func protocolIssues(waitingFor issue: String, timeout: Duration = .seconds(5)) async -> [String: Int] {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if let issues = snapshot().mcp?.protocolIssues, issues[issue] != nil { return issues }
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        return snapshot().mcp?.protocolIssues ?? [:]
+    }
+
     /// Runs `body` with a proxy in front of `router` (or of `upstreamPort`, a closed port by default,
     /// when `router` is nil).
     static func with(

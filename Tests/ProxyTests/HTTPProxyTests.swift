@@ -239,7 +239,7 @@ struct HTTPProxyTests {
             #expect(String(buffer: try await response.body.collect(upTo: 1 << 20)) == stream)
             let tool = try #require(await proxy.tool("odd"))
             #expect(tool.failedCalls == 0, "the response split over two data lines is one event")
-            let issues = try #require(proxy.snapshot().mcp?.protocolIssues)
+            let issues = await proxy.protocolIssues(waitingFor: "sse_unterminated_event")
             #expect(issues["not_json"] == 1)
             #expect(issues["sse_unterminated_event"] == 1)
         }

@@ -1,5 +1,5 @@
-import ConfigFile
 import ArgumentParser
+import ConfigFile
 import Engine
 import Foundation
 import Logging
