@@ -368,6 +368,7 @@ def main(dashboard, server, only):
     if unknown:
         raise SystemExit(f"chaos: no scenario {', '.join(sorted(unknown))}; there are {', '.join(SCENARIOS)}")
     chaos = Chaos(dashboard, server)
+    started = time.monotonic()
     try:
         chaos.start()
         for scenario in SCENARIOS:
@@ -378,7 +379,7 @@ def main(dashboard, server, only):
     if chaos.problems:
         print("chaos: FAILED\n  " + "\n  ".join(chaos.problems), file=sys.stderr)
         sys.exit(1)
-    print("chaos: ok — every fault ended as stated")
+    print(f"chaos: ok — every fault ended as stated ({time.monotonic() - started:.0f} s)")
 
 
 if __name__ == "__main__":

@@ -102,6 +102,13 @@ struct ConfigFileTests {
             error("[[thresholds.rule]]\nwarning_ms = 10\ncritical_ms = 20\n")?
                 .hasPrefix("\(file):1: key `thresholds.rule[1].tool`: missing") == true
         )
+        // toml++ stops the process on an assertion for these (found by fuzzing): refused before it sees them.
+        #expect(
+            error("refresh = 1\n[€]\n")
+                == "\(file):2: table `€`: a name with other characters than letters, digits, - and _ must be quoted"
+        )
+        #expect(error("  [[ é.x ]]\n")?.hasPrefix("\(file):1: table `é.x ") == true)
+        #expect(error("[\"€\"]\n")?.contains("must be quoted") == false)
         let syntax = error("refresh = 1\ntargets = [\"a\"\n")
         #expect(syntax?.hasPrefix("\(file):") == true && syntax?.contains("refresh") == false, "\(syntax ?? "")")
         #expect(syntax.map { $0.split(separator: ":")[1] } != nil)
