@@ -61,6 +61,33 @@ struct RenderTests {
         #expect(with.contains { $0.contains("idle · press u to start a test upload") })
     }
 
+    @Test("a cache that is failing shows what its store said, in red, instead of its counters")
+    func failingCache() throws {
+        var snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        let message = "file-ID cache write failed at /c/ids.sqlite: database or disk is full (SQLite code 13)"
+        snapshot.cacheMetrics["file_cache"] = CacheMetrics(
+            cacheName: "file_cache",
+            hits: 2,
+            misses: 5,
+            entries: 3,
+            failures: 4,
+            lastFailure: message
+        )
+        let grid = render(Fixtures.state(snapshot), size: ScreenSize(width: 200, height: 60))
+        // As much of the message as the pane's width holds.
+        let row = try #require(grid.lines.firstIndex { $0.contains("failing: file-ID cache write failed") })
+        let column = try #require(grid.lines[row].range(of: "failing:")).lowerBound
+        let x = grid.lines[row].distance(from: grid.lines[row].startIndex, to: column)
+        #expect(grid[x, row].style == Theme(colorEnabled: true).style(.critical))
+        // The semantic cache's counters are still there; the file cache's are not.
+        #expect(grid.lines.contains { $0.contains("812/1000 entries") })
+        #expect(!grid.lines.contains { $0.contains("3 entries") })
+        snapshot.cacheMetrics["file_cache"]?.lastFailure = nil
+        let recovered = render(Fixtures.state(snapshot), size: ScreenSize(width: 200, height: 60))
+        #expect(recovered.lines.contains { $0.contains("3 entries") && $0.contains("4 failed") })
+        #expect(!recovered.lines.contains { $0.contains("failing:") })
+    }
+
     @Test("tails are judged against the tool's own p50 unless a rule names the tool; ok% by its thresholds")
     func thresholds() throws {
         let size = ScreenSize(width: 80, height: 24)
