@@ -91,6 +91,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "MetricsClient",
+                "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -23,7 +23,9 @@ public struct ConfigFileParser {
 
     /// The configuration the text sets, or the first problem in it.
     public func parse() throws(ConfigFileError) -> DashboardConfig {
-        try refuseNonASCIIHeaders()
+        if let problem = TOMLPreflight.problem(in: text) {
+            throw ConfigFileError(path: path, line: problem.line, message: problem.message)
+        }
         let root: TOMLTable
         do {
             root = try TOMLTable(string: text)
@@ -205,28 +207,6 @@ public struct ConfigFileParser {
             line: lines.line(of: key),
             message: "key `\(key)`: expected \(expected), got \(shown)"
         )
-    }
-
-    /// Refuses a table header whose name starts, unquoted, with a character outside ASCII (`[é]`, `[[€]]`):
-    /// not TOML, and toml++ (inside TOMLKit) stops the whole process on an assertion for it in a debug build
-    /// rather than report an error.
-    private func refuseNonASCIIHeaders() throws(ConfigFileError) {
-        for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            var rest = line.drop { $0 == " " || $0 == "\t" }
-            guard rest.first == "[" else { continue }
-            rest = rest.dropFirst()
-            if rest.first == "[" { rest = rest.dropFirst() }
-            rest = rest.drop { $0 == " " || $0 == "\t" }
-            guard let first = rest.unicodeScalars.first, first.value >= 0x80 else { continue }
-            let name = rest.prefix { $0 != "]" }.prefix(40).filter {
-                !$0.isNewline && $0.asciiValue.map { $0 >= 0x20 } ?? true
-            }
-            throw ConfigFileError(
-                path: path,
-                line: index + 1,
-                message: "table `\(name)`: a name with other characters than letters, digits, - and _ must be quoted"
-            )
-        }
     }
 
     static func text(_ value: Double) -> String {

@@ -109,6 +109,24 @@ struct ConfigFileTests {
         )
         #expect(error("  [[ é.x ]]\n")?.hasPrefix("\(file):1: table `é.x ") == true)
         #expect(error("[\"€\"]\n")?.contains("must be quoted") == false)
+        let noName = "table header: expected a name after `[` (letters, digits, - and _, or a quoted string), got"
+        #expect(error("a = 1\n\n[\u{01}x.rule]]\n") == "\(file):3: \(noName) the control character 0x01")
+        #expect(error("[\n") == "\(file):1: \(noName) the end of the line")
+        #expect(error("refresh = 1\r\n[[\r\n") == "\(file):2: \(noName) the end of the line")
+        #expect(error("[[ [x]]\n") == "\(file):1: \(noName) `[`")
+        #expect(error("[ {]\n") == "\(file):1: \(noName) `{`")
+        #expect(error("\u{FEFF}[€]\n")?.hasPrefix("\(file):1: table `€`") == true)
+        // Headers it can read are left to it, whatever follows them.
+        #expect(error("[thresholds]\nfloor_ms = 5\n['thresholds'.x]\n")?.contains(noName) == false)
+        #expect(error("[]\n")?.contains(noName) == false)
+        #expect(error("targets = [\"a\", }]\n") == "\(file):1: an array: expected a value or `]`, got `}`")
+        #expect(error("targets = [\n  # first\n  \"a\",\n  [ }\n]\n")?.hasPrefix("\(file):4: an array: ") == true)
+        #expect(error("x = { a = [}] }\n")?.hasPrefix("\(file):1: an array: ") == true)
+        // Strings and comments hide brackets, and a line of a multi-line string is not a header.
+        #expect(error("targets = [\"}\", '[€]'] # [ }\n") == nil)
+        #expect(
+            error("x = \"\"\"\n[€]\n\"\"\"\ny = '''\n[ }\n'''\n[\n")?.hasPrefix("\(file):7: \(noName)") == true
+        )
         let syntax = error("refresh = 1\ntargets = [\"a\"\n")
         #expect(syntax?.hasPrefix("\(file):") == true && syntax?.contains("refresh") == false, "\(syntax ?? "")")
         #expect(syntax.map { $0.split(separator: ":")[1] } != nil)

@@ -218,8 +218,8 @@ struct FleetPrometheusTests {
         kill(engines[0].process.processIdentifier, SIGKILL)
         // Its port is taken at once (bound, never listened on: it refuses), so no other test's server
         // started on an ephemeral port can answer Prometheus there in its place.
-        let holder = try await Self.holdPort(stopped)
-        defer { close(holder) }
+        let holder = try await RefusingPort(port: stopped)
+        defer { holder.release() }
         deadline = ContinuousClock.now + .seconds(30)
         var after: [[String: Any]] = []
         while ContinuousClock.now < deadline {
@@ -257,30 +257,6 @@ struct FleetPrometheusTests {
         let (goneStatus, _, goneError) = try await Self.snapshot(["--prometheus", prometheus.url])
         #expect(goneStatus == 1 && goneError.contains("connection refused"), "\(goneError)")
         for engine in engines { _ = try await engine.stop(signal: SIGKILL) }
-    }
-
-    /// Binds `port` on loopback as soon as it is free (the killed process's socket closes as it dies) and
-    /// keeps it bound without listening, so connections to it are refused.
-    static func holdPort(_ port: Int) async throws -> Int32 {
-        let deadline = ContinuousClock.now + .seconds(10)
-        while ContinuousClock.now < deadline {
-            let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var reuse: Int32 = 1
-            setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &reuse, socklen_t(MemoryLayout<Int32>.size))
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            let bound = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0
-                }
-            }
-            if bound { return fd }
-            close(fd)
-            try await Task.sleep(for: .milliseconds(5))
-        }
-        throw POSIXError(.EADDRINUSE)
     }
 
     @Test("a Prometheus that accepts and never answers times out with one line; bad addresses are refused")

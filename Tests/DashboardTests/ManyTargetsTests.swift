@@ -2,31 +2,13 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import TestSupport
 import Testing
 
 @testable import Dashboard
 
 @Suite("many targets: pollers, discovery, a screen that keeps working", .serialized)
 struct ManyTargetsTests {
-    /// A loopback port nothing listens on: bound, read and closed again.
-    /// A loopback port that refuses connections: bound, never listened on, and kept bound until the socket
-    /// is closed, so no other test's server can take it meanwhile.
-    static func refusingPort() throws -> (port: Int, socket: Int32) {
-        let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(socket, raw, length) == 0 && getsockname(socket, raw, &length) == 0
-            }
-        }
-        if !bound { close(socket) }
-        try #require(bound)
-        return (Int(UInt16(bigEndian: address.sin_port)), socket)
-    }
-
     @Test("50 targets of which 45 refuse connections: the 5 show their rows, the 45 are counted as reconnecting")
     func fiftyTargets() async throws {
         var logger = Logger(label: "test")
@@ -53,12 +35,12 @@ struct ManyTargetsTests {
         let watcher = TargetWatcher(configuration: PollerConfiguration(interval: .milliseconds(250)))
         defer { watcher.stopAll() }
         var targets = engines.map { MetricsTarget(host: "127.0.0.1", port: $0.port) }
-        var refusing: [Int32] = []
-        defer { for socket in refusing { close(socket) } }
+        var refusing: [RefusingPort] = []
+        defer { for port in refusing { port.release() } }
         for _ in 0..<45 {
-            let (port, socket) = try Self.refusingPort()
-            refusing.append(socket)
-            targets.append(MetricsTarget(host: "127.0.0.1", port: port))
+            let port = try RefusingPort()
+            refusing.append(port)
+            targets.append(MetricsTarget(host: "127.0.0.1", port: port.port))
         }
         targets.shuffle()
         for target in targets {
@@ -108,8 +90,9 @@ struct ManyTargetsTests {
         let discovery = LocalDiscovery(watcher: watcher, folders: [folder]) { target in
             AttachedBackend(target: target, credential: nil, testFileBytes: 1)
         }
-        let (port, refusing) = try Self.refusingPort()
-        defer { close(refusing) }
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let port = refusing.port
         try publish("github", port: port)
         try publish("time", port: port + 1)
         // Bad files are skipped with a reason and never become targets.

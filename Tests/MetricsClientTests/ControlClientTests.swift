@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import TestSupport
 import Testing
 
 @Suite("ControlClient against the engine's control API")
@@ -110,9 +111,9 @@ struct ControlClientTests {
 
     @Test("an unreachable server is a clear failure, not a hang")
     func unreachable() async throws {
-        let placeholder = try RawHTTPServer(RawHTTPServer.silent)
-        placeholder.stop()
-        let client = try Self.client(placeholder.base, token: "t")
+        let refusing = try RefusingPort()
+        defer { refusing.release() }
+        let client = try Self.client("127.0.0.1:\(refusing.port)", token: "t")
         do {
             try await client.reset()
             Issue.record("expected a failure")

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import TestSupport
 import Testing
 
 /// Servers that misbehave. Every case starts from a good server (so there is data to keep), turns hostile,
@@ -141,9 +142,8 @@ struct HostileServerTests {
 
     @Test("connection refused, then a server appears on the port: reconnecting, then connected")
     func refusedThenUp() async throws {
-        let placeholder = try RawHTTPServer(RawHTTPServer.silent)
-        let port = placeholder.port
-        placeholder.stop()
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let harness = try PollerHarness("127.0.0.1:\(port)")
         #expect(await harness.wait(upTo: .seconds(3)) { $0.failureCode == .connectionRefused } != nil)
         let state = harness.state
@@ -156,6 +156,7 @@ struct HostileServerTests {
         #expect(state.status.description.hasPrefix("reconnecting (attempt "))
         #expect(await harness.wait { $0.consecutiveFailures >= 3 } != nil)
 
+        refusing.release()
         let server = try RawHTTPServer(port: port, Self.good)
         defer { server.stop() }
         #expect(await harness.wait { $0.status.isConnected } != nil)

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import TestSupport
 import Testing
 
 /// A clock whose sleeps return at once, recording what was asked; its time stands still.
@@ -30,9 +31,8 @@ final class InstantClock: Sendable {
 struct PollerScheduleTests {
     @Test("failures back off 1, 2, 4 … 30 s and stay at the cap; success returns to the interval")
     func backoffSchedule() async throws {
-        let placeholder = try RawHTTPServer(RawHTTPServer.silent)
-        let port = placeholder.port
-        placeholder.stop()
+        let refusing = try RefusingPort()
+        let port = refusing.port
         let clock = InstantClock()
         let poller = MetricsPoller(
             target: MetricsTarget(host: "127.0.0.1", port: port),
@@ -56,6 +56,7 @@ struct PollerScheduleTests {
         }
         #expect(attempt >= 8 && error.code == .connectionRefused)
 
+        refusing.release()
         let server = try RawHTTPServer(port: port, HostileServerTests.good)
         defer { server.stop() }
         while poller.state.latest == nil, ContinuousClock.now < deadline {
