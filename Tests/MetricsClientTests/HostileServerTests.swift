@@ -156,8 +156,7 @@ struct HostileServerTests {
         #expect(state.status.description.hasPrefix("reconnecting (attempt "))
         #expect(await harness.wait { $0.consecutiveFailures >= 3 } != nil)
 
-        refusing.release()
-        let server = try RawHTTPServer(port: port, Self.good)
+        let server = try RawHTTPServer(on: refusing, Self.good)
         defer { server.stop() }
         #expect(await harness.wait { $0.status.isConnected } != nil)
         await harness.stop()

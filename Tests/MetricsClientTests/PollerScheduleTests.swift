@@ -56,8 +56,7 @@ struct PollerScheduleTests {
         }
         #expect(attempt >= 8 && error.code == .connectionRefused)
 
-        refusing.release()
-        let server = try RawHTTPServer(port: port, HostileServerTests.good)
+        let server = try RawHTTPServer(on: refusing, HostileServerTests.good)
         defer { server.stop() }
         while poller.state.latest == nil, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(5))

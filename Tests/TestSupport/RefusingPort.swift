@@ -11,7 +11,7 @@ public final class RefusingPort: Sendable {
 
     /// Holds a port the kernel picks.
     public init() throws {
-        let (socket, port) = try Self.bind(port: 0, reuse: false)
+        let (socket, port) = try Self.bindAnyPort()
         self.socket = Atomic(socket)
         self.port = port
     }
@@ -33,8 +33,14 @@ public final class RefusingPort: Sendable {
         }
     }
 
-    /// Closes the socket: the port is free for the test's own server (or anyone's). Once is enough; it is
-    /// also done when the holder goes away.
+    /// Hands the bound socket over to a server of the test's, which listens on it: the port goes from
+    /// refusing to answering with no moment in which another socket could take it. The caller closes it.
+    public func take() -> Int32 {
+        socket.exchange(-1, ordering: .relaxed)
+    }
+
+    /// Closes the socket: the port is free for anyone. Once is enough; it is also done when the holder goes
+    /// away.
     public func release() {
         let socket = socket.exchange(-1, ordering: .relaxed)
         if socket >= 0 { close(socket) }
@@ -42,7 +48,20 @@ public final class RefusingPort: Sendable {
 
     deinit { release() }
 
-    private static func bind(port: Int, reuse: Bool) throws -> (Int32, Int) {
+    /// A socket bound to a port the kernel picks; tried again a few times when none is free at once (the
+    /// whole suite's connections take ports and give them back).
+    private static func bindAnyPort() throws(POSIXError) -> (Int32, Int) {
+        for _ in 0..<20 {
+            do {
+                return try bind(port: 0, reuse: false)
+            } catch  where error.code == .EADDRINUSE {
+                usleep(5_000)
+            }
+        }
+        return try bind(port: 0, reuse: false)
+    }
+
+    private static func bind(port: Int, reuse: Bool) throws(POSIXError) -> (Int32, Int) {
         let socket = Foundation.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw POSIXError(.EMFILE) }
         if reuse {

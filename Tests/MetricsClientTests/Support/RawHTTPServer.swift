@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -27,25 +28,36 @@ final class RawHTTPServer: Sendable {
     private let state: Guarded<State>
     private let closed = Guarded(false)
 
-    init(port requested: Int = 0, _ behaviour: @escaping Behaviour) throws {
+    convenience init(_ behaviour: @escaping Behaviour) throws {
         let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard listener >= 0 else { throw POSIXError(.EMFILE) }
-        self.listener = listener
-        var yes: Int32 = 1
-        setsockopt(listener, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = in_port_t(UInt16(requested).bigEndian)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         let bound = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard bound == 0, listen(listener, 64) == 0 else {
+        guard bound == 0 else {
             close(listener)
             throw POSIXError(.EADDRINUSE)
         }
+        try self.init(listening: listener, behaviour)
+    }
+
+    /// A server on the port `refusing` held, listening on the very socket that held it.
+    convenience init(on refusing: RefusingPort, _ behaviour: @escaping Behaviour) throws {
+        try self.init(listening: refusing.take(), behaviour)
+    }
+
+    private init(listening listener: Int32, _ behaviour: @escaping Behaviour) throws {
+        self.listener = listener
+        guard listen(listener, 64) == 0 else {
+            close(listener)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
