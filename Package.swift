@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dashboard", targets: ["Dashboard"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "MetricsClient", targets: ["MetricsClient"]),
+        .library(name: "ConfigFile", targets: ["ConfigFile"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

@@ -53,14 +53,16 @@ measure() {  # name, command: runs it in a 200x60 pane and prints CPU and RSS ov
         sleep 0.01
     done
     sleep 5  # every poller connected, histories filling
-    local pid before after t0 elapsed peak=0 now
+    local pid before after t0 elapsed peak=0 now anon=0
     pid=$(tmux list-panes -t "$session" -F '#{pane_pid}')
     before=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     t0=$(date +%s%N)
     for _ in $(seq "$duration"); do
         sleep 1
         now=$(awk '/VmRSS/ {print $2}' "/proc/$pid/status")
-        [ "$now" -gt "$peak" ] && peak=$now
+        # At the peak, how much is the process's own memory (RssAnon) rather than pages of its binary and
+        # libraries mapped from the page cache (RssFile), which other processes share.
+        [ "$now" -gt "$peak" ] && peak=$now && anon=$(awk '/RssAnon/ {print $2}' "/proc/$pid/status")
     done
     after=$(awk '{print $14 + $15}' "/proc/$pid/stat")
     elapsed=$(( $(date +%s%N) - t0 ))
@@ -70,9 +72,10 @@ measure() {  # name, command: runs it in a 200x60 pane and prints CPU and RSS ov
         perf report -i "$workdir/perf.data" --stdio --no-children --percent-limit 1.5 > "$PERF" 2>/dev/null || true
     fi
     tmux capture-pane -p -t "$session" | head -1
-    awk -v t="$(( after - before ))" -v hz="$ticks" -v ns="$elapsed" -v peak="$peak" -v name="$name" 'BEGIN {
-        printf "%s: CPU %.2f s over %.1f s = %.2f %% of one core; peak VmRSS %.1f MiB\n",
-            name, t / hz, ns / 1e9, 100 * (t / hz) / (ns / 1e9), peak / 1024
+    awk -v t="$(( after - before ))" -v hz="$ticks" -v ns="$elapsed" -v peak="$peak" -v anon="$anon" \
+        -v name="$name" 'BEGIN {
+        printf "%s: CPU %.2f s over %.1f s = %.2f %% of one core; peak VmRSS %.1f MiB (%.1f MiB of it anonymous)\n",
+            name, t / hz, ns / 1e9, 100 * (t / hz) / (ns / 1e9), peak / 1024, anon / 1024
     }'
     tmux kill-session -t "$session"
 }
