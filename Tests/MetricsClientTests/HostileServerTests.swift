@@ -217,7 +217,7 @@ struct HostileServerTests {
             staleAfter: .milliseconds(300)
         )
         let harness = try PollerHarness(server.base, configuration: configuration)
-        let events = harness.poller.events()
+        let events = harness.events
         let labels = Task {
             var seen: [String] = []
             for await event in events {

@@ -11,10 +11,13 @@ final class PollerHarness: Sendable {
     )
 
     let poller: MetricsPoller
+    /// The poller's events from before its first poll, so that none is missed.
+    let events: AsyncStream<PollerEvent>
     private let task: Task<Void, Never>
 
     init(_ address: String, configuration: PollerConfiguration = PollerHarness.fast) throws {
         poller = MetricsPoller(target: try MetricsTarget(parsing: address), configuration: configuration)
+        events = poller.events()
         let poller = self.poller
         task = Task { await poller.run() }
     }
