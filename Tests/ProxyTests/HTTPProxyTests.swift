@@ -297,6 +297,11 @@ struct HTTPProxyTests {
         }
         // Found by fuzzing: the path is shown as written, never decoded into a space.
         #expect(try UpstreamURL("http://u//u%20").description == "http://u:80//u%20")
+        // The Host header sent upstream: an IPv6 address in brackets, the port only when not the scheme's.
+        #expect(try UpstreamURL("http://[::1]:8080/mcp").hostHeader == "[::1]:8080")
+        #expect(try UpstreamURL("http://[::1]:8080/mcp").origin == "http://[::1]:8080")
+        #expect(try UpstreamURL("https://mcp.example.com/mcp").hostHeader == "mcp.example.com")
+        #expect(try UpstreamURL("http://127.0.0.1/mcp").hostHeader == "127.0.0.1")
         var message = ""
         do {
             _ = try UpstreamURL("http://u:hunter2@host/mcp")

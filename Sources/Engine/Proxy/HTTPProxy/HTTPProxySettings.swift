@@ -116,14 +116,18 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
 
     /// `scheme://host:port`, the part of the URL requests are sent to.
     public var origin: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(shownHost):\(port)"
+        "\(scheme)://\(shownHost):\(port)"
     }
 
     /// The `Host` header for requests sent upstream: the host, and the port unless it is the scheme's.
     public var hostHeader: String {
-        let shownHost = host.contains(":") ? "[\(host)]" : host
-        return port == (scheme == "https" ? 443 : 80) ? shownHost : "\(shownHost):\(port)"
+        port == (scheme == "https" ? 443 : 80) ? shownHost : "\(shownHost):\(port)"
+    }
+
+    /// The host as written in a URL: an IPv6 address in brackets. (Read per request: the byte search
+    /// keeps Foundation's locale-aware `contains` off the relay's path.)
+    private var shownHost: String {
+        host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
     }
 
     /// The origin and path.

@@ -22,7 +22,7 @@ struct UpstreamAnswer {
         self.method = method
         self.observer = observer
         self.isStream = contentType.hasPrefix("text/event-stream")
-        self.isJSON = !isStream && contentType.contains("json")
+        self.isJSON = !isStream && contentType.utf8.firstRange(of: "json".utf8) != nil
         self.events = SSEReader(dataLimit: messageLimit)
         self.body = BodyCapture(limit: messageLimit)
     }
