@@ -15,12 +15,17 @@ struct HTTPProxyConnectionTests {
         "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
     }
 
-    @Test("requests of one client connection share one upstream connection, in order")
-    func reuse() async throws {
-        let upstream = try RawScriptedUpstream { _, request in
+    /// An upstream answering each call with an empty result of the call's id.
+    static func echoUpstream() throws -> RawScriptedUpstream {
+        try RawScriptedUpstream { _, request in
             let id = request.split(separator: "\"id\":").dropFirst().first?.prefix { $0.isNumber } ?? "0"
             return Self.answer(#"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[]}}"#)
         }
+    }
+
+    @Test("requests of one client connection share one upstream connection, in order")
+    func reuse() async throws {
+        let upstream = try Self.echoUpstream()
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             for id in 1...20 {
                 let response = try await proxy.client.execute(
@@ -33,6 +38,49 @@ struct HTTPProxyConnectionTests {
             }
             #expect(try #require(await proxy.tool("echo", calls: 20)).totalCalls == 20)
             #expect(upstream.connections == 1, "20 requests in a row went over \(upstream.connections) connections")
+        }
+    }
+
+    @Test("pipelined requests are answered in order, one after another, over one upstream connection")
+    func pipelined() async throws {
+        let upstream = try Self.echoUpstream()
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            // Three requests in one write, the last asking to close: the client reads until the proxy does.
+            let requests = (1...3).map { id in
+                let body = HTTPProxyHarness.call(id, "echo")
+                return "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nContent-Length: \(body.utf8.count)\r\n"
+                    + (id == 3 ? "Connection: close\r\n" : "") + "\r\n" + body
+            }
+            let port = try #require(proxy.proxyURL.split(separator: ":").last.flatMap { Int($0) })
+            let reads = try await RawHTTP.exchange(port: port, request: requests.joined())
+            let text = reads.map { String(decoding: $0.1, as: UTF8.self) }.joined()
+            let answers = text.components(separatedBy: "HTTP/1.1 200 OK\r\n").dropFirst()
+            #expect(answers.count == 3, "the proxy answered: \(text)")
+            for (index, answer) in answers.enumerated() {
+                #expect(answer.hasSuffix(#"{"jsonrpc":"2.0","id":\#(index + 1),"result":{"content":[]}}"#))
+            }
+            let tool = try #require(await proxy.tool("echo", calls: 3))
+            #expect(tool.totalCalls == 3 && tool.failedCalls == 0)
+            #expect(upstream.connections == 1)
+        }
+    }
+
+    @Test("a request that is not HTTP gets a 400 and the connection closed; nothing of it goes upstream")
+    func notHTTP() async throws {
+        let upstream = try RawScriptedUpstream { _, _ in Self.answer("{}") }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let port = try #require(proxy.proxyURL.split(separator: ":").last.flatMap { Int($0) })
+            for request in [
+                "POST /mcp HTTP/1.1\r\nHost: x\r\nNot a header\r\n\r\n",
+                "POST /mcp HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+                "\u{1}\u{2}\u{3} not HTTP at all\r\n\r\n",
+            ] {
+                let reads = try await RawHTTP.exchange(port: port, request: request)
+                let text = reads.map { String(decoding: $0.1, as: UTF8.self) }.joined()
+                #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "for \(request.debugDescription): \(text)")
+            }
+            #expect(upstream.connections == 0)
         }
     }
 

@@ -40,8 +40,13 @@ enum ForwardedHeaders {
 
     /// Whether `name` and `other` are the same ASCII text but for case (header names are ASCII).
     static func equalsIgnoringCase<A: StringProtocol, B: StringProtocol>(_ name: A, _ other: B) -> Bool {
-        guard name.utf8.count == other.utf8.count else { return false }
-        return zip(name.utf8, other.utf8).allSatisfy { a, b in
+        equalsIgnoringCase(bytes: name.utf8, other.utf8)
+    }
+
+    /// Whether `name` and `other` are the same ASCII bytes but for the case of letters.
+    static func equalsIgnoringCase<A: Collection<UInt8>, B: Collection<UInt8>>(bytes name: A, _ other: B) -> Bool {
+        guard name.count == other.count else { return false }
+        return zip(name, other).allSatisfy { a, b in
             a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= 0x61 && (a | 0x20) <= 0x7A)
         }
     }

@@ -75,7 +75,9 @@ public final class HTTPProxyServer: Service, Sendable {
                 track(channel)
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
-                    try pipeline.configureHTTPServerPipeline(withErrorHandling: true)
+                    // Pipelined requests and malformed ones are handled by `ProxyConnection` itself: NIO's
+                    // handlers for them pause and resume reading the socket on every request.
+                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
                     try pipeline.addHandler(ProxyConnection(shared: shared))
                 }
             }

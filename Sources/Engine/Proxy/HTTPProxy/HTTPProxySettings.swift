@@ -124,8 +124,7 @@ public struct UpstreamURL: Sendable, Equatable, CustomStringConvertible {
         port == (scheme == "https" ? 443 : 80) ? shownHost : "\(shownHost):\(port)"
     }
 
-    /// The host as written in a URL: an IPv6 address in brackets. (Read per request: the byte search
-    /// keeps Foundation's locale-aware `contains` off the relay's path.)
+    /// The host as written in a URL: an IPv6 address in brackets.
     private var shownHost: String {
         host.utf8.contains(UInt8(ascii: ":")) ? "[\(host)]" : host
     }

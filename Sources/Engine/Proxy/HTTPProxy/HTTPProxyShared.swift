@@ -10,7 +10,11 @@ struct HTTPProxyShared: Sendable {
     let settings: HTTPProxySettings
     let observer: ProxyObserver
     let logger: Logger
+    /// The `Host` header of every request sent upstream.
+    let hostHeader: String
     private let tls: NIOSSLContext?
+    /// The name TLS asks the upstream's certificate for (none for an IP address).
+    private let serverName: String?
     /// Bodies announced up to this length are read whole before they go upstream (the cache may answer
     /// them); longer ones, and those of unknown length, are relayed as they arrive.
     static let wholeBodyLimit = 1024 * 1024
@@ -19,6 +23,13 @@ struct HTTPProxyShared: Sendable {
         self.settings = settings
         self.observer = observer
         self.logger = logger
+        self.hostHeader = settings.upstream.hostHeader
+        let host = settings.upstream.host
+        // An IPv6 address (it holds a colon) or an IPv4 one (digits and dots) has no name to ask for.
+        let isAddress =
+            host.utf8.contains(UInt8(ascii: ":"))
+            || host.utf8.allSatisfy { $0 == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
+        self.serverName = isAddress ? nil : host
         if settings.upstream.scheme == "https" {
             var configuration = TLSConfiguration.makeClientConfiguration()
             configuration.applicationProtocols = ["http/1.1"]
@@ -33,9 +44,7 @@ struct HTTPProxyShared: Sendable {
         let bound = NIOLoopBound((owner, link), eventLoop: eventLoop)
         let upstream = settings.upstream
         let tls = self.tls
-        let serverName =
-            upstream.host.contains(":") || upstream.host.allSatisfy({ $0.isNumber || $0 == "." })
-            ? nil : upstream.host
+        let serverName = self.serverName
         ClientBootstrap(group: eventLoop)
             .connectTimeout(settings.connectTimeout.timeAmount)
             .channelOption(.socketOption(.tcp_nodelay), value: 1)

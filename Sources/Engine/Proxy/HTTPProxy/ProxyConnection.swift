@@ -8,9 +8,9 @@ import NIOHTTP1
 /// of its own, on the same event loop: a part read on one side is written to the other in the same turn,
 /// with no hand-off between threads. The observer reads copies as they pass.
 ///
-/// Requests on a connection come one after another (HTTP/1.1; pipelined ones are held back by NIO's
-/// pipeline handler until the answer before them ended), so one upstream connection serves them all and
-/// is reused between them. Each side is read only as fast as the other takes what is written to it.
+/// Requests on a connection come one after another (HTTP/1.1; pipelined ones are held here until the
+/// answer before them ended), so one upstream connection serves them all and is reused between them.
+/// Each side is read only as fast as the other takes what is written to it.
 final class ProxyConnection: ChannelInboundHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
@@ -22,6 +22,10 @@ final class ProxyConnection: ChannelInboundHandler {
     private var flushUpstream = false
     private var flushClient = false
     private var quiescing = false
+    /// Parts of requests that came while the one before was still being answered (pipelined).
+    private var held: [HTTPServerRequestPart] = []
+    /// Checks the current exchange's deadline; one per connection, moved on as requests come.
+    private var timer: Scheduled<Void>?
 
     init(shared: HTTPProxyShared) {
         self.shared = shared
@@ -36,11 +40,41 @@ final class ProxyConnection: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        switch unwrapInboundIn(data) {
+        let part = unwrapInboundIn(data)
+        if !held.isEmpty || exchange?.requestEnded == true {
+            held.append(part)
+            updateReading()
+            return
+        }
+        dispatch(part)
+    }
+
+    private func dispatch(_ part: HTTPServerRequestPart) {
+        switch part {
         case .head(let head): begin(head)
         case .body(let chunk): requestBody(chunk)
         case .end: requestEnd()
         }
+    }
+
+    /// Hands on the requests held while an answer was relayed, up to the end of the next one.
+    private func releaseHeld() {
+        while !held.isEmpty, exchange?.requestEnded != true, context != nil {
+            dispatch(held.removeFirst())
+        }
+        if flushUpstream, let channel = upstream?.channel {
+            flushUpstream = false
+            channel.flush()
+        }
+        updateReading()
+    }
+
+    /// Reads from the client only while nothing is held, the upstream connection (if any) is there and
+    /// it takes what is written to it.
+    private func updateReading() {
+        guard let context else { return }
+        let upstreamTakes = upstream.map { $0.channel?.isWritable ?? false } ?? true
+        context.channel.setAutoRead(held.isEmpty && upstreamTakes)
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
@@ -72,12 +106,24 @@ final class ProxyConnection: ChannelInboundHandler {
         }
         exchange?.cancelTimeout()
         exchange = nil
+        timer?.cancel()
+        timer = nil
+        held = []
         closeUpstream()
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         shared.logger.debug("client connection error", metadata: ["error": "\(error)"])
+        if error is HTTPParserError, exchange?.answered != true {
+            // Not HTTP: answered 400, as a server would (nothing of it went upstream as a request).
+            let headers = HTTPHeaders([("Connection", "close"), ("Content-Length", "0")])
+            context.write(
+                wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))),
+                promise: nil
+            )
+            context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        }
         context.close(promise: nil)
     }
 
@@ -92,7 +138,7 @@ final class ProxyConnection: ChannelInboundHandler {
             version: .http1_1,
             method: head.method,
             uri: head.uri,
-            headers: ForwardedHeaders.forwarded(head.headers, host: shared.settings.upstream.hostHeader)
+            headers: ForwardedHeaders.forwarded(head.headers, host: shared.hostHeader)
         )
         let body: ProxyExchange.Body
         if chunked {
@@ -199,13 +245,30 @@ final class ProxyConnection: ChannelInboundHandler {
     }
 
     /// Gives the upstream `responseTimeout` from now to start answering `exchange`, then answers 504.
+    /// One timer per connection checks the current exchange's deadline and moves on to it when it is later
+    /// (no timer is scheduled and cancelled per request).
     private func startTimeout(_ exchange: ProxyExchange) {
-        guard exchange.timeout == nil, let context else { return }
-        let timeout = shared.settings.responseTimeout
-        exchange.timeout = context.eventLoop.assumeIsolated().scheduleTask(in: timeout.timeAmount) { [weak self] in
-            guard let self, let current = self.exchange, current === exchange, !exchange.answered else { return }
+        guard exchange.deadline == nil else { return }
+        let deadline = NIODeadline.now() + shared.settings.responseTimeout.timeAmount
+        exchange.deadline = deadline
+        if timer == nil { armTimer(at: deadline) }
+    }
+
+    private func armTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            guard let exchange = self.exchange, !exchange.answered, let due = exchange.deadline else { return }
+            if due > .now() {
+                self.armTimer(at: due)
+                return
+            }
+            exchange.cancelTimeout()
             self.closeUpstream()
-            self.fail(UpstreamFailure.timedOut(self.shared.settings.upstream, after: timeout))
+            self.fail(
+                UpstreamFailure.timedOut(self.shared.settings.upstream, after: self.shared.settings.responseTimeout)
+            )
         }
     }
 
@@ -221,7 +284,7 @@ final class ProxyConnection: ChannelInboundHandler {
             }
             channel.write(part, promise: promise)
             flushUpstream = true
-            if !channel.isWritable { context?.channel.setAutoRead(false) }
+            if !channel.isWritable { updateReading() }
         } else {
             link.pending.append(part)
         }
@@ -233,7 +296,7 @@ final class ProxyConnection: ChannelInboundHandler {
         // Nothing more is read from the client until the connection is there to take it. Without a context
         // the client connection is gone: the parts wait in the link, never sent.
         guard let context else { return link }
-        context.channel.setAutoRead(false)
+        updateReading()
         shared.connect(for: self, link: link, on: context.eventLoop)
         return link
     }
@@ -249,13 +312,13 @@ final class ProxyConnection: ChannelInboundHandler {
         for part in link.pending { channel.write(part, promise: nil) }
         link.pending = []
         channel.flush()
-        context?.channel.setAutoRead(channel.isWritable)
+        updateReading()
     }
 
     func upstreamFailedToConnect(_ link: UpstreamLink, _ error: any Error) {
         guard link === upstream else { return }
         upstream = nil
-        context?.channel.setAutoRead(true)
+        updateReading()
         guard let exchange, !exchange.answered else { return }
         fail(UpstreamFailure.unreachable(shared.settings.upstream, error))
     }
@@ -309,15 +372,15 @@ final class ProxyConnection: ChannelInboundHandler {
         context?.flush()
     }
 
-    func upstreamWritabilityChanged(_ link: UpstreamLink, writable: Bool) {
+    func upstreamWritabilityChanged(_ link: UpstreamLink) {
         guard link === upstream else { return }
-        context?.channel.setAutoRead(writable)
+        updateReading()
     }
 
     func upstreamClosed(_ link: UpstreamLink, error: (any Error)?) {
         guard link === upstream else { return }
         upstream = nil
-        context?.channel.setAutoRead(true)
+        updateReading()
         guard let exchange, !exchange.answerEnded else { return }
         if let answer = exchange.answer {
             // Cut short mid-answer: the client's connection is closed too, so it sees the answer incomplete.
@@ -385,7 +448,12 @@ final class ProxyConnection: ChannelInboundHandler {
     private func finished(_ exchange: ProxyExchange) {
         exchange.cancelTimeout()
         self.exchange = nil
-        if !keepsClient(exchange) { context?.close(promise: nil) }
+        if keepsClient(exchange) {
+            releaseHeld()
+        } else {
+            held = []
+            context?.close(promise: nil)
+        }
     }
 
     private func keepsClient(_ exchange: ProxyExchange) -> Bool {

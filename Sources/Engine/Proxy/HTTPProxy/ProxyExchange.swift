@@ -28,7 +28,8 @@ final class ProxyExchange {
     var resent = false
     /// Writing the request upstream failed: the upstream never got it.
     var unsent = false
-    var timeout: Scheduled<Void>?
+    /// When the upstream must have started answering (see `ProxyConnection.startTimeout`).
+    var deadline: NIODeadline?
 
     init(exchange: Exchange, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, body: Body) {
         self.exchange = exchange
@@ -41,8 +42,7 @@ final class ProxyExchange {
     static let idempotent: [HTTPMethod] = [.GET, .HEAD, .OPTIONS, .DELETE, .PUT, .TRACE]
 
     func cancelTimeout() {
-        timeout?.cancel()
-        timeout = nil
+        deadline = nil
     }
 }
 

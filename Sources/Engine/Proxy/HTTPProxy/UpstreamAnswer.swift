@@ -16,15 +16,28 @@ struct UpstreamAnswer {
     private let body: BodyCapture
 
     init(_ head: HTTPResponseHead, exchange: Exchange, method: HTTPMethod, observer: ProxyObserver, messageLimit: Int) {
-        let contentType = head.headers.first(name: "content-type")?.lowercased() ?? ""
+        let contentType = head.headers.first(name: "content-type") ?? ""
         self.status = head.status
         self.exchange = exchange
         self.method = method
         self.observer = observer
-        self.isStream = contentType.hasPrefix("text/event-stream")
-        self.isJSON = !isStream && contentType.utf8.firstRange(of: "json".utf8) != nil
+        let stream = "text/event-stream".utf8
+        self.isStream = ForwardedHeaders.equalsIgnoringCase(bytes: contentType.utf8.prefix(stream.count), stream)
+        self.isJSON = !isStream && Self.mentionsJSON(contentType)
         self.events = SSEReader(dataLimit: messageLimit)
         self.body = BodyCapture(limit: messageLimit)
+    }
+
+    /// Whether a content type names JSON (`application/json`, `…+json`), in any case: a loop over the
+    /// bytes, where the standard library's generic `firstRange(of:)` took microseconds on every answer.
+    static func mentionsJSON(_ contentType: String) -> Bool {
+        var last4: UInt32 = 0
+        for byte in contentType.utf8 {
+            // `| 0x20` lowercases an ASCII letter; of the other bytes none becomes one of j, s, o, n.
+            last4 = last4 << 8 | UInt32(byte | 0x20)
+            if last4 == 0x6A73_6F6E { return true }  // "json"
+        }
+        return false
     }
 
     /// Reads a chunk about to be written to the client; returns the events it completed, to be observed

@@ -35,7 +35,7 @@ final class UpstreamHandler: ChannelInboundHandler {
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        owner?.upstreamWritabilityChanged(link, writable: context.channel.isWritable)
+        owner?.upstreamWritabilityChanged(link)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
