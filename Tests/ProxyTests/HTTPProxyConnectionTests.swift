@@ -1,9 +1,11 @@
 import AsyncHTTPClient
 import Engine
 import Foundation
+import Hummingbird
 import MetricsClient
 import NIOCore
 import NIOHTTP1
+import TestSupport
 import Testing
 
 /// How the HTTP proxy uses its connections to the upstream: one per client connection, reused from
@@ -81,6 +83,69 @@ struct HTTPProxyConnectionTests {
                 #expect(text.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "for \(request.debugDescription): \(text)")
             }
             #expect(upstream.connections == 0)
+        }
+    }
+
+    @Test("the response timeout runs from each request: a later request on the connection gets its own")
+    func timeoutPerRequest() async throws {
+        let router = Router()
+        router.post("/mcp") { request, _ -> Response in
+            let body = String(buffer: try await request.body.collect(upTo: 1 << 20))
+            if body.contains("hangs") { try await Task.sleep(for: .seconds(60)) }
+            let id = body.split(separator: "\"id\":").dropFirst().first?.prefix { $0.isNumber } ?? "0"
+            return Response(
+                status: .ok,
+                headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"jsonrpc":"2.0","id":\#(id),"result":{}}"#))
+            )
+        }
+        try await HTTPProxyHarness.with(upstream: router, responseTimeout: .milliseconds(500)) { proxy in
+            let first = try await proxy.client.execute(
+                proxy.post(HTTPProxyHarness.call(1, "fast")),
+                timeout: .seconds(10)
+            )
+            #expect(first.status == .ok)
+            _ = try await first.body.collect(upTo: 4096)
+            // The connection's timer was set for the first request's deadline; the second starts 300 ms later
+            // and must get its full 500 ms, then a 504 (not one at the first's deadline, and not never).
+            try await Task.sleep(for: .milliseconds(300))
+            let started = ContinuousClock.now
+            let second = try await proxy.client.execute(
+                proxy.post(HTTPProxyHarness.call(2, "hangs")),
+                timeout: .seconds(10)
+            )
+            let waited = ContinuousClock.now - started
+            #expect(second.status == .gatewayTimeout)
+            #expect(waited >= .milliseconds(450) && waited < timeBound(.seconds(3)), "504 after \(waited)")
+            #expect(try #require(await proxy.tool("hangs")).errorTypes == ["upstream_timeout": 1])
+        }
+    }
+
+    @Test("content types are read in any case: an upper-case JSON answer and SSE stream are both matched")
+    func contentTypeCase() async throws {
+        let upstream = try RawScriptedUpstream { _, request in
+            let id = request.split(separator: "\"id\":").dropFirst().first?.prefix { $0.isNumber } ?? "0"
+            let response = #"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[]}}"#
+            if request.contains("streamed") {
+                let event = "event: message\ndata: \(response)\n\n"
+                return
+                    "HTTP/1.1 200 OK\r\nContent-Type: TEXT/Event-Stream\r\nContent-Length: \(event.utf8.count)\r\n\r\n"
+                    + event
+            }
+            return "HTTP/1.1 200 OK\r\nContent-Type: Application/JSON; charset=UTF-8\r\n"
+                + "Content-Length: \(response.utf8.count)\r\n\r\n\(response)"
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            for (id, tool) in [(1, "plain"), (2, "streamed")] {
+                let response = try await proxy.client.execute(
+                    proxy.post(HTTPProxyHarness.call(id, tool)),
+                    timeout: .seconds(10)
+                )
+                #expect(response.status == .ok)
+                _ = try await response.body.collect(upTo: 4096)
+                let metrics = try #require(await proxy.tool(tool))
+                #expect(metrics.totalCalls == 1 && metrics.failedCalls == 0, "\(tool): \(metrics.errorTypes)")
+            }
         }
     }
 

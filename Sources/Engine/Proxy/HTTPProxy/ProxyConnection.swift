@@ -116,7 +116,7 @@ final class ProxyConnection: ChannelInboundHandler {
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         shared.logger.debug("client connection error", metadata: ["error": "\(error)"])
         if error is HTTPParserError, exchange?.answered != true {
-            // Not HTTP: answered 400, as a server would (nothing of it went upstream as a request).
+            // Not HTTP: answered 400, as a server would; a request whose head went upstream is cut off there.
             let headers = HTTPHeaders([("Connection", "close"), ("Content-Length", "0")])
             context.write(
                 wrapOutboundOut(.head(HTTPResponseHead(version: .http1_1, status: .badRequest, headers: headers))),
