@@ -62,6 +62,47 @@ struct MetricsHistoryTests {
         #expect(history.tools["slow"]?.time.values.count == 30)
     }
 
+    @Test(
+        "a tool that appears while the server is watched counts its first calls at once; one there from the start does not"
+    )
+    func newToolRate() throws {
+        var history = MetricsHistory(length: 60)
+        func poll(_ second: Int, _ tools: [ToolMetrics]) {
+            history.record(
+                Fixtures.snapshot(at: Double(second), tools: tools),
+                derived: nil,
+                at: Date(timeIntervalSince1970: Double(1_000 + second))
+            )
+        }
+        // "old" has 40 calls from before the dashboard started: they are no rate.
+        poll(0, [Fixtures.tool("old", calls: 40)])
+        #expect(history.tools["old"]?.callsPerSecond(over: 10) == nil)
+        poll(1, [Fixtures.tool("old", calls: 40)])
+        #expect(history.tools["old"]?.callsPerSecond(over: 10) == 0)
+        // "new" is called once between the polls at 1 and 2 s: 1 call over that second, then over the window.
+        poll(2, [Fixtures.tool("old", calls: 40), Fixtures.tool("new", calls: 1)])
+        #expect(try #require(history.tools["new"]?.callsPerSecond(over: 10)) == 1)
+        for second in 3...11 { poll(second, [Fixtures.tool("old", calls: 40), Fixtures.tool("new", calls: 1)]) }
+        let spread = try #require(history.tools["new"]?.callsPerSecond(over: 10))
+        #expect(abs(spread - 0.1) < 0.001, "\(spread)")
+        // Once the absent point is out of the window, the call is too.
+        for second in 12...13 { poll(second, [Fixtures.tool("old", calls: 40), Fixtures.tool("new", calls: 1)]) }
+        #expect(history.tools["new"]?.callsPerSecond(over: 10) == 0)
+        // A tool that was listed but not tracked (over the limit) is not new when it is tracked.
+        var bounded = MetricsHistory(length: 10, maxTools: 1)
+        bounded.record(
+            Fixtures.snapshot(at: 1, tools: [Fixtures.tool("a", calls: 9), Fixtures.tool("b", calls: 5)]),
+            derived: nil,
+            at: Date(timeIntervalSince1970: 1)
+        )
+        bounded.record(
+            Fixtures.snapshot(at: 2, tools: [Fixtures.tool("b", calls: 5)]),
+            derived: nil,
+            at: Date(timeIntervalSince1970: 2)
+        )
+        #expect(bounded.tools["b"]?.absentAt == nil && bounded.tools["b"]?.callsPerSecond(over: 10) == nil)
+    }
+
     @Test("only the busiest tools keep series when a server reports more than the limit; gone tools are dropped")
     func boundedTools() {
         var history = MetricsHistory(length: 10, maxTools: 3)

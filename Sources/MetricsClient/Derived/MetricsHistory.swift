@@ -25,6 +25,9 @@ public struct MetricsHistory: Sendable, Equatable {
         public var failedCalls: HistorySeries
         /// Calls per second between snapshots.
         public var callsPerSecond: HistorySeries
+        /// When the snapshot before this series' first point arrived, if the server listed no such tool in
+        /// it: the tool had no calls then, so the calls of the first point were made since.
+        public var absentAt: Double?
 
         init(capacity: Int) {
             time = HistorySeries(capacity: capacity)
@@ -49,19 +52,32 @@ public struct MetricsHistory: Sendable, Equatable {
         /// Calls per second over about the last `seconds`: the calls counted between the newest point and
         /// the oldest one at most `seconds` older (after the last counter reset); `nil` until two points
         /// span some time. Steadier than one interval's rate for tools called every few seconds.
+        /// A tool that appeared while the server was watched counts from ``absentAt`` with no calls, so
+        /// that a tool called once shows its call at once.
         public func callsPerSecond(over seconds: Double) -> Double? {
-            Self.rate(times: time, counts: totalCalls, over: seconds)
+            Self.rate(times: time, counts: totalCalls, absentAt: absentAt, over: seconds)
         }
 
-        static func rate(times: HistorySeries, counts: HistorySeries, over seconds: Double) -> Double? {
+        static func rate(
+            times: HistorySeries,
+            counts: HistorySeries,
+            absentAt: Double?,
+            over seconds: Double
+        )
+            -> Double?
+        {
             let points = min(times.count, counts.count)
-            guard points > 1 else { return nil }
+            guard points > 0 else { return nil }
             let newestTime = times[back: 0]
             var oldest = 0
             while oldest + 1 < points, newestTime - times[back: oldest + 1] <= seconds + 0.25,
                 counts[back: oldest + 1] <= counts[back: oldest]
             {
                 oldest += 1
+            }
+            if oldest + 1 == points, let absentAt, newestTime - absentAt <= seconds + 0.25, newestTime > absentAt {
+                // Back to the first point, and the snapshot before it had no such tool: from zero calls then.
+                return counts[back: 0] / (newestTime - absentAt)
             }
             let span = newestTime - times[back: oldest]
             guard oldest > 0, span > 0 else { return nil }
@@ -81,6 +97,9 @@ public struct MetricsHistory: Sendable, Equatable {
     public private(set) var tools: [String: ToolSeries] = [:]
     /// Per-cache interval hit rate (0–100), keyed by cache name; intervals without lookups add no point.
     public private(set) var cacheHitRate: [String: HistorySeries] = [:]
+    /// When the last snapshot arrived (nil before the first), and the tools it listed.
+    private var previousTime: Double?
+    private var previousTools: Set<String> = []
 
     /// Creates an empty history.
     public init(length: Int = 180, maxTools: Int = 500) {
@@ -98,13 +117,16 @@ public struct MetricsHistory: Sendable, Equatable {
         if tools.keys.contains(where: { !kept.contains($0) }) { tools = tools.filter { kept.contains($0.key) } }
         for name in kept {
             guard let tool = snapshot.toolMetrics[name], !decoded.flaggedTools.contains(name) else { continue }
+            if tools[name] == nil {
+                var series = ToolSeries(capacity: length)
+                if let previousTime, !previousTools.contains(name) { series.absentAt = previousTime }
+                tools[name] = series
+            }
             // Appended in place: a copy of the series would copy every point of it.
-            tools[name, default: ToolSeries(capacity: length)].append(
-                tool,
-                at: seconds,
-                callsPerSecond: derived?.tools[name]?.callsPerSecond
-            )
+            tools[name]?.append(tool, at: seconds, callsPerSecond: derived?.tools[name]?.callsPerSecond)
         }
+        previousTime = seconds
+        previousTools = snapshot.toolMetrics.count > maxTools ? Set(snapshot.toolMetrics.keys) : kept
         cacheHitRate = cacheHitRate.filter { snapshot.cacheMetrics[$0.key] != nil }
         if let derived {
             totalCallsPerSecond.append(derived.totalCallsPerSecond)

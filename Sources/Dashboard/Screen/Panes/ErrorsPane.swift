@@ -37,7 +37,9 @@ struct ErrorsPane {
         let tools = ErrorRow.failingTools(in: state)
         PaneChrome.title(
             "Errors",
-            detail: rows.isEmpty ? "" : "\(Format.count(failed)) failed calls in \(tools) tool\(tools == 1 ? "" : "s")",
+            detail: rows.isEmpty
+                ? ""
+                : "\(Format.count(failed)) failed call\(failed == 1 ? "" : "s") in \(tools) tool\(tools == 1 ? "" : "s")",
             position: PaneChrome.position(offset: offset, visible: visible, total: rows.count),
             focused: state.ui.focus == .errors,
             in: rect,

@@ -71,9 +71,10 @@ struct LatencyPane {
 
     private var detail: String {
         let servers = state.targets.filter { $0.snapshot != nil }.count
+        let tools = "\(toolCount) tool\(toolCount == 1 ? "" : "s")"
         var parts = [
             state.isMultiTarget
-                ? "\(toolCount) tools on \(servers) server\(servers == 1 ? "" : "s")" : "\(toolCount) tools",
+                ? "\(tools) on \(servers) server\(servers == 1 ? "" : "s")" : tools,
             "sort \(state.ui.sortKey.rawValue)", "rates over \(Format.seconds(state.rateWindow))",
         ]
         if !state.ui.filterText.isEmpty { parts.append("filter \"\(state.ui.filterText)\": \(rows.count) shown") }
