@@ -107,7 +107,7 @@ struct DashboardSmokeTests {
         #expect(try tmux.display("#{cursor_flag}") == "1")
     }
 
-    @Test("u in the build swift test made: the endpoint keeps answering, progress shows at once, q exits in 1 s")
+    @Test("u in the build swift test made: the endpoint keeps answering, progress shows at once, q exits in 2 s")
     func uploadThenQuit() async throws {
         try #require(TmuxSession.tmux != nil, "tmux is not installed")
         let home = try Self.home()
@@ -152,7 +152,9 @@ struct DashboardSmokeTests {
             .flatMap { $0.components(separatedBy: "ENDED=").last }
             .flatMap { Double($0.trimmingCharacters(in: .whitespaces)) }
         let exitSeconds = try #require(endedAt) - quitAt
-        #expect(exitSeconds <= 1, "q took \(exitSeconds) s to exit during an upload")
+        // 0.2–0.3 s alone (BENCHMARKS, "A test upload"); this bound is for a freeze (it once took 18.7 s), not a
+        // measurement: beside the rest of the suite on two cores it has taken 1.13 s.
+        #expect(exitSeconds <= 2, "q took \(exitSeconds) s to exit during an upload")
     }
 
     @Test("without a terminal it says to use snapshot, instead of drawing over a pipe")

@@ -99,24 +99,27 @@ struct HTTPProxyConnectionTests {
                 body: ResponseBody(byteBuffer: ByteBuffer(string: #"{"jsonrpc":"2.0","id":\#(id),"result":{}}"#))
             )
         }
-        try await HTTPProxyHarness.with(upstream: router, responseTimeout: .milliseconds(500)) { proxy in
+        // 500 ms, stretched on a sanitizer's build (where the first, fast call once took longer than that).
+        let timeout = timeBound(.milliseconds(500))
+        try await HTTPProxyHarness.with(upstream: router, responseTimeout: timeout) { proxy in
             let first = try await proxy.client.execute(
                 proxy.post(HTTPProxyHarness.call(1, "fast")),
                 timeout: .seconds(10)
             )
             #expect(first.status == .ok)
             _ = try await first.body.collect(upTo: 4096)
-            // The connection's timer was set for the first request's deadline; the second starts 300 ms later
-            // and must get its full 500 ms, then a 504 (not one at the first's deadline, and not never).
-            try await Task.sleep(for: .milliseconds(300))
+            // The connection's timer was set for the first request's deadline; the second starts 60 % of the
+            // timeout later and must get its full timeout, then a 504 (not one at the first's deadline, and
+            // not never).
+            try await Task.sleep(for: timeout * 0.6)
             let started = ContinuousClock.now
             let second = try await proxy.client.execute(
                 proxy.post(HTTPProxyHarness.call(2, "hangs")),
-                timeout: .seconds(10)
+                timeout: .seconds(30)
             )
             let waited = ContinuousClock.now - started
             #expect(second.status == .gatewayTimeout)
-            #expect(waited >= .milliseconds(450) && waited < timeBound(.seconds(3)), "504 after \(waited)")
+            #expect(waited >= timeout * 0.9 && waited < timeout + timeBound(.seconds(3)), "504 after \(waited)")
             #expect(try #require(await proxy.tool("hangs")).errorTypes == ["upstream_timeout": 1])
         }
     }
