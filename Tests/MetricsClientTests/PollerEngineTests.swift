@@ -103,19 +103,27 @@ struct PollerEngineTests {
         try await Task.sleep(for: .milliseconds(1100))
         let restarted = MetricsCollector(configuration: MetricsConfiguration(snapshotMaxAge: .zero))
         Self.record(restarted, tool: "chat", calls: 3)
+        // The very snapshot that first shows the new engine, from the poller's events (every one of them, so
+        // that a loaded machine cannot skip it between two looks at the state): later ones compare two of the
+        // new engine's snapshots.
+        let events = harness.events
+        let firstAfterRestart = Task { () -> DerivedMetrics? in
+            for await event in events {
+                if case .snapshot(let polled, let derived) = event,
+                    polled.snapshot.toolMetrics["chat"]?.totalCalls == 3
+                {
+                    return derived
+                }
+            }
+            return nil
+        }
         try await EngineFixture.with(collector: restarted, port: engine.port) { _ in
-            // Keep the very state that first shows the new engine: a later poll compares two of its snapshots.
-            var firstAfterRestart: PollerState?
-            #expect(
-                await harness.wait(upTo: .seconds(30)) { state in
-                    guard state.status.isConnected, state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3 else {
-                        return false
-                    }
-                    firstAfterRestart = state
-                    return true
-                } != nil
-            )
-            let after = try #require(firstAfterRestart?.derived)
+            let seen = await harness.wait(upTo: .seconds(30)) { state in
+                state.status.isConnected && state.latest?.snapshot.toolMetrics["chat"]?.totalCalls == 3
+            }
+            #expect(seen != nil, "the poller never showed the new engine")
+            if seen == nil { firstAfterRestart.cancel() }
+            let after = try #require(await firstAfterRestart.value)
             #expect(after.serverRestarted && after.counterReset)
             #expect(after.tools["chat"]?.calls == 3)
             let rates = harness.state.history.tools["chat"]?.callsPerSecond.values ?? []

@@ -124,6 +124,12 @@ public struct FilesAPIClient: Sendable {
             throw FilesAPIError(.timeout, "\(what) timed out after \(timeout.formattedSeconds) at \(host)")
         } catch let error as HTTPClientError where error == .remoteConnectionClosed {
             throw FilesAPIError(.transport, "\(what) failed: \(host) closed the connection before answering")
+        } catch let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+            // The same drop, seen as a reset when the provider closed with the request still being sent.
+            throw FilesAPIError(
+                .transport,
+                "\(what) failed: \(host) closed the connection before answering (connection reset)"
+            )
         } catch is CancellationError {
             throw FilesAPIError(.timeout, "\(what) was cancelled")
         } catch is NIOTooManyBytesError {
