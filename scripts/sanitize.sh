@@ -40,8 +40,8 @@ for kind in "${kinds[@]}"; do
     }
     reports() { grep -cE '^WARNING: ThreadSanitizer|^==[0-9]+==ERROR: AddressSanitizer' "$1" || true; }
     if ! run "$log"; then
-        summary "$log" | sed 's/^/   /'
         if [ "$(reports "$log")" = 0 ]; then
+            summary "$log" | sed 's/^/   /'
             # A test failing with no sanitizer report is a wall-clock bound missed on an instrumented build
             # (the normal suite asserts the same): the suites run once more, and fail the script only if
             # they fail again. What failed the first time stays printed above.
