@@ -8,8 +8,8 @@ import Glibc
 
 /// A provider that resets the connection (RST, not a clean close) while an upload is still being sent.
 /// Here AsyncHTTPClient reports the reset as a closed connection; when it comes as a read or write error
-/// instead (ECONNRESET, EPIPE: it depends on where the client is when the RST arrives, and was seen in a
-/// loaded run of the sandbox's drop test) the client names it the same way.
+/// instead (ECONNRESET, EPIPE, or a write to the channel the reset closed: it depends on where the client
+/// is when the RST arrives, and was seen in loaded runs) the client names it the same way.
 @Suite("Files API client: a reset connection")
 struct FilesAPIResetTests {
     /// Accepts one connection on a thread of its own, reads the first bytes of the request and resets it.

@@ -124,7 +124,7 @@ public struct FilesAPIClient: Sendable {
             throw FilesAPIError(.timeout, "\(what) timed out after \(timeout.formattedSeconds) at \(host)")
         } catch let error as HTTPClientError where error == .remoteConnectionClosed {
             throw FilesAPIError(.transport, "\(what) failed: \(host) closed the connection before answering")
-        } catch let error as IOError where error.errnoCode == ECONNRESET || error.errnoCode == EPIPE {
+        } catch let error where Self.isResetWhileSending(error) {
             // The same drop, seen as a reset when the provider closed with the request still being sent.
             throw FilesAPIError(
                 .transport,
@@ -197,6 +197,15 @@ public struct FilesAPIClient: Sendable {
     static func escape(_ id: String) -> String {
         id.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "/?#")))
             ?? id
+    }
+
+    /// Whether `error` is how a connection the provider reset shows while the request body is still going
+    /// out: a read or write error (ECONNRESET, EPIPE), or a write to the channel the reset already closed.
+    /// Which one arrives depends on where the client is when the RST lands.
+    static func isResetWhileSending(_ error: any Error) -> Bool {
+        if let error = error as? IOError { return error.errnoCode == ECONNRESET || error.errnoCode == EPIPE }
+        if let error = error as? ChannelError { return error == .ioOnClosedChannel || error == .eof }
+        return false
     }
 
     static func describe(_ error: any Error) -> String {
