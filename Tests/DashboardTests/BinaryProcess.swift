@@ -2,6 +2,11 @@ import Foundation
 import MetricsClient
 import TestSupport
 
+/// A child that did not end in time, with what the kernel says of it.
+struct StillRunning: Error, CustomStringConvertible {
+    let description: String
+}
+
 /// The real `dashboard` binary run as a child process, with its output captured.
 final class BinaryProcess: Sendable {
     let process: Process
@@ -44,10 +49,17 @@ final class BinaryProcess: Sendable {
     /// Waits for the process to exit and for all its output to be read; returns the exit status.
     func finish(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning || !errorText.isClosed || !outputText.isClosed, ContinuousClock.now < deadline {
+        var status = ChildExit.exitStatus(process)
+        while status == nil || !errorText.isClosed || !outputText.isClosed, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(10))
+            status = ChildExit.exitStatus(process)
         }
-        return process.terminationStatus
+        guard let status else {
+            throw StillRunning(
+                description: "still running after \(timeout): \(ChildExit.describe(process.processIdentifier))"
+            )
+        }
+        return status
     }
 
     /// Waits until standard error contains `text`, up to `timeout`.
@@ -55,7 +67,7 @@ final class BinaryProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if standardError.contains(text) { return true }
-            if !process.isRunning { return standardError.contains(text) }
+            if ChildExit.ended(process) { return standardError.contains(text) }
             try await Task.sleep(for: .milliseconds(20))
         }
         return false
@@ -65,12 +77,13 @@ final class BinaryProcess: Sendable {
     func stop(signal: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
         kill(process.processIdentifier, signal)
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.isRunning {
-            kill(process.processIdentifier, SIGKILL)
-            return nil
+        var status = ChildExit.exitStatus(process)
+        while status == nil, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            status = ChildExit.exitStatus(process)
         }
-        return process.terminationStatus
+        if status == nil { kill(process.processIdentifier, SIGKILL) }
+        return status
     }
 
     deinit {

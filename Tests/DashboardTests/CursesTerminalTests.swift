@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Dashboard
@@ -7,7 +8,7 @@ import Testing
 import Glibc
 #endif
 
-@Suite("CursesTerminal on a pseudo-terminal", .serialized)
+@Suite("CursesTerminal on a pseudo-terminal", .serialized, .ownThreads)
 struct CursesTerminalTests {
     static func options(_ pty: PseudoTerminal, color: Bool = true) -> TerminalOptions {
         TerminalOptions(
@@ -20,7 +21,7 @@ struct CursesTerminalTests {
     }
 
     @Test("draws a frame, then only what changed, and restores the terminal once")
-    func drawing() throws {
+    func drawing() async throws {
         let pty = try PseudoTerminal(columns: 100, rows: 30)
         defer { pty.close() }
         let terminal = try CursesTerminal(options: Self.options(pty))
@@ -31,28 +32,28 @@ struct CursesTerminalTests {
         grid.write("dashboard ready", x: 2, y: 1, style: Style(foreground: .green, attributes: .bold))
         grid.write("漢字 ok", x: 2, y: 2)
         terminal.draw(grid)
-        #expect(pty.waitForOutput(containing: "dashboard ready"))
-        if terminal.isUTF8 { #expect(pty.waitForOutput(containing: "漢字 ok")) }
+        #expect(await pty.waitForOutput(containing: "dashboard ready"))
+        if terminal.isUTF8 { #expect(await pty.waitForOutput(containing: "漢字 ok")) }
 
-        let afterFirst = pty.settle()
+        let afterFirst = await pty.settle()
         terminal.draw(grid)
-        let afterSame = pty.settle()
+        let afterSame = await pty.settle()
         #expect(afterSame - afterFirst < 16, "an unchanged frame wrote \(afterSame - afterFirst) bytes")
 
         grid.put("X", x: 50, y: 20)
         terminal.draw(grid)
-        #expect(pty.waitForOutput(containing: "X"))
-        let afterChange = pty.settle()
+        #expect(await pty.waitForOutput(containing: "X"))
+        let afterChange = await pty.settle()
         #expect(afterChange - afterSame < 64, "one changed cell wrote \(afterChange - afterSame) bytes")
 
         terminal.shutdown()
-        #expect(pty.waitForOutput(containing: "\u{1B}[?1049l"))
+        #expect(await pty.waitForOutput(containing: "\u{1B}[?1049l"))
         #expect(pty.output.contains("\u{1B}[?25h"))
-        let afterShutdown = pty.settle()
+        let afterShutdown = await pty.settle()
         terminal.shutdown()
         terminal.draw(grid)
         #expect(terminal.readKey(timeoutMilliseconds: 10) == nil)
-        #expect(pty.settle() == afterShutdown)
+        #expect(await pty.settle() == afterShutdown)
     }
 
     @Test("reads characters and function keys as Keys")

@@ -43,22 +43,20 @@ final class PseudoTerminal: Sendable {
     }
 
     /// Waits until the output contains `text`, up to `timeout`.
-    func waitForOutput(containing text: String, timeout: Duration = .seconds(3)) -> Bool {
+    func waitForOutput(containing text: String, timeout: Duration = .seconds(3)) async -> Bool {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if output.contains(text) { return true }
-            usleep(10_000)
+            try? await Task.sleep(for: .milliseconds(10))
         }
         return output.contains(text)
     }
 
     /// Waits until no new output arrived for `quiet`, and returns the byte count then.
-    func settle(quiet: Duration = .milliseconds(150)) -> Int {
+    func settle(quiet: Duration = .milliseconds(150)) async -> Int {
         var last = byteCount
         while true {
-            usleep(
-                UInt32(quiet.components.attoseconds / 1_000_000_000_000) + UInt32(quiet.components.seconds) * 1_000_000
-            )
+            try? await Task.sleep(for: quiet)
             let now = byteCount
             if now == last { return now }
             last = now

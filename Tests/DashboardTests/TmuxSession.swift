@@ -60,7 +60,8 @@ struct TmuxSession {
         let deadline = ContinuousClock.now + timeout
         var last = ""
         while ContinuousClock.now < deadline {
-            last = try screen()
+            // Each look runs tmux to its end: on a thread of its own, not one of the few every test shares.
+            last = try await offThePool { [self] in try screen() }
             if condition(last) { return (true, last) }
             try await Task.sleep(for: .milliseconds(100))
         }

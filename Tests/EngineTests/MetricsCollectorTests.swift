@@ -188,7 +188,7 @@ struct MetricsCollectorTests {
         // A reader that accepts any age gets the cached snapshot as it is, never a recomputed one: only the
         // refresher can make the new call appear in it.
         var calls: Int?
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(30)
         while calls == nil, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(50))
             calls = collector.snapshot(maxAge: .seconds(3600)).toolMetrics["t"]?.totalCalls

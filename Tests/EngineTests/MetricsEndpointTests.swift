@@ -172,7 +172,11 @@ struct MetricsEndpointTests {
         defer { directory.cleanup() }
         let collector = MetricsCollector()
         let cache = try FileIDCache(
-            configuration: FileCacheConfiguration(path: directory.file("ids.sqlite")),
+            // Not replaced while the test looks (a loaded machine once took over the 1 s to ask again).
+            configuration: FileCacheConfiguration(
+                path: directory.file("ids.sqlite"),
+                reopenCheckInterval: .seconds(3600)
+            ),
             collector: collector
         )
         try await RunningEndpoint.with(collector: collector, health: [cache.healthCheck]) { server in

@@ -8,7 +8,7 @@ import Testing
 /// Bad input through the observer cannot crash or stall the relay: recorded real traffic (Corpus/: the
 /// swift-sdk peers and PyPI's mcp-server-time, both directions) mutated at random from a fixed seed, for a
 /// fixed budget, split into random chunks and fed through the framer and observer the relay uses.
-@Suite("Proxy observer: seeded mutation of real traffic")
+@Suite("Proxy observer: seeded mutation of real traffic", .ownThreads)
 struct ObserverFuzzTests {
     static let corpusDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("Corpus")

@@ -112,15 +112,23 @@ final class ProxyProcess: Sendable {
     /// Waits for the proxy to exit; its status, or nil on timeout.
     func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
         let deadline = ContinuousClock.now + timeout
-        while process.isRunning, ContinuousClock.now < deadline { try? await Task.sleep(for: .milliseconds(10)) }
-        guard !process.isRunning else { return nil }
+        var status = ChildExit.exitStatus(process)
+        while status == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+            status = ChildExit.exitStatus(process)
+        }
+        guard let status else {
+            sink.errors.withLock {
+                $0 += "\n[test] still running after \(timeout): \(ChildExit.describe(process.processIdentifier))"
+            }
+            return nil
+        }
         // Its last words may still be in the pipes: wait (briefly; a grandchild may hold them) for their end.
         let drained = ContinuousClock.now + .seconds(2)
         while sink.ended.load(ordering: .acquiring) < 2, ContinuousClock.now < drained {
             try? await Task.sleep(for: .milliseconds(5))
         }
-        return process.terminationReason == .uncaughtSignal
-            ? 128 + process.terminationStatus : process.terminationStatus
+        return status
     }
 
     /// The discovery file's path and the endpoint port in it, once written.
@@ -148,18 +156,16 @@ final class ProxyProcess: Sendable {
     /// One `/metrics` snapshot, read with the real `dashboard snapshot --json`.
     func snapshot() async throws -> MetricsSnapshot {
         let port = try await discovery().port
-        let reader = Process()
-        reader.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
-        reader.arguments = ["snapshot", "--attach", "127.0.0.1:\(port)", "--json"]
-        let pipe = Pipe()
-        reader.standardOutput = pipe
-        reader.standardError = FileHandle.nullDevice
-        try reader.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        reader.waitUntilExit()
-        guard reader.terminationStatus == 0 else {
-            throw ProxyTestError("dashboard snapshot exited \(reader.terminationStatus)")
+        // On a thread of its own: waiting for the command must not hold one of the few threads every
+        // test's tasks share.
+        let reader = try await SpawnedCommand.run(
+            BuiltExecutable.path("dashboard"),
+            ["snapshot", "--attach", "127.0.0.1:\(port)", "--json"]
+        )
+        guard reader.status == 0 else {
+            throw ProxyTestError("dashboard snapshot exited \(reader.status): \(reader.error)")
         }
+        let data = Data(reader.output.utf8)
         return try JSONDecoder().decode(MetricsSnapshot.self, from: data)
     }
 

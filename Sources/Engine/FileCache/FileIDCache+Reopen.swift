@@ -28,17 +28,13 @@ extension FileIDCache {
         }
     }
 
-    /// How often the path is looked at again: often enough that a deleted file is replaced in about a
-    /// second, rarely enough that a lookup does not pay for a `stat`.
-    static let identityCheckInterval = Duration.seconds(1)
-
     /// The pool to use: the open one, unless the file at the path was deleted or replaced since it was opened
     /// (SQLite would go on writing to the unlinked file, and every entry written after would be lost with it
     /// at the next start). Then a new database is opened at the path and the old file's entries are copied in.
     func currentDatabase() throws -> DatabasePool {
         try opened.withLock { open in
             let now = ContinuousClock.now
-            guard now - open.checkedAt >= Self.identityCheckInterval else { return open.pool }
+            guard now - open.checkedAt >= configuration.reopenCheckInterval else { return open.pool }
             open.checkedAt = now
             guard let previous = open.identity, FileIdentity(path: configuration.path) != previous else {
                 return open.pool
