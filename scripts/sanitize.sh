@@ -11,8 +11,10 @@
 # __tsan_acquire/__tsan_release. The sanitizers make everything several times slower, so the tests' wall-
 # clock bounds are stretched (TEST_TIME_SCALE, read by Tests/TestSupport/TimeBound.swift); four tests are
 # skipped because what they assert is a measurement (a 10 ms relay bound, a memory ceiling with shadow
-# memory, two long schedules against the real clock), and the normal suite runs them. Reports inside code
-# this package does not own are suppressed by name, each with its reason, in scripts/asan-suppressions.txt.
+# memory, two long schedules against the real clock), and the normal suite runs them. One test runs at a
+# time, as in the README's command (in parallel on two cores, tests starve each other past their bounds).
+# Reports inside code this package does not own are suppressed by name, each with its reason, in
+# scripts/asan-suppressions.txt.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 kinds=("$@")
@@ -31,7 +33,7 @@ for kind in "${kinds[@]}"; do
     run() {
         TEST_TIME_SCALE=4 TSAN_OPTIONS="halt_on_error=0 exitcode=66 ${TSAN_OPTIONS:-}" \
             ASAN_OPTIONS="detect_leaks=0 quarantine_size_mb=16 suppressions=$PWD/scripts/asan-suppressions.txt ${ASAN_OPTIONS:-}" \
-            DASHBOARD_SANITIZE=$kind swift test --filter "$suites" --skip "$skip" > "$1" 2>&1
+            DASHBOARD_SANITIZE=$kind swift test --no-parallel --filter "$suites" --skip "$skip" > "$1" 2>&1
     }
     summary() {
         grep -E '^✔ Test run with|^✘ Test run with' "$1" | tail -1 || true
