@@ -49,15 +49,13 @@ final class BinaryProcess: Sendable {
     /// Waits for the process to exit and for all its output to be read; returns the exit status.
     func finish(timeout: Duration = .seconds(30)) async throws -> Int32 {
         let deadline = ContinuousClock.now + timeout
-        var status = ChildExit.exitStatus(process)
-        while status == nil || !errorText.isClosed || !outputText.isClosed, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(10))
-            status = ChildExit.exitStatus(process)
-        }
-        guard let status else {
+        guard let status = await ChildExit.wait(for: process, timeout: timeout) else {
             throw StillRunning(
                 description: "still running after \(timeout): \(ChildExit.describe(process.processIdentifier))"
             )
+        }
+        while !errorText.isClosed || !outputText.isClosed, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
         }
         return status
     }
@@ -67,7 +65,7 @@ final class BinaryProcess: Sendable {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             if standardError.contains(text) { return true }
-            if ChildExit.ended(process) { return standardError.contains(text) }
+            if ChildExit.exitStatus(process) != nil { return standardError.contains(text) }
             try await Task.sleep(for: .milliseconds(20))
         }
         return false
@@ -76,12 +74,7 @@ final class BinaryProcess: Sendable {
     /// Sends `signal` and waits for the process to end; returns its exit status (or nil on timeout).
     func stop(signal: Int32, timeout: Duration = .seconds(10)) async throws -> Int32? {
         kill(process.processIdentifier, signal)
-        let deadline = ContinuousClock.now + timeout
-        var status = ChildExit.exitStatus(process)
-        while status == nil, ContinuousClock.now < deadline {
-            try await Task.sleep(for: .milliseconds(20))
-            status = ChildExit.exitStatus(process)
-        }
+        let status = await ChildExit.wait(for: process, timeout: timeout)
         if status == nil { kill(process.processIdentifier, SIGKILL) }
         return status
     }

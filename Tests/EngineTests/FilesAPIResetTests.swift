@@ -1,6 +1,9 @@
 import Engine
 import Foundation
+import NIOCore
 import Testing
+
+@testable import Engine
 
 #if canImport(Glibc)
 import Glibc
@@ -66,5 +69,18 @@ struct FilesAPIResetTests {
             )
             #expect(!error.description.contains("cannot talk to"), "\(error)")
         }
+    }
+
+    /// Where the client is when the RST lands decides which error arrives; each of those is a drop, and
+    /// nothing else is taken for one.
+    @Test("each way a reset shows while sending is a dropped connection; other failures are not")
+    func resetErrors() {
+        #expect(FilesAPIClient.isResetWhileSending(IOError(errnoCode: ECONNRESET, reason: "read")))
+        #expect(FilesAPIClient.isResetWhileSending(IOError(errnoCode: EPIPE, reason: "write")))
+        #expect(FilesAPIClient.isResetWhileSending(ChannelError.ioOnClosedChannel))
+        #expect(FilesAPIClient.isResetWhileSending(ChannelError.eof))
+        #expect(!FilesAPIClient.isResetWhileSending(IOError(errnoCode: ECONNREFUSED, reason: "connect")))
+        #expect(!FilesAPIClient.isResetWhileSending(ChannelError.connectTimeout(.seconds(1))))
+        #expect(!FilesAPIClient.isResetWhileSending(CancellationError()))
     }
 }

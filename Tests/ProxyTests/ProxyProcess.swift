@@ -111,13 +111,7 @@ final class ProxyProcess: Sendable {
 
     /// Waits for the proxy to exit; its status, or nil on timeout.
     func exitStatus(timeout: Duration = .seconds(20)) async -> Int32? {
-        let deadline = ContinuousClock.now + timeout
-        var status = ChildExit.exitStatus(process)
-        while status == nil, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-            status = ChildExit.exitStatus(process)
-        }
-        guard let status else {
+        guard let status = await ChildExit.wait(for: process, timeout: timeout) else {
             sink.errors.withLock {
                 $0 += "\n[test] still running after \(timeout): \(ChildExit.describe(process.processIdentifier))"
             }

@@ -11,12 +11,16 @@ import Glibc
 /// `isRunning` stay true for 20 s after a proxy's exit. `waitid` with `WNOWAIT` reads the exit without
 /// reaping the child, so `Process` still reaps it and reports the same status later.
 public enum ChildExit {
-    /// The exit status of child `pid` (128 + N when signal N ended it), or `nil` while it runs.
-    public static func status(of pid: pid_t) -> Int32? {
+    /// `process`'s exit status (128 + N when signal N ended it) once it ended, else `nil`.
+    public static func exitStatus(_ process: Process) -> Int32? {
+        if !process.isRunning {
+            return process.terminationReason == .uncaughtSignal
+                ? 128 + process.terminationStatus : process.terminationStatus
+        }
         var info = siginfo_t()
-        guard waitid(P_PID, id_t(pid), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
-            // ECHILD: already reaped (by `Process`), so it has ended; its status is Process's to tell.
-            return errno == ECHILD ? -1 : nil
+        // ECHILD (`Process` reaped it just now) is nil too: `isRunning` turns false at the next look.
+        guard waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT) == 0 else {
+            return nil
         }
         let status = info._sifields._sigchld.si_status
         switch info.si_code {
@@ -26,18 +30,14 @@ public enum ChildExit {
         }
     }
 
-    /// Whether `process` has ended, by the kernel's word when `Process` has not noticed yet.
-    public static func ended(_ process: Process) -> Bool {
-        !process.isRunning || status(of: process.processIdentifier) != nil
-    }
-
-    /// `process`'s exit status (128 + N when signal N ended it) once it ended, else `nil`.
-    public static func exitStatus(_ process: Process) -> Int32? {
-        if !process.isRunning {
-            return process.terminationReason == .uncaughtSignal
-                ? 128 + process.terminationStatus : process.terminationStatus
+    /// Waits up to `timeout` for `process` to end; its exit status, or `nil` if it still runs.
+    public static func wait(for process: Process, timeout: Duration) async -> Int32? {
+        let deadline = ContinuousClock.now + timeout
+        var status = exitStatus(process)
+        while status == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+            status = exitStatus(process)
         }
-        guard let status = status(of: process.processIdentifier), status >= 0 else { return nil }
         return status
     }
 
