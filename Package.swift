@@ -139,7 +139,10 @@ let package = Package(
         .target(name: "CFuzzer", path: "Fuzz/CFuzzer"),
         .executableTarget(
             name: "Fuzzers",
-            dependencies: ["CFuzzer", "ConfigFile", "Engine", "MetricsClient"],
+            dependencies: [
+                "CFuzzer", "ConfigFile", "Engine", "MetricsClient",
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
             path: "Fuzz/Fuzzers"
         ),
         .target(name: "TestSupport", path: "Tests/TestSupport"),

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Latency `dashboard proxy --http` adds to a JSON-answered tools/call (direct and proxied calls in pairs, one
 # run, against the reference Python SDK's Streamable-HTTP server), and its memory with 500 SSE streams open.
-# Usage: scripts/bench-http-proxy.sh [calls]   (release build; BINARY=path skips the build; venv as interop)
+# Usage: scripts/bench-http-proxy.sh [calls]   (release build; BINARY=path skips the build; venv as interop;
+#        BASELINE_DASHBOARD=path times an earlier build's proxy in the same rounds)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh

@@ -3,6 +3,7 @@ proxy in pairs in one run (against the reference Python SDK's Streamable-HTTP se
 python_http_server.py --json), and the proxy's memory with 500 SSE streams open at once.
 
 Usage: python bench_http_proxy.py DASHBOARD_BINARY [CALLS]
+With BASELINE_DASHBOARD=path, a second proxy of that binary (an earlier build) is timed in the same rounds.
 """
 
 import asyncio
@@ -207,6 +208,12 @@ def main(dashboard, calls):
         return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     others = comparison_relays(upstream_port, env["XDG_STATE_HOME"])
+    baseline = os.environ.get("BASELINE_DASHBOARD")
+    if baseline:
+        process, line = start([baseline, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
+                               f"http://127.0.0.1:{upstream_port}/mcp", "--name", "baseline"], "proxy listening on",
+                              stream="stderr", env=env)
+        others["baseline"] = (int(line.split("listening on http://127.0.0.1:")[1].split()[0]), process)
     try:
         before = cpu_seconds()
         latency(upstream_port, {"dashboard": proxy_port} | {name: port for name, (port, _) in others.items()}, calls)

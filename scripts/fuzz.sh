@@ -5,13 +5,13 @@
 # .build/fuzz/findings/<target>/ — put it in Fuzz/Crashes/<target>/ once fixed, and `swift test` replays it.
 # New inputs the fuzzer finds stay in .build/fuzz/corpus/ (the committed seeds are never rewritten).
 # Usage: scripts/fuzz.sh [SECONDS] [TARGET...]   (default 60 s; targets: jsonrpc sse snapshot tool-calls
-#        discovery targets config)
+#        discovery targets config http)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-if [ ${#targets[@]} -eq 0 ]; then targets=(jsonrpc sse snapshot tool-calls discovery targets config); fi
+if [ ${#targets[@]} -eq 0 ]; then targets=(jsonrpc sse snapshot tool-calls discovery targets config http); fi
 scratch=.build/fuzz
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

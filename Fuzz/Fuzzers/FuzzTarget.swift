@@ -21,6 +21,8 @@ enum FuzzTarget: String, CaseIterable, Sendable {
     case targets
     /// The dashboard's configuration file (`config.toml`).
     case config
+    /// The HTTP proxy's reading of a connection's bytes (heads and body framing).
+    case http
 
     func run(_ bytes: UnsafeBufferPointer<UInt8>) {
         switch self {
@@ -40,6 +42,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
             }
         case .targets: Self.parseTargets(String(decoding: bytes, as: UTF8.self))
         case .config: Self.parseConfig(String(decoding: bytes, as: UTF8.self))
+        case .http: Self.relayHTTP(bytes)
         }
     }
 
@@ -124,7 +127,7 @@ enum FuzzTarget: String, CaseIterable, Sendable {
         }
     }
 
-    private static func check(_ condition: Bool, _ what: String) {
+    static func check(_ condition: Bool, _ what: String) {
         if !condition { fatalError("fuzz invariant broken: \(what)") }
     }
 }

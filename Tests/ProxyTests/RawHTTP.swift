@@ -76,21 +76,8 @@ enum RawHTTP {
     /// Sends `request` (a whole HTTP/1.1 request) to `127.0.0.1:port` and reads until the server closes.
     static func exchange(port: Int, request: String) async throws -> [(ContinuousClock.Instant, [UInt8])] {
         try await offThePool {
-            let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            guard socket >= 0 else { throw RawHTTPError("socket: \(errno)") }
+            let socket = try connectLoopback(port: port)
             defer { close(socket) }
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = in_port_t(UInt16(port).bigEndian)
-            address.sin_addr.s_addr = inet_addr("127.0.0.1")
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-                    connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-                }
-            }
-            guard connected == 0 else { throw RawHTTPError("connect: \(errno)") }
-            var timeout = timeval(tv_sec: 20, tv_usec: 0)
-            setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let bytes = Array(request.utf8)
             guard bytes.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == bytes.count else {
                 throw RawHTTPError("send: \(errno)")
@@ -158,8 +145,10 @@ extension Duration {
 }
 
 /// An upstream on blocking sockets that answers every request of every connection with `answer(connection,
-/// request)`: the whole HTTP response to send, or nil to close the connection without answering. Each
-/// connection gets a thread of its own; `connections` counts them.
+/// request)`: the whole HTTP response to send, or nil to close the connection without answering (with
+/// `closeAfterAnswer`, it closes after every answer). It reads bodies framed by Content-Length or chunked, and
+/// answers `Expect: 100-continue` with a 100 before reading the body, as servers do; `request` is the request
+/// as it arrived. Each connection gets a thread of its own; `connections` counts them.
 final class RawScriptedUpstream: Sendable {
     let port: Int
     private let listener: Int32
@@ -179,7 +168,10 @@ final class RawScriptedUpstream: Sendable {
         }
     }
 
-    init(answer: @escaping @Sendable (_ connection: Int, _ request: String) -> String?) throws {
+    init(
+        closeAfterAnswer: Bool = false,
+        answer: @escaping @Sendable (_ connection: Int, _ request: String) -> String?
+    ) throws {
         (listener, port) = try loopbackListener()
         let (listener, accepted) = (self.listener, self.accepted)
         Thread.detachNewThread {
@@ -187,36 +179,81 @@ final class RawScriptedUpstream: Sendable {
                 let connection = accept(listener, nil, nil)
                 guard connection >= 0 else { return }
                 let index = accepted.next()
-                Thread.detachNewThread { Self.serve(connection, index: index, answer: answer) }
+                Thread.detachNewThread {
+                    Self.serve(connection, index: index, closeAfterAnswer: closeAfterAnswer, answer: answer)
+                }
             }
         }
     }
 
-    private static func serve(_ connection: Int32, index: Int, answer: (Int, String) -> String?) {
+    private static func serve(
+        _ connection: Int32,
+        index: Int,
+        closeAfterAnswer: Bool,
+        answer: (Int, String) -> String?
+    ) {
         defer { close(connection) }
         var pending: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            while pending.firstRange(of: Array("\r\n\r\n".utf8)) == nil {
-                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-                guard count > 0 else { return }
-                pending += buffer[..<count]
+        /// Reads until `pending` holds `count` bytes; false if the peer left first.
+        func fill(_ count: Int) -> Bool {
+            while pending.count < count {
+                let read = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
+                guard read > 0 else { return false }
+                pending += buffer[..<read]
             }
-            let end = pending.firstRange(of: Array("\r\n\r\n".utf8))!.upperBound
-            let head = String(decoding: pending[..<end], as: UTF8.self)
-            let length =
-                head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
-                .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
-            while pending.count < end + length {
-                let count = buffer.withUnsafeMutableBytes { recv(connection, $0.baseAddress, $0.count, 0) }
-                guard count > 0 else { return }
-                pending += buffer[..<count]
+            return true
+        }
+        /// Reads until `pending` holds `marker` at or after `offset`; the index just past it.
+        func read(until marker: String, after offset: Int) -> Int? {
+            let marker = Array(marker.utf8)
+            while true {
+                if pending.count > offset, let range = pending[offset...].firstRange(of: marker) {
+                    return range.upperBound
+                }
+                guard fill(pending.count + 1) else { return nil }
             }
-            let request = String(decoding: pending[..<(end + length)], as: UTF8.self)
-            pending.removeFirst(end + length)
-            guard let response = answer(index, request) else { return }
-            let bytes = Array(response.utf8)
+        }
+        func write(_ text: String) {
+            let bytes = Array(text.utf8)
             _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+        }
+        while true {
+            guard let end = read(until: "\r\n\r\n", after: 0) else { return }
+            let lines = String(decoding: pending[..<end], as: UTF8.self).lowercased().split(separator: "\r\n")
+            if lines.contains("expect: 100-continue") { write("HTTP/1.1 100 Continue\r\n\r\n") }
+            var requestEnd = end
+            if lines.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.hasSuffix("chunked") }) {
+                // Chunk by chunk (size lines with extensions), then trailer lines up to an empty one.
+                while true {
+                    guard let sizeEnd = read(until: "\r\n", after: requestEnd) else { return }
+                    let digits = String(decoding: pending[requestEnd..<sizeEnd - 2], as: UTF8.self)
+                    guard let size = Int(digits.prefix { $0.isHexDigit }, radix: 16) else { return }
+                    if size > 0 {
+                        guard fill(sizeEnd + size + 2) else { return }
+                        requestEnd = sizeEnd + size + 2
+                        continue
+                    }
+                    requestEnd = sizeEnd
+                    while let lineEnd = read(until: "\r\n", after: requestEnd), lineEnd != requestEnd + 2 {
+                        requestEnd = lineEnd
+                    }
+                    requestEnd += 2
+                    guard fill(requestEnd) else { return }
+                    break
+                }
+            } else {
+                let length =
+                    lines.first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
+                guard fill(end + length) else { return }
+                requestEnd = end + length
+            }
+            let request = String(decoding: pending[..<requestEnd], as: UTF8.self)
+            pending.removeFirst(requestEnd)
+            guard let response = answer(index, request) else { return }
+            write(response)
+            if closeAfterAnswer { return }
         }
     }
 
@@ -224,6 +261,76 @@ final class RawScriptedUpstream: Sendable {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
+}
+
+/// A blocking socket connected to `127.0.0.1:port`, its reads timing out after 20 s.
+private func connectLoopback(port: Int) throws -> Int32 {
+    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard socket >= 0 else { throw RawHTTPError("socket: \(errno)") }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = in_port_t(UInt16(port).bigEndian)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        }
+    }
+    guard connected == 0 else {
+        close(socket)
+        throw RawHTTPError("connect: \(errno)")
+    }
+    var timeout = timeval(tv_sec: 20, tv_usec: 0)
+    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    return socket
+}
+
+/// A client connection on a blocking socket, for exchanges in steps: send, read until a text arrived, send
+/// more. Its calls block: make them off the concurrency pool (`offThePool`).
+final class RawConnection {
+    private let socket: Int32
+    /// Everything read so far.
+    private(set) var received: [UInt8] = []
+
+    init(port: Int) throws {
+        socket = try connectLoopback(port: port)
+    }
+
+    func send(_ text: String) throws {
+        let bytes = Array(text.utf8)
+        guard
+            bytes.withUnsafeBytes({ Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count
+        else { throw RawHTTPError("send: \(errno)") }
+    }
+
+    /// Reads until `marker` was received `times` times in all; returns the text received so far.
+    @discardableResult
+    func read(until marker: String, times: Int = 1) throws -> String {
+        while String(decoding: received, as: UTF8.self).components(separatedBy: marker).count <= times {
+            guard try readSome() else {
+                throw RawHTTPError(
+                    "closed before \(marker.debugDescription): \(String(decoding: received, as: UTF8.self))"
+                )
+            }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    /// Reads until the other side closes; returns the text received.
+    func readUntilClosed() throws -> String {
+        while try readSome() {}
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    private func readSome() throws -> Bool {
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
+        if count < 0 { throw RawHTTPError("recv: \(errno) after \(String(decoding: received, as: UTF8.self))") }
+        received += buffer[..<count]
+        return count > 0
+    }
+
+    deinit { close(socket) }
 }
 
 /// A socket listening on a free loopback port, and the port.

@@ -1,7 +1,6 @@
 import Logging
 import MetricsClient
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 
@@ -74,11 +73,8 @@ public final class HTTPProxyServer: Service, Sendable {
             .childChannelInitializer { [self] channel in
                 track(channel)
                 return channel.eventLoop.makeCompletedFuture {
-                    let pipeline = channel.pipeline.syncOperations
-                    // Pipelined requests and malformed ones are handled by `ProxyConnection` itself: NIO's
-                    // handlers for them pause and resume reading the socket on every request.
-                    try pipeline.configureHTTPServerPipeline(withPipeliningAssistance: false, withErrorHandling: false)
-                    try pipeline.addHandler(ProxyConnection(shared: shared))
+                    // The relay reads and writes HTTP/1 itself, as bytes (`ProxyConnection`).
+                    try channel.pipeline.syncOperations.addHandler(ProxyConnection(shared: shared))
                 }
             }
     }

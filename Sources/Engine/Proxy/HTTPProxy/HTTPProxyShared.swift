@@ -1,6 +1,5 @@
 import Logging
 import NIOCore
-import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -55,7 +54,6 @@ struct HTTPProxyShared: Sendable {
                     if let tls {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try pipeline.addHTTPClientHandlers()
                     try pipeline.addHandler(UpstreamHandler(owner: owner, link: link))
                 }
             }

@@ -7,22 +7,32 @@ final class ProxyExchange {
     enum Body {
         /// None announced.
         case none
-        /// Read whole first (announced, at most `wholeBodyLimit`): the cache may answer it.
-        case whole(ByteBuffer)
-        /// Relayed as it arrives, a copy kept for the observer.
+        /// Read whole first (announced, at most `wholeBodyLimit`) into `collected`: the cache may answer it.
+        case whole
+        /// Relayed as it arrives, a copy of its payload kept for the observer.
         case streamed(BodyCapture)
     }
 
     let exchange: Exchange
-    let head: HTTPRequestHead
-    let upstreamHead: HTTPRequestHead
-    var body: Body
+    let head: RequestHead
+    let body: Body
+    /// The request's body so far, when it is read whole.
+    var collected = ByteBuffer()
+    /// Where the request's body ends among the client's bytes.
+    var requestReader: BodyReader
     var requestEnded = false
     /// The client got an answer's head (the upstream's, or one made here).
     var answered = false
     var answerEnded = false
     var answer: UpstreamAnswer?
+    /// The upstream's bytes of an answer head still incomplete, and how far they were searched for its end.
+    var answerHead = ByteBuffer()
+    var answerScanned = 0
+    /// Where the answer's body ends, once its head was read.
+    var answerReader: BodyReader?
     var upstreamKeepAlive = true
+    /// The client's connection is closed after this answer (it ends when the upstream's connection does).
+    var closesClient = false
     /// Whether the request can be sent again (its body, if any, is still here).
     var resendable = false
     var resent = false
@@ -31,11 +41,11 @@ final class ProxyExchange {
     /// When the upstream must have started answering (see `ProxyConnection.startTimeout`).
     var deadline: NIODeadline?
 
-    init(exchange: Exchange, head: HTTPRequestHead, upstreamHead: HTTPRequestHead, body: Body) {
+    init(exchange: Exchange, head: RequestHead, body: Body) {
         self.exchange = exchange
         self.head = head
-        self.upstreamHead = upstreamHead
         self.body = body
+        self.requestReader = BodyReader(head.framing)
     }
 
     /// Methods whose requests may be sent twice (RFC 9110 §9.2.2).

@@ -15,41 +15,31 @@ struct UpstreamAnswer {
     private var events: SSEReader
     private let body: BodyCapture
 
-    init(_ head: HTTPResponseHead, exchange: Exchange, method: HTTPMethod, observer: ProxyObserver, messageLimit: Int) {
-        let contentType = head.headers.first(name: "content-type") ?? ""
+    init(
+        _ head: ResponseHead,
+        exchange: Exchange,
+        method: HTTPMethod,
+        observer: ProxyObserver,
+        messageLimit: Int
+    ) {
         self.status = head.status
         self.exchange = exchange
         self.method = method
         self.observer = observer
-        let stream = "text/event-stream".utf8
-        self.isStream = ForwardedHeaders.equalsIgnoringCase(bytes: contentType.utf8.prefix(stream.count), stream)
-        self.isJSON = !isStream && Self.mentionsJSON(contentType)
+        self.isStream = head.content == .eventStream
+        self.isJSON = head.content == .json
         self.events = SSEReader(dataLimit: messageLimit)
         self.body = BodyCapture(limit: messageLimit)
     }
 
-    /// Whether a content type names JSON (`application/json`, `…+json`), in any case: a loop over the
-    /// bytes, where the standard library's generic `firstRange(of:)` took microseconds on every answer.
-    static func mentionsJSON(_ contentType: String) -> Bool {
-        var last4: UInt32 = 0
-        for byte in contentType.utf8 {
-            // `| 0x20` lowercases an ASCII letter; of the other bytes none becomes one of j, s, o, n.
-            last4 = last4 << 8 | UInt32(byte | 0x20)
-            if last4 == 0x6A73_6F6E { return true }  // "json"
-        }
-        return false
-    }
-
-    /// Reads a chunk about to be written to the client; returns the events it completed, to be observed
-    /// once it was written.
-    mutating func read(_ chunk: ByteBuffer) -> [SSEReader.Event] {
+    /// Reads payload about to be written to the client; adds the events it completed to `found`, to be
+    /// observed once it was written.
+    mutating func read(_ payload: UnsafeRawBufferPointer, into found: inout [SSEReader.Event]) {
         if isStream {
-            var found: [SSEReader.Event] = []
-            chunk.withUnsafeReadableBytes { bytes in events.read(bytes) { found.append($0) } }
-            return found
+            events.read(payload) { found.append($0) }
+        } else if isJSON {
+            body.append(payload)
         }
-        if isJSON { body.append(chunk) }
-        return []
     }
 
     /// Observes `found`, written to the client at `instant`.
@@ -174,21 +164,19 @@ final class BodyCapture: Sendable {
         self.limit = limit
     }
 
-    func append(_ chunk: ByteBuffer) {
+    func append(_ bytes: UnsafeRawBufferPointer) {
         state.withLock { state in
-            chunk.withUnsafeReadableBytes { bytes in
-                if !state.oversized, state.bytes.count + bytes.count <= limit {
-                    state.bytes.append(contentsOf: bytes)
-                    return
-                }
-                state.oversized = true
-                if state.bytes.count < SSEReader.keptEnds {
-                    state.bytes.append(contentsOf: bytes.prefix(SSEReader.keptEnds - state.bytes.count))
-                }
-                state.tail.append(contentsOf: bytes.suffix(SSEReader.keptEnds))
-                if state.tail.count > SSEReader.keptEnds {
-                    state.tail.removeFirst(state.tail.count - SSEReader.keptEnds)
-                }
+            if !state.oversized, state.bytes.count + bytes.count <= limit {
+                state.bytes.append(contentsOf: bytes)
+                return
+            }
+            state.oversized = true
+            if state.bytes.count < SSEReader.keptEnds {
+                state.bytes.append(contentsOf: bytes.prefix(SSEReader.keptEnds - state.bytes.count))
+            }
+            state.tail.append(contentsOf: bytes.suffix(SSEReader.keptEnds))
+            if state.tail.count > SSEReader.keptEnds {
+                state.tail.removeFirst(state.tail.count - SSEReader.keptEnds)
             }
         }
     }

@@ -30,6 +30,15 @@ struct UpstreamFailure {
         )
     }
 
+    /// The upstream answered with something that is not an HTTP/1 head the relay can pass on.
+    static func malformed(_ upstream: UpstreamURL, _ reason: String) -> UpstreamFailure {
+        UpstreamFailure(
+            status: .badGateway,
+            errorType: "upstream_malformed",
+            message: "the upstream \(upstream.origin) sent a malformed answer: \(reason)"
+        )
+    }
+
     /// The JSON-RPC error for the request `ids` (id `null` when the body held several, or none).
     func body(for ids: [RPCID]) -> ByteBuffer {
         let id = ids.count == 1 ? ids[0].jsonText : "null"

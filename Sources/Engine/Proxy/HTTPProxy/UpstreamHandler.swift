@@ -1,21 +1,20 @@
 import NIOCore
-import NIOHTTP1
 
 /// One connection to the upstream, owned by one ``ProxyConnection``: connecting (`channel` nil, the
 /// parts to send waiting in `pending`), then connected and reused from request to request.
 final class UpstreamLink {
     var channel: (any Channel)?
-    var pending: [HTTPClientRequestPart] = []
+    var pending: [ByteBuffer] = []
     /// It carried a whole answer before (the upstream may have closed it as idle since).
     var reused = false
     /// Part of the current answer arrived.
     var answering = false
 }
 
-/// The end of an upstream connection's pipeline: hands each response part to the ``ProxyConnection``
+/// The end of an upstream connection's pipeline: hands the bytes of its answers to the ``ProxyConnection``
 /// that owns the connection (both run on the same event loop).
 final class UpstreamHandler: ChannelInboundHandler {
-    typealias InboundIn = HTTPClientResponsePart
+    typealias InboundIn = ByteBuffer
 
     private var owner: ProxyConnection?
     private let link: UpstreamLink

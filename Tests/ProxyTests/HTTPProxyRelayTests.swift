@@ -1,0 +1,187 @@
+import Engine
+import Foundation
+import MetricsClient
+import TestSupport
+import Testing
+
+/// The HTTP proxy relays bytes, not decoded messages: bodies go on framed as their sender framed them, and
+/// every way HTTP/1 ends a message (length, chunks, the end of the connection, no body at all) is followed.
+@Suite("HTTP proxy byte relay", .serialized)
+struct HTTPProxyRelayTests {
+    /// The port the proxy of `harness` listens on.
+    private static func port(_ harness: HTTPProxyHarness) throws -> Int {
+        try #require(harness.proxyURL.split(separator: ":").last.flatMap { Int($0) })
+    }
+
+    private static func head(_ fields: String, method: String = "POST") -> String {
+        "\(method) /mcp HTTP/1.1\r\nHost: client\r\nContent-Type: application/json\r\n"
+            + "Accept: application/json, text/event-stream\r\n\(fields)\r\n"
+    }
+
+    @Test("a chunked request reaches the upstream byte for byte, extensions and trailers too, and its call is timed")
+    func chunkedRequest() async throws {
+        let seen = Guarded<[String]>([])
+        let upstream = try RawScriptedUpstream { _, request in
+            seen.withLock { $0.append(request) }
+            return HTTPProxyConnectionTests.answer(#"{"jsonrpc":"2.0","id":7,"result":{"content":[]}}"#)
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(7, "chunky")
+            let split = call.index(call.startIndex, offsetBy: 10)
+            let (first, second) = (String(call[..<split]), String(call[split...]))
+            let body =
+                "\(String(first.utf8.count, radix: 16));note=\"x\"\r\n\(first)\r\n"
+                + "\(String(second.utf8.count, radix: 16, uppercase: true))\r\n\(second)\r\n0\r\nX-Checksum: 1\r\n\r\n"
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Transfer-Encoding: chunked\r\n"))
+                try connection.send(body)
+                return try connection.read(until: "\"result\"")
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"))
+            let request = try #require(seen.withLock { $0.first })
+            #expect(request.hasSuffix("\r\n\r\n" + body), "the upstream got: \(request.debugDescription)")
+            #expect(request.contains("Transfer-Encoding: chunked\r\n"))
+            let tool = try #require(await proxy.tool("chunky"))
+            #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
+        }
+    }
+
+    @Test("a chunk framed wrongly gets the client a 400 and closes both connections; no answer is relayed")
+    func malformedChunk() async throws {
+        let upstream = try RawScriptedUpstream { _, _ in HTTPProxyConnectionTests.answer("{}") }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Transfer-Encoding: chunked\r\n") + "5\r\nhello\n0\r\n\r\n")
+                return try connection.readUntilClosed()
+            }
+            #expect(answer == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
+        }
+    }
+
+    @Test("Expect: 100-continue: the upstream's 100 reaches the client, which then sends its body")
+    func expectContinue() async throws {
+        let upstream = try HTTPProxyConnectionTests.echoUpstream()
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(3, "patient")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Expect: 100-continue\r\nContent-Length: \(call.utf8.count)\r\n"))
+                let interim = try connection.read(until: "\r\n\r\n")
+                try connection.send(call)
+                return (interim, try connection.read(until: "\"result\""))
+            }
+            #expect(answer.0 == "HTTP/1.1 100 Continue\r\n\r\n")
+            #expect(answer.1.contains("\r\n\r\nHTTP/1.1 200 OK\r\n"))
+            #expect(try #require(await proxy.tool("patient")).totalCalls == 1)
+        }
+    }
+
+    @Test(
+        "an answer framed by the end of the connection reaches the client whole, and the client's connection ends too"
+    )
+    func answerUntilClose() async throws {
+        let upstream = try RawScriptedUpstream(closeAfterAnswer: true) { _, _ in
+            "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
+                + #"{"jsonrpc":"2.0","id":5,"result":{"content":[]}}"#
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(5, "closing")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
+                return try connection.readUntilClosed()
+            }
+            #expect(
+                answer == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                    + #"{"jsonrpc":"2.0","id":5,"result":{"content":[]}}"#
+            )
+            let tool = try #require(await proxy.tool("closing"))
+            #expect(tool.totalCalls == 1 && tool.failedCalls == 0, "\(tool.errorTypes)")
+        }
+    }
+
+    @Test("a HEAD answer's Content-Length announces no body: the next request on the connection is answered")
+    func headThenPost() async throws {
+        let upstream = try RawScriptedUpstream { _, request in
+            if request.hasPrefix("HEAD") { return "HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\n" }
+            return HTTPProxyConnectionTests.answer(#"{"jsonrpc":"2.0","id":2,"result":{"content":[]}}"#)
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(2, "after-head")
+            let port = try Self.port(proxy)
+            let answers = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("", method: "HEAD"))
+                try connection.read(until: "\r\n\r\n")
+                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
+                return try connection.read(until: "\"result\"")
+            }
+            #expect(answers.hasPrefix("HTTP/1.1 200 OK\r\nContent-Length: 1234\r\n\r\nHTTP/1.1 200 OK\r\n"))
+            #expect(upstream.connections == 1)
+        }
+    }
+
+    @Test("an HTTP/1.0 client is answered and its connection closed after the answer")
+    func http10Client() async throws {
+        let upstream = try HTTPProxyConnectionTests.echoUpstream()
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(4, "old")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send("POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call)
+                return try connection.readUntilClosed()
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.contains("Connection: close\r\n"))
+            #expect(answer.hasSuffix(#"{"jsonrpc":"2.0","id":4,"result":{"content":[]}}"#))
+        }
+    }
+
+    @Test("an upstream answer head the client could read differently gets a 502 naming the upstream, never relayed")
+    func malformedAnswer() async throws {
+        let upstream = try RawScriptedUpstream { _, _ in
+            "HTTP/1.1 200 OK\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n"
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(6, "smuggled")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
+                return try connection.read(until: "}}")
+            }
+            #expect(answer.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"))
+            #expect(answer.contains("sent a malformed answer: both Transfer-Encoding and Content-Length"))
+            #expect(answer.contains(#""id":6"#))
+            let tool = try #require(await proxy.tool("smuggled"))
+            #expect(tool.errorTypes == ["upstream_malformed": 1])
+        }
+    }
+
+    @Test("a chunked answer reaches the client byte for byte, chunk extensions and trailers included")
+    func chunkedAnswer() async throws {
+        let event = "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":8,\"result\":{\"content\":[]}}\n\n"
+        let body = "\(String(event.utf8.count, radix: 16));x=1\r\n\(event)\r\n0\r\nX-Trailer: done\r\n\r\n"
+        let upstream = try RawScriptedUpstream { _, _ in
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n" + body
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(8, "streamed")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
+                return try connection.read(until: "X-Trailer: done\r\n\r\n")
+            }
+            #expect(answer.hasSuffix("Transfer-Encoding: chunked\r\n\r\n" + body))
+            let tool = try #require(await proxy.tool("streamed"))
+            #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
+        }
+    }
+}
