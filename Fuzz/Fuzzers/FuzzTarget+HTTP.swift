@@ -43,6 +43,7 @@ extension FuzzTarget {
         var scanned = 0
         var body: BodyReader?
         var bodyLength = 0
+        var payloadBefore = 0
         var offset = 0
         while offset < bytes.count, reading.refused == nil {
             let end = min(bytes.count, offset + piece)
@@ -65,7 +66,10 @@ extension FuzzTarget {
                         reading.heads.append(written)
                         pending.removeFirst(length)
                         scanned = 0
-                        if !informational { body = BodyReader(framing) }
+                        if !informational {
+                            body = BodyReader(framing)
+                            payloadBefore = reading.payload.count
+                        }
                         continue
                     }
                     break
@@ -77,7 +81,10 @@ extension FuzzTarget {
                     pending.removeFirst(length)
                     bodyLength += length
                 } catch {
+                    // What was read of a refused body depends on where its bytes were cut: not compared.
                     reading.refused = (error as? BodyReader.Malformed)?.reason ?? "\(error)"
+                    reading.payload.removeLast(reading.payload.count - payloadBefore)
+                    body = nil
                     break
                 }
                 guard body!.isDone else { break }
