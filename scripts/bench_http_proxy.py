@@ -202,10 +202,11 @@ def main(dashboard, calls):
                          f"http://127.0.0.1:{upstream_port}/mcp", "--name", "bench"], "proxy listening on",
                         stream="stderr", env=env)
     proxy_port = int(line.split("listening on http://127.0.0.1:")[1].split()[0])
-    def cpu_seconds():
-        with open(f"/proc/{proxy.pid}/stat") as stat:
+    def cpu_seconds(pid):
+        """User and system CPU seconds of process `pid`."""
+        with open(f"/proc/{pid}/stat") as stat:
             fields = stat.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
 
     others = comparison_relays(upstream_port, env["XDG_STATE_HOME"])
     baseline = os.environ.get("BASELINE_DASHBOARD")
@@ -215,10 +216,14 @@ def main(dashboard, calls):
                               stream="stderr", env=env)
         others["baseline"] = (int(line.split("listening on http://127.0.0.1:")[1].split()[0]), process)
     try:
-        before = cpu_seconds()
+        proxies = {"dashboard": proxy.pid} | ({"baseline": others["baseline"][1].pid} if baseline else {})
+        before = {name: cpu_seconds(pid) for name, pid in proxies.items()}
         latency(upstream_port, {"dashboard": proxy_port} | {name: port for name, (port, _) in others.items()}, calls)
         relayed = calls + 200 + 2  # the calls, the warm-up, initialize and notifications/initialized
-        print(f"  the dashboard proxy's CPU per relayed request: {(cpu_seconds() - before) / relayed * 1e6:.0f} µs")
+        for name, pid in proxies.items():
+            user, system = (after - start for after, start in zip(cpu_seconds(pid), before[name]))
+            print(f"  {name} proxy's CPU per relayed request: {(user + system) / relayed * 1e6:.0f} µs "
+                  f"(user {user / relayed * 1e6:.0f}, system {system / relayed * 1e6:.0f})")
     finally:
         for _, process in others.values():
             process.terminate()

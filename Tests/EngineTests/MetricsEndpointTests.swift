@@ -233,7 +233,7 @@ struct MetricsEndpointTests {
             let slow = try RawConnection(port: server.port)
             let dribble = Task {
                 for byte in "POST /v1/tool-calls HTTP/1.1\r\nHost: x\r\n".utf8 {
-                    slow.send(String(UnicodeScalar(byte)))
+                    try? slow.send(String(UnicodeScalar(byte)))
                     try await Task.sleep(for: .seconds(1))
                 }
             }

@@ -76,19 +76,11 @@ enum RawHTTP {
     /// Sends `request` (a whole HTTP/1.1 request) to `127.0.0.1:port` and reads until the server closes.
     static func exchange(port: Int, request: String) async throws -> [(ContinuousClock.Instant, [UInt8])] {
         try await offThePool {
-            let socket = try connectLoopback(port: port)
-            defer { close(socket) }
-            let bytes = Array(request.utf8)
-            guard bytes.withUnsafeBytes({ send(socket, $0.baseAddress, $0.count, 0) }) == bytes.count else {
-                throw RawHTTPError("send: \(errno)")
-            }
+            let connection = try RawConnection(port: port)
+            try connection.send(request)
             var reads: [(ContinuousClock.Instant, [UInt8])] = []
-            var buffer = [UInt8](repeating: 0, count: 65_536)
-            while true {
-                let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-                guard count > 0 else { break }
-                reads.append((.now, Array(buffer[..<count])))
-            }
+            // Until the server closes (or the connection fails, as a reset after the last answer does).
+            while let read = (try? connection.readSome()) ?? nil { reads.append(read) }
             return reads
         }
     }
@@ -261,76 +253,6 @@ final class RawScriptedUpstream: Sendable {
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
-}
-
-/// A blocking socket connected to `127.0.0.1:port`, its reads timing out after 20 s.
-private func connectLoopback(port: Int) throws -> Int32 {
-    let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-    guard socket >= 0 else { throw RawHTTPError("socket: \(errno)") }
-    var address = sockaddr_in()
-    address.sin_family = sa_family_t(AF_INET)
-    address.sin_port = in_port_t(UInt16(port).bigEndian)
-    address.sin_addr.s_addr = inet_addr("127.0.0.1")
-    let connected = withUnsafePointer(to: &address) {
-        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
-            connect(socket, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
-        }
-    }
-    guard connected == 0 else {
-        close(socket)
-        throw RawHTTPError("connect: \(errno)")
-    }
-    var timeout = timeval(tv_sec: 20, tv_usec: 0)
-    setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-    return socket
-}
-
-/// A client connection on a blocking socket, for exchanges in steps: send, read until a text arrived, send
-/// more. Its calls block: make them off the concurrency pool (`offThePool`).
-final class RawConnection {
-    private let socket: Int32
-    /// Everything read so far.
-    private(set) var received: [UInt8] = []
-
-    init(port: Int) throws {
-        socket = try connectLoopback(port: port)
-    }
-
-    func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        guard
-            bytes.withUnsafeBytes({ Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }) == bytes.count
-        else { throw RawHTTPError("send: \(errno)") }
-    }
-
-    /// Reads until `marker` was received `times` times in all; returns the text received so far.
-    @discardableResult
-    func read(until marker: String, times: Int = 1) throws -> String {
-        while String(decoding: received, as: UTF8.self).components(separatedBy: marker).count <= times {
-            guard try readSome() else {
-                throw RawHTTPError(
-                    "closed before \(marker.debugDescription): \(String(decoding: received, as: UTF8.self))"
-                )
-            }
-        }
-        return String(decoding: received, as: UTF8.self)
-    }
-
-    /// Reads until the other side closes; returns the text received.
-    func readUntilClosed() throws -> String {
-        while try readSome() {}
-        return String(decoding: received, as: UTF8.self)
-    }
-
-    private func readSome() throws -> Bool {
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        let count = buffer.withUnsafeMutableBytes { recv(socket, $0.baseAddress, $0.count, 0) }
-        if count < 0 { throw RawHTTPError("recv: \(errno) after \(String(decoding: received, as: UTF8.self))") }
-        received += buffer[..<count]
-        return count > 0
-    }
-
-    deinit { close(socket) }
 }
 
 /// A socket listening on a free loopback port, and the port.
