@@ -203,10 +203,21 @@ def main(dashboard, calls):
                         stream="stderr", env=env)
     proxy_port = int(line.split("listening on http://127.0.0.1:")[1].split()[0])
     def cpu_seconds(pid):
-        """User and system CPU seconds of process `pid`."""
-        with open(f"/proc/{pid}/stat") as stat:
-            fields = stat.read().rsplit(")", 1)[1].split()
-        return int(fields[11]) / os.sysconf("SC_CLK_TCK"), int(fields[12]) / os.sysconf("SC_CLK_TCK")
+        """User and system CPU seconds of process `pid` and its children: live ones (nginx's worker, socat's
+        child of a connection) and reaped ones."""
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            return 0.0, 0.0
+        tick = os.sysconf("SC_CLK_TCK")
+        user, system = (int(fields[11]) + int(fields[13])) / tick, (int(fields[12]) + int(fields[14])) / tick
+        for task in os.listdir(f"/proc/{pid}/task"):
+            with open(f"/proc/{pid}/task/{task}/children") as children:
+                for child in children.read().split():
+                    child_user, child_system = cpu_seconds(int(child))
+                    user, system = user + child_user, system + child_system
+        return user, system
 
     others = comparison_relays(upstream_port, env["XDG_STATE_HOME"])
     baseline = os.environ.get("BASELINE_DASHBOARD")
@@ -216,13 +227,14 @@ def main(dashboard, calls):
                               stream="stderr", env=env)
         others["baseline"] = (int(line.split("listening on http://127.0.0.1:")[1].split()[0]), process)
     try:
-        proxies = {"dashboard": proxy.pid} | ({"baseline": others["baseline"][1].pid} if baseline else {})
+        proxies = {"dashboard": proxy.pid} | {name: process.pid for name, (_, process) in others.items()}
         before = {name: cpu_seconds(pid) for name, pid in proxies.items()}
         latency(upstream_port, {"dashboard": proxy_port} | {name: port for name, (port, _) in others.items()}, calls)
+        time.sleep(0.5)  # socat's child of each connection ends and is reaped
         relayed = calls + 200 + 2  # the calls, the warm-up, initialize and notifications/initialized
         for name, pid in proxies.items():
             user, system = (after - start for after, start in zip(cpu_seconds(pid), before[name]))
-            print(f"  {name} proxy's CPU per relayed request: {(user + system) / relayed * 1e6:.0f} µs "
+            print(f"  {name:<10} CPU per relayed request: {(user + system) / relayed * 1e6:4.0f} µs "
                   f"(user {user / relayed * 1e6:.0f}, system {system / relayed * 1e6:.0f})")
     finally:
         for _, process in others.values():

@@ -34,7 +34,15 @@ extension ServeCommandTests {
         )
         #expect(try await serve.waitForError(containing: "serving http://", timeout: .seconds(10)))
         let port = try #require(Self.port(from: serve.standardError))
-        try await Task.sleep(for: .seconds(1))
+        // The demo's calls take their simulated latency: wait for the first to be recorded (a loaded machine
+        // took over a second), so that the summary has a tool to show.
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let probe = try await Self.runToEnd(["snapshot", "--attach", "127.0.0.1:\(port)", "--json"])
+            let seen = try? JSONDecoder().decode(MetricsSnapshot.self, from: Data(probe.output.utf8))
+            if let seen, seen.systemMetrics.totalRequests > 0, !seen.toolMetrics.isEmpty { break }
+            try await Task.sleep(for: .milliseconds(200))
+        }
 
         let text = try await Self.runToEnd(["snapshot", "--attach", "127.0.0.1:\(port)"])
         #expect(text.status == 0, "\(text.error)")

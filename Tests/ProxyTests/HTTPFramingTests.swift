@@ -66,6 +66,12 @@ struct HTTPFramingTests {
             try Self.request("POST / HTTP/1.1\r\nConnection: content-length\r\nContent-Length: 0\r\n\r\n")
         )
         #expect(String(buffer: named.upstreamHead).hasSuffix("Content-Length: 0\r\n\r\n"))
+        // Nor is Transfer-Encoding: the upstream would read the chunks as requests of their own.
+        let (namedChunked, _) = try #require(
+            try Self.request("POST / HTTP/1.1\r\nConnection: transfer-encoding\r\nTransfer-Encoding: chunked\r\n\r\n")
+        )
+        #expect(namedChunked.framing == .chunked)
+        #expect(String(buffer: namedChunked.upstreamHead).hasSuffix("Transfer-Encoding: chunked\r\n\r\n"))
         #expect(try Self.request("POST / HTTP/1.1\r\nContent-Length: 3\r\n") == nil, "incomplete")
     }
 
@@ -92,6 +98,8 @@ struct HTTPFramingTests {
             "\u{1}\u{2}\u{3} not HTTP at all\r\n\r\n",
             "POST /mcp HTTP/1.1 \r\n\r\n",
             "PO(ST /mcp HTTP/1.1\r\n\r\n",
+            "GET /mcp HTTP\u{0F}1\u{0E}1\r\n\r\n",
+            "GET /mcp http/1.1\r\n\r\n",
         ]
     )
     func refusedHeads(_ text: String) {
@@ -128,6 +136,19 @@ struct HTTPFramingTests {
         #expect(try Self.response("HTTP/1.1 100 Continue\r\n\r\n").isInformational)
         #expect(try Self.response("HTTP/1.1 200\r\nContent-Length: 0\r\n\r\n").status == .ok, "no reason phrase")
         #expect(try Self.response("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n").framing == .untilClose)
+        let namedChunked = try Self.response(
+            "HTTP/1.1 200 OK\r\nConnection: Transfer-Encoding\r\nTransfer-Encoding: chunked\r\n\r\n"
+        )
+        #expect(namedChunked.framing == .chunked)
+        #expect(String(buffer: namedChunked.clientHead) == "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n")
+        // An HTTP/1.0 client gets a chunked answer's payload alone: no Transfer-Encoding for it.
+        let bytes = Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nX-A: 1\r\n\r\n".utf8)
+        let dechunked = try bytes.withUnsafeBytes {
+            try ResponseHead($0, length: $0.count, method: .GET, dechunked: true)
+        }
+        #expect(
+            dechunked.framing == .chunked && String(buffer: dechunked.clientHead) == "HTTP/1.1 200 OK\r\nX-A: 1\r\n"
+        )
     }
 
     @Test(
@@ -140,6 +161,9 @@ struct HTTPFramingTests {
             "HTTP/2 200 OK\r\n\r\n",
             "ICY 200 OK\r\n\r\n",
             "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n",
+            "HTTP\u{0F}1.1 200 OK\r\n\r\n",
+            "http/1.1 200 OK\r\n\r\n",
+            "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
         ]
     )
     func refusedAnswers(_ text: String) {

@@ -85,7 +85,7 @@ struct HTTPProxyRelayTests {
         "an answer framed by the end of the connection reaches the client whole, and the client's connection ends too"
     )
     func answerUntilClose() async throws {
-        let upstream = try RawScriptedUpstream(closeAfterAnswer: true) { _, _ in
+        let upstream = try RawScriptedUpstream(closeAfterAnswer: .zero) { _, _ in
             "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n\r\n"
                 + #"{"jsonrpc":"2.0","id":5,"result":{"content":[]}}"#
         }
@@ -181,6 +181,106 @@ struct HTTPProxyRelayTests {
             }
             #expect(answer.hasSuffix("Transfer-Encoding: chunked\r\n\r\n" + body))
             let tool = try #require(await proxy.tool("streamed"))
+            #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
+        }
+    }
+
+    @Test(
+        "an early answer to a body the upstream will not read: the rest of the body is read and dropped, the connection lives on"
+    )
+    func earlyAnswer() async throws {
+        // The upstream answers 413 a moment after the head, reading nothing of the body: by then the proxy had
+        // stopped reading the client, waiting for the upstream to take more.
+        let upstream = try RawScriptedUpstream(answerBeforeBody: .milliseconds(300)) { _, request in
+            request.hasPrefix("POST /big")
+                ? "HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\n"
+                : HTTPProxyConnectionTests.answer(#"{"jsonrpc":"2.0","id":9,"result":{}}"#)
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let size = 16 * 1024 * 1024
+            let port = try Self.port(proxy)
+            let answers = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send("POST /big HTTP/1.1\r\nHost: x\r\nContent-Length: \(size)\r\n\r\n")
+                try connection.send([UInt8](repeating: 0x61, count: size))
+                try connection.read(until: "\r\n\r\n")
+                try connection.send("GET /mcp HTTP/1.1\r\nHost: x\r\n\r\n")
+                return try connection.read(until: "\"id\":9")
+            }
+            #expect(answers.hasPrefix("HTTP/1.1 413 Content Too Large\r\nContent-Length: 0\r\n\r\nHTTP/1.1 200 OK\r\n"))
+        }
+    }
+
+    @Test(
+        "an idle upstream connection closed while a request's body was still being read: the request goes on a new one"
+    )
+    func idleCloseWhileCollecting() async throws {
+        let upstream = try RawScriptedUpstream(closeAfterAnswer: .milliseconds(200)) { _, request in
+            let id = request.split(separator: "\"id\":").dropFirst().first?.prefix { $0.isNumber } ?? "0"
+            return HTTPProxyConnectionTests.answer(#"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[]}}"#)
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let (first, second) = (HTTPProxyHarness.call(1, "patient"), HTTPProxyHarness.call(2, "patient"))
+            let port = try Self.port(proxy)
+            let answers = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send(Self.head("Content-Length: \(first.utf8.count)\r\n") + first)
+                try connection.read(until: "\"id\":1")
+                let half = second.index(second.startIndex, offsetBy: second.utf8.count / 2)
+                try connection.send(Self.head("Content-Length: \(second.utf8.count)\r\n") + second[..<half])
+                Thread.sleep(forTimeInterval: 0.6)
+                try connection.send(String(second[half...]))
+                return try connection.read(until: "\"id\":2")
+            }
+            #expect(answers.components(separatedBy: "HTTP/1.1 200 OK\r\n").count == 3, "\(answers)")
+            #expect(upstream.connections == 2)
+            let tool = try #require(await proxy.tool("patient", calls: 2))
+            #expect(tool.totalCalls == 2 && tool.failedCalls == 0, "\(tool.errorTypes)")
+        }
+    }
+
+    @Test("an upstream connection that sent bytes no request asked for is not used again")
+    func strayBytes() async throws {
+        let upstream = try RawScriptedUpstream { connection, request in
+            let id = request.split(separator: "\"id\":").dropFirst().first?.prefix { $0.isNumber } ?? "0"
+            let answer = HTTPProxyConnectionTests.answer(#"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[]}}"#)
+            // After the answer, on its own: a second answer to nothing.
+            let stray = RawScriptedUpstream.pause + "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"
+            return connection == 1 ? answer + stray : answer
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            for id in 1...2 {
+                let response = try await proxy.client.execute(
+                    proxy.post(HTTPProxyHarness.call(id, "echo")),
+                    timeout: .seconds(10)
+                )
+                #expect(response.status == .ok)
+                #expect(String(buffer: try await response.body.collect(upTo: 4096)).contains(#""id":\#(id)"#))
+                try await Task.sleep(for: .milliseconds(300))
+            }
+            #expect(upstream.connections == 2)
+        }
+    }
+
+    @Test("an HTTP/1.0 client gets a chunked answer's payload alone, its connection closed at the end")
+    func chunkedToHTTP10() async throws {
+        let event = "event: message\ndata: {\"jsonrpc\":\"2.0\",\"id\":4,\"result\":{\"content\":[]}}\n\n"
+        let upstream = try RawScriptedUpstream { _, _ in
+            "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "\(String(event.utf8.count, radix: 16))\r\n\(event)\r\n0\r\n\r\n"
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let call = HTTPProxyHarness.call(4, "old-stream")
+            let port = try Self.port(proxy)
+            let answer = try await offThePool {
+                let connection = try RawConnection(port: port)
+                try connection.send("POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call)
+                return try connection.readUntilClosed()
+            }
+            #expect(
+                answer == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + event
+            )
+            let tool = try #require(await proxy.tool("old-stream"))
             #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
         }
     }

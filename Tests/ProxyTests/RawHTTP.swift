@@ -138,7 +138,9 @@ extension Duration {
 
 /// An upstream on blocking sockets that answers every request of every connection with `answer(connection,
 /// request)`: the whole HTTP response to send, or nil to close the connection without answering (with
-/// `closeAfterAnswer`, it closes after every answer). It reads bodies framed by Content-Length or chunked, and
+/// `closeAfterAnswer`, it closes that long after every answer; with `answerBeforeBody`, it answers that
+/// long after a request's head and then reads nothing more, as a server refusing a body does). The parts of a
+/// response around ``pause`` are sent 100 ms apart. It reads bodies framed by Content-Length or chunked, and
 /// answers `Expect: 100-continue` with a 100 before reading the body, as servers do; `request` is the request
 /// as it arrived. Each connection gets a thread of its own; `connections` counts them.
 final class RawScriptedUpstream: Sendable {
@@ -160,8 +162,12 @@ final class RawScriptedUpstream: Sendable {
         }
     }
 
+    /// Where a response is sent in two writes, 100 ms apart.
+    static let pause = "\u{0}pause\u{0}"
+
     init(
-        closeAfterAnswer: Bool = false,
+        closeAfterAnswer: Duration? = nil,
+        answerBeforeBody: Duration? = nil,
         answer: @escaping @Sendable (_ connection: Int, _ request: String) -> String?
     ) throws {
         (listener, port) = try loopbackListener()
@@ -172,7 +178,13 @@ final class RawScriptedUpstream: Sendable {
                 guard connection >= 0 else { return }
                 let index = accepted.next()
                 Thread.detachNewThread {
-                    Self.serve(connection, index: index, closeAfterAnswer: closeAfterAnswer, answer: answer)
+                    Self.serve(
+                        connection,
+                        index: index,
+                        closeAfterAnswer: closeAfterAnswer,
+                        answerBeforeBody: answerBeforeBody,
+                        answer: answer
+                    )
                 }
             }
         }
@@ -181,7 +193,8 @@ final class RawScriptedUpstream: Sendable {
     private static func serve(
         _ connection: Int32,
         index: Int,
-        closeAfterAnswer: Bool,
+        closeAfterAnswer: Duration?,
+        answerBeforeBody: Duration?,
         answer: (Int, String) -> String?
     ) {
         defer { close(connection) }
@@ -214,6 +227,12 @@ final class RawScriptedUpstream: Sendable {
             guard let end = read(until: "\r\n\r\n", after: 0) else { return }
             let lines = String(decoding: pending[..<end], as: UTF8.self).lowercased().split(separator: "\r\n")
             if lines.contains("expect: 100-continue") { write("HTTP/1.1 100 Continue\r\n\r\n") }
+            if let answerBeforeBody {
+                Thread.sleep(forTimeInterval: answerBeforeBody.inSeconds)
+                if let response = answer(index, String(decoding: pending[..<end], as: UTF8.self)) { write(response) }
+                Thread.sleep(forTimeInterval: 20)
+                return
+            }
             var requestEnd = end
             if lines.contains(where: { $0.hasPrefix("transfer-encoding:") && $0.hasSuffix("chunked") }) {
                 // Chunk by chunk (size lines with extensions), then trailer lines up to an empty one.
@@ -244,8 +263,14 @@ final class RawScriptedUpstream: Sendable {
             let request = String(decoding: pending[..<requestEnd], as: UTF8.self)
             pending.removeFirst(requestEnd)
             guard let response = answer(index, request) else { return }
-            write(response)
-            if closeAfterAnswer { return }
+            for (index, part) in response.components(separatedBy: pause).enumerated() {
+                if index > 0 { Thread.sleep(forTimeInterval: 0.1) }
+                write(part)
+            }
+            if let closeAfterAnswer {
+                Thread.sleep(forTimeInterval: closeAfterAnswer.inSeconds)
+                return
+            }
         }
     }
 

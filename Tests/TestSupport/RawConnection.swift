@@ -6,7 +6,7 @@ import Glibc
 
 /// A client connection to `127.0.0.1` on a blocking socket, for clients no HTTP library would be: slow,
 /// partial, many at once, or in steps (send, read until a text arrived, send more). Its calls block: make
-/// them off the concurrency pool (`offThePool`). Reads time out after 20 s.
+/// them off the concurrency pool (`offThePool`). Reads and sends time out after 20 s.
 public final class RawConnection {
     private let socket: Int32
     /// Everything read so far.
@@ -38,13 +38,24 @@ public final class RawConnection {
         }
         var timeout = timeval(tv_sec: 20, tv_usec: 0)
         setsockopt(socket, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(socket, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
     /// Sends `text` whole.
     public func send(_ text: String) throws {
-        let bytes = Array(text.utf8)
-        let sent = bytes.withUnsafeBytes { Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-        guard sent == bytes.count else { throw Failure(description: "send: \(errno)") }
+        try send(Array(text.utf8))
+    }
+
+    /// Sends `bytes` whole.
+    public func send(_ bytes: [UInt8]) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes {
+                Glibc.send(socket, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
+            }
+            guard sent > 0 else { throw Failure(description: "send: \(errno) after \(offset) bytes") }
+            offset += sent
+        }
     }
 
     /// Reads once, whatever arrives; nil when the other side closed. Each read is stamped the moment it

@@ -91,7 +91,9 @@ struct HeadFields {
         if !named.isEmpty {
             for index in fields.indices where fields[index].kind != .dropped {
                 let name = fields[index].name
-                if named.contains(where: { Self.same(bytes, $0, name) }), fields[index].kind != .contentLength {
+                // The fields that frame the body stay: the body is passed on as they frame it.
+                let framing = fields[index].kind == .contentLength || fields[index].kind == .transferEncoding
+                if !framing, named.contains(where: { Self.same(bytes, $0, name) }) {
                     fields[index].kind = .dropped
                 }
             }
@@ -161,9 +163,9 @@ struct HeadFields {
         }
     }
 
-    /// Writes the end-to-end field lines to `buffer`, each ended by CR LF.
-    func write(_ bytes: UnsafeRawBufferPointer, to buffer: inout ByteBuffer) {
-        for field in fields where field.kind != .dropped {
+    /// Writes the end-to-end field lines (but those of kind `omitted`) to `buffer`, each ended by CR LF.
+    func write(_ bytes: UnsafeRawBufferPointer, to buffer: inout ByteBuffer, without omitted: Kind? = nil) {
+        for field in fields where field.kind != .dropped && field.kind != omitted {
             buffer.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[field.line]))
             buffer.writeStaticString("\r\n")
         }
@@ -192,6 +194,14 @@ struct HeadFields {
         case 19: return matches("proxy-authorization") ? .dropped : .endToEnd
         default: return .endToEnd
         }
+    }
+
+    /// Whether `bytes` start, at `offset`, with `HTTP/1.` and then `0` or `1` (the name is case-sensitive).
+    static func isVersion(_ bytes: UnsafeRawBufferPointer, at offset: Int) -> Bool {
+        guard offset + 8 <= bytes.count else { return false }
+        let name: StaticString = "HTTP/1."
+        for index in 0..<7 where bytes[offset + index] != name.utf8Start[index] { return false }
+        return bytes[offset + 7] == UInt8(ascii: "0") || bytes[offset + 7] == UInt8(ascii: "1")
     }
 
     /// Whether `bytes[range]` is `lowercase` but for the case of ASCII letters.

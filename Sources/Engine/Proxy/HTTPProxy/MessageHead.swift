@@ -24,9 +24,7 @@ struct RequestHead {
         while targetEnd < lineEnd, bytes[targetEnd] > 0x20, bytes[targetEnd] != 0x7F { targetEnd += 1 }
         // METHOD SP TARGET SP HTTP/1.x, the version ending the line.
         guard methodEnd > 0, methodEnd < lineEnd, bytes[methodEnd] == 0x20, targetEnd > methodEnd + 1,
-            targetEnd + 9 == lineEnd, bytes[targetEnd] == 0x20,
-            HeadFields.same(bytes, targetEnd + 1..<lineEnd - 1, "http/1."),
-            bytes[lineEnd - 1] == UInt8(ascii: "0") || bytes[lineEnd - 1] == UInt8(ascii: "1")
+            targetEnd + 9 == lineEnd, bytes[targetEnd] == 0x20, HeadFields.isVersion(bytes, at: targetEnd + 1)
         else {
             throw HeadError(reason: "a request line that is not METHOD TARGET HTTP/1.x")
         }
@@ -82,11 +80,11 @@ struct ResponseHead {
     /// A 1xx answer, another head to follow.
     var isInformational: Bool { (100..<200).contains(status.code) }
 
-    /// Reads the head `bytes` start with, `length` bytes long, answering a `method` request.
-    init(_ bytes: UnsafeRawBufferPointer, length: Int, method: HTTPMethod) throws(HeadError) {
+    /// Reads the head `bytes` start with, `length` bytes long, answering a `method` request; for an HTTP/1.0
+    /// client (`dechunked`) a chunked body is passed on as its bare payload, without `Transfer-Encoding`.
+    init(_ bytes: UnsafeRawBufferPointer, length: Int, method: HTTPMethod, dechunked: Bool = false) throws(HeadError) {
         let (lineEnd, next) = HeadFields.line(bytes, from: 0, before: length)
-        guard lineEnd >= 12, HeadFields.same(bytes, 0..<7, "http/1."),
-            bytes[7] == UInt8(ascii: "0") || bytes[7] == UInt8(ascii: "1"), bytes[8] == 0x20,
+        guard lineEnd >= 12, HeadFields.isVersion(bytes, at: 0), bytes[8] == 0x20,
             (9..<12).allSatisfy({ HeadFields.isDigit(bytes[$0]) }), lineEnd == 12 || bytes[12] == 0x20,
             (12..<lineEnd).allSatisfy({ !BodyReader.isControl(bytes[$0]) || bytes[$0] == 0x09 })
         else {
@@ -103,6 +101,9 @@ struct ResponseHead {
             // The client could read a different message than the relay does.
             throw HeadError(reason: "both Transfer-Encoding and Content-Length")
         }
+        guard fields.chunked == nil || bytes[7] == UInt8(ascii: "1") else {
+            throw HeadError(reason: "Transfer-Encoding in an HTTP/1.0 answer")
+        }
         if (100..<200).contains(code) || code == 204 || code == 304 || method == .HEAD {
             framing = .none
         } else if fields.chunked == true {
@@ -118,7 +119,7 @@ struct ResponseHead {
         head.reserveCapacity(length + 24)
         head.writeBytes(UnsafeRawBufferPointer(rebasing: bytes[0..<lineEnd]))
         head.writeStaticString("\r\n")
-        fields.write(bytes, to: &head)
+        fields.write(bytes, to: &head, without: dechunked && framing == .chunked ? .transferEncoding : nil)
         clientHead = head
     }
 

@@ -33,6 +33,10 @@ final class ProxyExchange {
     var upstreamKeepAlive = true
     /// The client's connection is closed after this answer (it ends when the upstream's connection does).
     var closesClient = false
+    /// The answer is chunked and the client speaks HTTP/1.0: it gets the payload alone.
+    var dechunks = false
+    /// Why the exchange was answered here, when the upstream failed it.
+    var failure: UpstreamFailure?
     /// Whether the request can be sent again (its body, if any, is still here).
     var resendable = false
     var resent = false
@@ -46,6 +50,12 @@ final class ProxyExchange {
         self.head = head
         self.body = body
         self.requestReader = BodyReader(head.framing)
+    }
+
+    /// Whether the request went upstream (one read whole first goes once it ended).
+    var requestSent: Bool {
+        if case .whole = body { return requestEnded }
+        return true
     }
 
     /// Methods whose requests may be sent twice (RFC 9110 §9.2.2).
