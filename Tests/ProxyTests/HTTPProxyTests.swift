@@ -53,20 +53,20 @@ struct HTTPProxyTests {
         }
         // The real binary in a process of its own between an upstream and a client on blocking sockets
         // and threads of their own: the delays measured are the relay's, not those of the tests beside.
-        // The suite shares two cores with every other suite, so the relay's latency is read from the
-        // least disturbed of up to five streams (a busy suite has been seen to delay one by 16 ms; the
-        // relay's own figure is in BENCHMARKS.md). In the least disturbed stream, none is as late as the next event (a relay that buffered would
-        // deliver them together at the end, in every stream) and the median is within 25 ms.
+        // The machine's two cores are shared with whatever else runs, so the relay's latency is read from
+        // the least disturbed of up to five streams (the relay's own figure is in BENCHMARKS.md): in it,
+        // every event reaches the client within 10 ms of the upstream sending it (a relay that buffered
+        // would deliver them together at the end, in every stream).
         var streams: [[Double]] = []
         for _ in 0..<5 {
             let delays = try await relayDelays()
             #expect(delays.count == 5)
             guard delays.count == 5 else { return }
             streams.append(delays)
-            if delays[2] <= 10, delays.last! < 100 { break }
+            if delays.last! <= 10 { break }
         }
-        let best = try #require(streams.min { ($0.last!, $0[2]) < ($1.last!, $1[2]) })
-        #expect(best.last! < 100 && best[2] <= 25, "relay delays of each stream (ms): \(streams)")
+        let best = try #require(streams.min { $0.last! < $1.last! })
+        #expect(best.last! <= 10, "relay delays of each stream (ms): \(streams)")
         // The call is timed to the event that carried its response.
         try await HTTPProxyHarness.with(upstream: router) { proxy in
             let body =
