@@ -57,7 +57,8 @@ struct HTTPProxyHarness: Sendable {
         let collector = MetricsCollector()
         let observer = ProxyObserver(
             collector: collector,
-            server: MCPServerStatus(name: "upstream", executable: "http", running: true)
+            server: MCPServerStatus(name: "upstream", executable: "http", running: true),
+            sessionsByID: true
         )
         let group = ServiceGroup(configuration: ServiceGroupConfiguration(services: services, logger: logger))
         let upstreamTask = Task { try await group.run() }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import Engine
 import Foundation
 import MetricsClient
@@ -282,6 +283,53 @@ struct HTTPProxyRelayTests {
             )
             let tool = try #require(await proxy.tool("old-stream"))
             #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
+        }
+    }
+
+    @Test("sessions are counted by their Mcp-Session-Id, from the first message that carries it to its DELETE")
+    func sessionsByID() async throws {
+        let upstream = try RawScriptedUpstream { connection, request in
+            if request.hasPrefix("DELETE") { return "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n" }
+            if request.contains("\"initialize\"") {
+                let body = #"{"jsonrpc":"2.0","id":1,"result":{"protocolVersion":"2025-06-18","capabilities":{}}}"#
+                return "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nMcp-Session-Id: s\(connection)\r\n"
+                    + "Content-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            }
+            return "HTTP/1.1 202 Accepted\r\nContent-Length: 0\r\n\r\n"
+        }
+        try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
+            let initialize =
+                #"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"t","version":"1"}}}"#
+            // Two clients, each on a connection of its own (so each gets a session of its own).
+            let clients = [
+                HTTPClient(eventLoopGroupProvider: .singleton), HTTPClient(eventLoopGroupProvider: .singleton),
+            ]
+            var sessions: [String] = []
+            for client in clients {
+                let answer = try await client.execute(proxy.post(initialize), timeout: .seconds(10))
+                sessions.append(try #require(answer.headers.first(name: "mcp-session-id")))
+                _ = try await answer.body.collect(upTo: 4096)
+            }
+            #expect(proxy.snapshot().systemMetrics.activeSessions == 0, "no session is open before its id is used")
+            for (client, session) in zip(clients, sessions) {
+                let initialized = proxy.post(
+                    #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#,
+                    headers: [("Mcp-Session-Id", session)]
+                )
+                #expect(try await client.execute(initialized, timeout: .seconds(10)).status == .accepted)
+            }
+            #expect(Set(sessions).count == 2)
+            #expect(proxy.snapshot().systemMetrics.activeSessions == 2)
+            var delete = HTTPClientRequest(url: proxy.proxyURL + "/mcp")
+            delete.method = .DELETE
+            delete.headers.add(name: "Mcp-Session-Id", value: sessions[0])
+            #expect(try await clients[0].execute(delete, timeout: .seconds(10)).status == .ok)
+            let deadline = ContinuousClock.now + .seconds(5)
+            while proxy.snapshot().systemMetrics.activeSessions != 1, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(proxy.snapshot().systemMetrics.activeSessions == 1)
+            for client in clients { try await client.shutdown() }
         }
     }
 }

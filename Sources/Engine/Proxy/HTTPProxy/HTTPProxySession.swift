@@ -25,7 +25,8 @@ public enum HTTPProxySession {
             runtime: runtime,
             name: settings.name,
             executable: "http",
-            cachedTools: settings.cachedTools
+            cachedTools: settings.cachedTools,
+            sessionsByID: true
         )
         let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(

@@ -48,6 +48,8 @@ struct ObserverState {
     var server: MCPServerStatus
     /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).
     var sessionOpen = false
+    /// The MCP sessions (`Mcp-Session-Id`) the client used and that did not end, when sessions are counted by id.
+    var sessions: Set<String> = []
 
     /// At most this many requests are tracked per side and session; more are relayed and counted as
     /// `untracked`.

@@ -12,6 +12,9 @@ extension ProxyObserver {
         cacheEntry: ProxyResultCache.Entry? = nil,
         state: inout ObserverState
     ) {
+        if sessionsByID, lane.side == .client, !lane.session.isEmpty, state.sessions.insert(lane.session).inserted {
+            collector.sessionOpened()
+        }
         switch message {
         case .invalid:
             state.count("invalid_message")
@@ -47,7 +50,7 @@ extension ProxyObserver {
             }
             state.pending[lane, default: [:]][id] = request
             if lane.side == .client, method == "initialize" {
-                if !state.sessionOpen {
+                if !sessionsByID, !state.sessionOpen {
                     state.sessionOpen = true
                     collector.sessionOpened()
                 }

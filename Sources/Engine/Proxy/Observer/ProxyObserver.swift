@@ -14,12 +14,21 @@ public final class ProxyObserver: Sendable {
     public let collector: MetricsCollector
     let cache: ProxyResultCache?
     let state: Guarded<ObserverState>
+    /// Sessions are the ids the client sends (`Mcp-Session-Id`, Streamable HTTP), each open from its first
+    /// message to its end; otherwise there is one, opened by `initialize` (stdio).
+    let sessionsByID: Bool
 
     /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
-    /// `cache` from it.
-    public init(collector: MetricsCollector, server: MCPServerStatus, cache: ProxyResultCache? = nil) {
+    /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP).
+    public init(
+        collector: MetricsCollector,
+        server: MCPServerStatus,
+        cache: ProxyResultCache? = nil,
+        sessionsByID: Bool = false
+    ) {
         self.collector = collector
         self.cache = cache
+        self.sessionsByID = sessionsByID
         self.state = Guarded(ObserverState(server: server))
         collector.setMCPSource { [weak self] in
             self?.metrics() ?? MCPMetrics(server: server)
@@ -28,15 +37,21 @@ public final class ProxyObserver: Sendable {
 
     /// An observer recording into `runtime`'s collector for the server `name`, answering repeated calls of
     /// `cachedTools` from `runtime`'s response cache (none when empty).
-    public convenience init(runtime: EngineRuntime, name: String, executable: String, cachedTools: [String: Duration?])
-    {
+    public convenience init(
+        runtime: EngineRuntime,
+        name: String,
+        executable: String,
+        cachedTools: [String: Duration?],
+        sessionsByID: Bool = false
+    ) {
         let cache =
             cachedTools.isEmpty
             ? nil : ProxyResultCache(cache: runtime.responseCache, serverName: name, tools: cachedTools)
         self.init(
             collector: runtime.collector,
             server: MCPServerStatus(name: name, executable: executable, running: true),
-            cache: cache
+            cache: cache,
+            sessionsByID: sessionsByID
         )
     }
 
@@ -137,6 +152,7 @@ public final class ProxyObserver: Sendable {
     @discardableResult
     public func sessionEnded(_ session: String, at instant: ContinuousClock.Instant = .now) -> Int {
         state.withLock { state in
+            if state.sessions.remove(session) != nil { collector.sessionClosed() }
             let waiting = state.endSession(session)
             state.count("pending_at_session_end", waiting.count)
             return waiting.count
