@@ -250,15 +250,19 @@ struct HTTPProxyRelayTests {
             return connection == 1 ? answer + stray : answer
         }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
-            for id in 1...2 {
-                let response = try await proxy.client.execute(
-                    proxy.post(HTTPProxyHarness.call(id, "echo")),
-                    timeout: .seconds(10)
-                )
-                #expect(response.status == .ok)
-                #expect(String(buffer: try await response.body.collect(upTo: 4096)).contains(#""id":\#(id)"#))
-                try await Task.sleep(for: .milliseconds(300))
+            // One client connection: a second upstream connection is the proxy's choice.
+            let port = try Self.port(proxy)
+            let text = try await offThePool {
+                let connection = try RawConnection(port: port)
+                for id in 1...2 {
+                    let call = HTTPProxyHarness.call(id, "echo")
+                    try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
+                    try connection.read(until: #""id":\#(id),"result""#)
+                    Thread.sleep(forTimeInterval: 0.3)
+                }
+                return connection.text
             }
+            #expect(text.components(separatedBy: "HTTP/1.1 200 OK\r\n").count == 3, "\(text)")
             #expect(upstream.connections == 2)
         }
     }
