@@ -110,11 +110,8 @@ extension FuzzTarget {
         fromClient: Bool,
         method: HTTPMethod
     ) -> HeadRead {
-        guard let length = HeadFields.headLength(bytes, scanned: &scanned) else {
-            return bytes.count > HeadFields.maxHead ? .refused("too large") : .none
-        }
-        guard length <= HeadFields.maxHead else { return .refused("too large") }
         do {
+            guard let length = try HeadFields.completeHead(bytes, scanned: &scanned) else { return .none }
             if fromClient {
                 let head = try RequestHead(bytes, length: length, host: "upstream:1")
                 let written = Array(head.upstreamHead.readableBytesView)

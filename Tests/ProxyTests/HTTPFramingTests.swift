@@ -185,6 +185,23 @@ struct HTTPFramingTests {
         }
     }
 
+    @Test("a head over 80 KiB is refused as too large, whether it ended or not; a small head before many bytes is not")
+    func oversizedHead() throws {
+        func complete(_ bytes: [UInt8]) throws -> Int? {
+            var scanned = 0
+            return try bytes.withUnsafeBytes { try HeadFields.completeHead($0, scanned: &scanned) }
+        }
+        let line = Array("X-Filler: \(String(repeating: "a", count: 100))\r\n".utf8)
+        let start = Array("POST /mcp HTTP/1.1\r\n".utf8)
+        var unfinished = start
+        while unfinished.count <= HeadFields.maxHead { unfinished += line }
+        #expect(throws: HeadError(reason: "a head over 81920 bytes", tooLarge: true)) { try complete(unfinished) }
+        #expect(throws: HeadError.self) { try complete(unfinished + Array("\r\n".utf8)) }
+        let small = start + Array("Content-Length: 0\r\n\r\n".utf8)
+        #expect(try complete(small + [UInt8](repeating: 0x61, count: 2 * HeadFields.maxHead)) == small.count)
+        #expect(try complete(Array(unfinished.prefix(HeadFields.maxHead))) == nil)
+    }
+
     /// Reads `chunks` one after the other; returns the body's length, its payload and whether it ended.
     private static func read(
         _ framing: BodyFraming,

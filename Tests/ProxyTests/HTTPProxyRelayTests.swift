@@ -14,6 +14,21 @@ struct HTTPProxyRelayTests {
         try #require(harness.proxyURL.split(separator: ":").last.flatMap { Int($0) })
     }
 
+    /// Sends `request` to the proxy over a connection of its own; reads until `marker` arrived, or else until the
+    /// proxy closes the connection.
+    private static func exchange(
+        _ proxy: HTTPProxyHarness,
+        _ request: String,
+        until marker: String? = nil
+    ) async throws -> String {
+        let port = try port(proxy)
+        return try await offThePool {
+            let connection = try RawConnection(port: port)
+            try connection.send(request)
+            return try marker.map { try connection.read(until: $0) } ?? connection.readUntilClosed()
+        }
+    }
+
     private static func head(_ fields: String, method: String = "POST") -> String {
         "\(method) /mcp HTTP/1.1\r\nHost: client\r\nContent-Type: application/json\r\n"
             + "Accept: application/json, text/event-stream\r\n\(fields)\r\n"
@@ -53,12 +68,10 @@ struct HTTPProxyRelayTests {
     func malformedChunk() async throws {
         let upstream = try RawScriptedUpstream { _, _ in HTTPProxyConnectionTests.answer("{}") }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send(Self.head("Transfer-Encoding: chunked\r\n") + "5\r\nhello\n0\r\n\r\n")
-                return try connection.readUntilClosed()
-            }
+            let answer = try await Self.exchange(
+                proxy,
+                Self.head("Transfer-Encoding: chunked\r\n") + "5\r\nhello\n0\r\n\r\n"
+            )
             #expect(answer == "HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n")
         }
     }
@@ -92,12 +105,7 @@ struct HTTPProxyRelayTests {
         }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             let call = HTTPProxyHarness.call(5, "closing")
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
-                return try connection.readUntilClosed()
-            }
+            let answer = try await Self.exchange(proxy, Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
             #expect(
                 answer == "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
                     + #"{"jsonrpc":"2.0","id":5,"result":{"content":[]}}"#
@@ -133,12 +141,10 @@ struct HTTPProxyRelayTests {
         let upstream = try HTTPProxyConnectionTests.echoUpstream()
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             let call = HTTPProxyHarness.call(4, "old")
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send("POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call)
-                return try connection.readUntilClosed()
-            }
+            let answer = try await Self.exchange(
+                proxy,
+                "POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call
+            )
             #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n") && answer.contains("Connection: close\r\n"))
             #expect(answer.hasSuffix(#"{"jsonrpc":"2.0","id":4,"result":{"content":[]}}"#))
         }
@@ -151,12 +157,11 @@ struct HTTPProxyRelayTests {
         }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             let call = HTTPProxyHarness.call(6, "smuggled")
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
-                return try connection.read(until: "}}")
-            }
+            let answer = try await Self.exchange(
+                proxy,
+                Self.head("Content-Length: \(call.utf8.count)\r\n") + call,
+                until: "}}"
+            )
             #expect(answer.hasPrefix("HTTP/1.1 502 Bad Gateway\r\n"))
             #expect(answer.contains("sent a malformed answer: both Transfer-Encoding and Content-Length"))
             #expect(answer.contains(#""id":6"#))
@@ -174,12 +179,11 @@ struct HTTPProxyRelayTests {
         }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             let call = HTTPProxyHarness.call(8, "streamed")
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send(Self.head("Content-Length: \(call.utf8.count)\r\n") + call)
-                return try connection.read(until: "X-Trailer: done\r\n\r\n")
-            }
+            let answer = try await Self.exchange(
+                proxy,
+                Self.head("Content-Length: \(call.utf8.count)\r\n") + call,
+                until: "X-Trailer: done\r\n\r\n"
+            )
             #expect(answer.hasSuffix("Transfer-Encoding: chunked\r\n\r\n" + body))
             let tool = try #require(await proxy.tool("streamed"))
             #expect(tool.totalCalls == 1 && tool.failedCalls == 0)
@@ -276,12 +280,10 @@ struct HTTPProxyRelayTests {
         }
         try await HTTPProxyHarness.with(upstream: nil, upstreamPort: upstream.port) { proxy in
             let call = HTTPProxyHarness.call(4, "old-stream")
-            let port = try Self.port(proxy)
-            let answer = try await offThePool {
-                let connection = try RawConnection(port: port)
-                try connection.send("POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call)
-                return try connection.readUntilClosed()
-            }
+            let answer = try await Self.exchange(
+                proxy,
+                "POST /mcp HTTP/1.0\r\nContent-Length: \(call.utf8.count)\r\n\r\n" + call
+            )
             #expect(
                 answer == "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nConnection: close\r\n\r\n" + event
             )

@@ -69,6 +69,16 @@ struct HeadFields {
         return nil
     }
 
+    /// The length of the head `bytes` start with, as ``headLength(_:scanned:)`` finds it; throws when it is,
+    /// or would be, over ``maxHead``.
+    static func completeHead(_ bytes: UnsafeRawBufferPointer, scanned: inout Int) throws(HeadError) -> Int? {
+        let length = headLength(bytes, scanned: &scanned)
+        guard (length ?? bytes.count) <= maxHead else {
+            throw HeadError(reason: "a head over \(maxHead) bytes", tooLarge: true)
+        }
+        return length
+    }
+
     /// The end of the line that starts at `start` (at its CR LF or LF) and where the next one starts.
     static func line(_ bytes: UnsafeRawBufferPointer, from start: Int, before end: Int) -> (end: Int, next: Int) {
         let base = bytes.baseAddress!.assumingMemoryBound(to: UInt8.self)

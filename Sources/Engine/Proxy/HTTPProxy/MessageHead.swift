@@ -125,11 +125,7 @@ struct ResponseHead {
 
     /// SSE for `text/event-stream`, JSON for a type that names it (`application/json`, `…+json`), in any case.
     static func content(_ type: UnsafeRawBufferPointer) -> Content {
-        if type.count >= 17,
-            HeadFields.same(UnsafeRawBufferPointer(rebasing: type[0..<17]), 0..<17, "text/event-stream")
-        {
-            return .eventStream
-        }
+        if type.count >= 17, HeadFields.same(type, 0..<17, "text/event-stream") { return .eventStream }
         var last4: UInt32 = 0
         for byte in type {
             // `| 0x20` lowercases an ASCII letter; of the other bytes none becomes one of j, s, o, n.

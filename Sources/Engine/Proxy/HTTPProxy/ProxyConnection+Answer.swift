@@ -62,12 +62,11 @@ extension ProxyConnection {
         while true {
             let method = exchange.head.method
             let parsed: Result<(ResponseHead, Int)?, HeadError> = pending.withUnsafeReadableBytes { bytes in
-                guard let length = HeadFields.headLength(bytes, scanned: &exchange.answerScanned) else {
-                    return bytes.count > HeadFields.maxHead
-                        ? .failure(HeadError(reason: "a head over \(HeadFields.maxHead) bytes")) : .success(nil)
-                }
-                return Result { () throws(HeadError) in
-                    (try ResponseHead(bytes, length: length, method: method, dechunked: dechunked), length)
+                Result { () throws(HeadError) in
+                    guard let length = try HeadFields.completeHead(bytes, scanned: &exchange.answerScanned) else {
+                        return nil
+                    }
+                    return (try ResponseHead(bytes, length: length, method: method, dechunked: dechunked), length)
                 }
             }
             switch parsed {
@@ -230,13 +229,6 @@ extension ProxyConnection {
 
     func resend(_ exchange: ProxyExchange) {
         exchange.unsent = false
-        if case .whole = exchange.body {
-            send(exchange.head.upstreamHead)
-            send(exchange.collected, marking: exchange)
-        } else {
-            send(exchange.head.upstreamHead, marking: exchange)
-        }
-        flushUpstream = false
-        upstream?.channel?.flush()
+        sendWhole(exchange)
     }
 }

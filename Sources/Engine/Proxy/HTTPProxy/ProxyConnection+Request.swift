@@ -16,15 +16,10 @@ extension ProxyConnection {
         }
         let host = shared.hostHeader
         let parsed: Result<(RequestHead, Int)?, HeadError> = inbound.withUnsafeReadableBytes { bytes in
-            guard let length = HeadFields.headLength(bytes, scanned: &scanned) else {
-                return bytes.count > HeadFields.maxHead
-                    ? .failure(HeadError(reason: "a head over \(HeadFields.maxHead) bytes", tooLarge: true))
-                    : .success(nil)
+            Result { () throws(HeadError) in
+                guard let length = try HeadFields.completeHead(bytes, scanned: &scanned) else { return nil }
+                return (try RequestHead(bytes, length: length, host: host), length)
             }
-            guard length <= HeadFields.maxHead else {
-                return .failure(HeadError(reason: "a head over \(HeadFields.maxHead) bytes", tooLarge: true))
-            }
-            return Result { () throws(HeadError) in (try RequestHead(bytes, length: length, host: host), length) }
         }
         switch parsed {
         case .success(nil):
@@ -153,8 +148,7 @@ extension ProxyConnection {
             )
         case .none:
             exchange.resendable = true
-            send(exchange.head.upstreamHead, marking: exchange)
-            startTimeout(exchange)
+            sendWhole(exchange)
         }
         if flushUpstream {
             flushUpstream = false
@@ -162,9 +156,15 @@ extension ProxyConnection {
         }
     }
 
+    /// Sends a request whose body, if any, is all here (read whole first), and flushes it: the first time, and
+    /// again on a new connection (`ProxyConnection.resend`).
     func sendWhole(_ exchange: ProxyExchange) {
-        send(exchange.head.upstreamHead)
-        send(exchange.collected, marking: exchange)
+        if case .whole = exchange.body {
+            send(exchange.head.upstreamHead)
+            send(exchange.collected, marking: exchange)
+        } else {
+            send(exchange.head.upstreamHead, marking: exchange)
+        }
         startTimeout(exchange)
         flushUpstream = false
         upstream?.channel?.flush()
