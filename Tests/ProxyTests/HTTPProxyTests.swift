@@ -343,8 +343,11 @@ struct HTTPProxyTests {
         }
     }
 
-    @Test("SIGTERM with streams open: the proxy exits at once, status 0")
-    func stopsWithOpenStreams() async throws {
+    @Test(
+        "SIGTERM or SIGHUP (a closed terminal) with streams open: the proxy exits at once, status 0, its discovery file gone",
+        arguments: [SIGTERM, SIGHUP]
+    )
+    func stopsWithOpenStreams(_ signal: Int32) async throws {
         let router = Router()
         router.get("/mcp") { _, _ -> Response in
             Response(
@@ -368,15 +371,23 @@ struct HTTPProxyTests {
             }
             try await Task.sleep(for: .milliseconds(500))
             let stopped = ContinuousClock.now
-            kill(proxy.process.processIdentifier, SIGTERM)
+            let instances = proxy.stateHome + "/dashboard/instances"
+            func announced() -> Int { (try? FileManager.default.contentsOfDirectory(atPath: instances))?.count ?? 0 }
+            let announcing = ContinuousClock.now + .seconds(10)
+            while announced() == 0, ContinuousClock.now < announcing { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(announced() == 1)
+            kill(proxy.process.processIdentifier, signal)
             let exited = try await offThePool { () -> Bool in
                 let deadline = Date().addingTimeInterval(5)
                 while proxy.process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
                 return !proxy.process.isRunning
             }
-            #expect(exited, "the proxy was still running 5 s after SIGTERM")
+            #expect(exited, "the proxy was still running 5 s after signal \(signal)")
             #expect(ContinuousClock.now - stopped < timeBound(.seconds(3)))
-            if exited { #expect(proxy.process.terminationStatus == 0) }
+            if exited {
+                #expect(proxy.process.terminationStatus == 0 && proxy.process.terminationReason == .exit)
+                #expect(announced() == 0, "the discovery file was left behind")
+            }
             let reads = try await stream.value
             #expect(String(decoding: reads.flatMap(\.1), as: UTF8.self).contains(": open"))
         }

@@ -5,7 +5,7 @@ import NIOCore
 import ServiceLifecycle
 
 /// One run of `dashboard proxy --http`: listens for the MCP client, relays to the upstream while the
-/// observer records, serves the engine's endpoint and discovery file, until SIGTERM or SIGINT.
+/// observer records, serves the engine's endpoint and discovery file, until SIGTERM, SIGINT or SIGHUP.
 public enum HTTPProxySession {
     /// The proxy could not listen where it was asked to.
     public struct ListenError: Error, CustomStringConvertible {
@@ -31,7 +31,9 @@ public enum HTTPProxySession {
         let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: listener)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
+            // SIGHUP too: a proxy started in a terminal that closes removes its discovery file, as the stdio
+            // proxy does.
+            gracefulShutdownSignals: [.sigterm, .sigint, .sighup],
             logger: logger
         )
         // The server cuts what is still open after its own grace; this is only the backstop.
