@@ -43,6 +43,24 @@ public final class ToolRecorder: Sendable {
         record(latencyMs: Double(seconds) * 1000 + Double(attoseconds) / 1e15, success: success, errorType: errorType)
     }
 
+    /// Records one call that took `rounds` rounds (MCP 2026-07-28 `input_required`, then retries): `latency`
+    /// is the sum of the rounds' own times, `inputWait` the time between them, kept apart.
+    public func record(latency: Duration, success: Bool, errorType: String? = nil, rounds: Int, inputWait: Duration) {
+        record(latency: latency, success: success, errorType: errorType)
+        guard rounds > 1, collector.enabled else { return }
+        state.withLock { $0.countRounds(rounds, inputWaitMs: inputWait.inMilliseconds) }
+    }
+
+    /// Counts a call whose client never sent the retry its last round asked for, after `rounds` rounds: not a
+    /// call of the server's, and not its failure.
+    public func recordAbandoned(rounds: Int) {
+        guard collector.enabled else { return }
+        state.withLock { stats in
+            stats.multiRound.abandoned += 1
+            stats.multiRound.abandonedRounds += rounds
+        }
+    }
+
     /// The exact latency distribution for exposition, or `nil` if there were no calls: a tool's
     /// (`method` `tools/call`) or, with `tool` nil, an MCP method's.
     func distribution(method: String, tool: String?) -> LatencyDistribution? {
@@ -81,7 +99,7 @@ public final class ToolRecorder: Sendable {
         var lifetime: [UInt64] = []
         var window: [Double] = []
         state.withLock { stats in
-            guard stats.total > 0 else { return }
+            guard stats.total > 0 || stats.multiRound.abandoned > 0 else { return }
             window = stats.windowPercentiles(perMille: [500, 950, 990], scratch: &scratch)
             lifetime = stats.histogram.values(atPerMille: [500, 950, 990, 999])
             result = ToolMetrics(
@@ -90,18 +108,19 @@ public final class ToolRecorder: Sendable {
                 successfulCalls: stats.successful,
                 failedCalls: stats.failed,
                 successRate: MetricsRounding.percent(stats.successful, of: stats.total),
-                avgLatencyMs: MetricsRounding.twoDecimals(stats.latencySumMs / Double(stats.total)),
+                avgLatencyMs: MetricsRounding.twoDecimals(stats.latencySumMs / Double(max(1, stats.total))),
                 p50LatencyMs: 0,
                 p95LatencyMs: 0,
                 p99LatencyMs: 0,
-                minLatencyMs: MetricsRounding.twoDecimals(stats.minLatencyMs),
+                minLatencyMs: MetricsRounding.twoDecimals(stats.total > 0 ? stats.minLatencyMs : 0),
                 maxLatencyMs: MetricsRounding.twoDecimals(stats.maxLatencyMs),
                 errorTypes: stats.errorTypes,
                 windowSamples: stats.windowFilled,
                 windowHistogram: LatencyBuckets(
                     upperBoundsMs: ToolStatistics.fineBoundsMs,
                     counts: stats.windowHistogram
-                )
+                ),
+                rounds: stats.multiRound.wire(totalCalls: stats.total)
             )
         }
         guard var metrics = result else { return nil }

@@ -19,6 +19,8 @@ struct ToolStatistics {
     var minLatencyMs = Double.infinity
     var maxLatencyMs = 0.0
     var errorTypes: [String: Int] = [:]
+    /// Rounds of multi-round calls (see ``CallRounds``); all zero while every call took one round.
+    var multiRound = RoundCounts()
     /// A ring of the last `window.count` latencies; `windowNext` is where the next one goes.
     var window: [Double]
     /// Each window sample's counts index in the histograms, alongside `window`.
@@ -118,6 +120,13 @@ struct ToolStatistics {
         errorBuckets[key, default: ExpositionBuckets()].add(bucket: bucket, latencyMs: latencyMs)
     }
 
+    /// Counts the rounds of a call just recorded: `rounds` in all, `inputWaitMs` spent waiting for the user.
+    mutating func countRounds(_ rounds: Int, inputWaitMs: Double) {
+        multiRound.extraRounds += rounds - 1
+        multiRound.calls += 1
+        multiRound.inputWaitMs += inputWaitMs
+    }
+
     mutating func reset() {
         self = ToolStatistics(windowSize: window.count, maxErrorTypes: maxErrorTypes)
     }
@@ -163,5 +172,28 @@ struct ExpositionBuckets {
     mutating func add(bucket: Int, latencyMs: Double) {
         counts[bucket] += 1
         sumMs += latencyMs
+    }
+}
+
+/// A tool's multi-round counts.
+struct RoundCounts {
+    /// Calls that took more than one round.
+    var calls = 0
+    /// Rounds beyond each call's first, abandoned calls' included.
+    var extraRounds = 0
+    var inputWaitMs = 0.0
+    var abandoned = 0
+    /// Rounds of abandoned calls.
+    var abandonedRounds = 0
+
+    /// The wire form, given the calls counted; `nil` while no call took several rounds.
+    func wire(totalCalls: Int) -> CallRounds? {
+        guard calls > 0 || abandoned > 0 else { return nil }
+        return CallRounds(
+            rounds: totalCalls + extraRounds + abandonedRounds,
+            multiRoundCalls: calls,
+            inputWaitMs: MetricsRounding.twoDecimals(inputWaitMs),
+            abandonedCalls: abandoned
+        )
     }
 }

@@ -18,8 +18,17 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
     /// Tool annotations from the server's latest `tools/list`, by tool: hints, as the server claims them.
     public var toolAnnotations: [String: ToolAnnotations]
     /// Protocol violations seen and relayed unchanged, by kind (`not_json`, `oversized_line`,
-    /// `invalid_message`, `unmatched_response`, `duplicate_id`, `batch`).
+    /// `invalid_message`, `unmatched_response`, `duplicate_id`, `batch`, `header_mismatch`,
+    /// `unknown_request_state`, `input_required_without_state`, `invalid_result_type`,
+    /// `stream_ended_abruptly`, …).
     public var protocolIssues: [String: Int]
+    /// The client's requests by the protocol version they were sent under: a 2026-07-28 request's
+    /// `_meta` names it; a handshake-era session's is its `initialize` answer's. Absent from older engines.
+    public var requestsByVersion: [String: Int]?
+    /// Long-lived streams (`subscriptions/listen`, a handshake-era GET SSE stream): never calls.
+    public var streams: MCPStreams?
+    /// Calls whose last round asked for the user's input and whose retry has not come yet.
+    public var awaitingInput: Int?
 
     /// How many in-flight calls and failures are listed at most.
     public static let maxListed = 20
@@ -33,7 +42,10 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         inFlightCount: Int = 0,
         recentFailures: [CallFailure] = [],
         toolAnnotations: [String: ToolAnnotations] = [:],
-        protocolIssues: [String: Int] = [:]
+        protocolIssues: [String: Int] = [:],
+        requestsByVersion: [String: Int]? = nil,
+        streams: MCPStreams? = nil,
+        awaitingInput: Int? = nil
     ) {
         self.server = server
         self.methodMetrics = methodMetrics
@@ -43,6 +55,9 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         self.recentFailures = recentFailures
         self.toolAnnotations = toolAnnotations
         self.protocolIssues = protocolIssues
+        self.requestsByVersion = requestsByVersion
+        self.streams = streams
+        self.awaitingInput = awaitingInput
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,6 +69,9 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         case recentFailures = "recent_failures"
         case toolAnnotations = "tool_annotations"
         case protocolIssues = "protocol_issues"
+        case requestsByVersion = "requests_by_version"
+        case streams
+        case awaitingInput = "awaiting_input"
     }
 }
 
@@ -73,8 +91,10 @@ public struct MCPServerStatus: Codable, Sendable, Equatable {
     public var protocolVersion: String?
     /// The client's `clientInfo` from `initialize`.
     public var client: MCPPeerInfo?
-    /// The server's `serverInfo` from its `initialize` answer.
+    /// The server's `serverInfo` from its `initialize` answer (or a 2026-07-28 result's `_meta`).
     public var implementation: MCPPeerInfo?
+    /// The versions the server's `server/discover` answer lists (2026-07-28 and later).
+    public var supportedVersions: [String]?
 
     /// Creates a status.
     public init(
@@ -85,7 +105,8 @@ public struct MCPServerStatus: Codable, Sendable, Equatable {
         exitStatus: Int? = nil,
         protocolVersion: String? = nil,
         client: MCPPeerInfo? = nil,
-        implementation: MCPPeerInfo? = nil
+        implementation: MCPPeerInfo? = nil,
+        supportedVersions: [String]? = nil
     ) {
         self.name = name
         self.executable = executable
@@ -95,6 +116,7 @@ public struct MCPServerStatus: Codable, Sendable, Equatable {
         self.protocolVersion = protocolVersion
         self.client = client
         self.implementation = implementation
+        self.supportedVersions = supportedVersions
     }
 
     enum CodingKeys: String, CodingKey {
@@ -103,6 +125,7 @@ public struct MCPServerStatus: Codable, Sendable, Equatable {
         case protocolVersion = "protocol_version"
         case client = "client_info"
         case implementation = "server_info"
+        case supportedVersions = "supported_versions"
     }
 }
 
@@ -142,6 +165,8 @@ public struct InFlightCall: Codable, Sendable, Equatable {
     public var total: Double?
     /// The latest progress message (display-safe, truncated).
     public var message: String?
+    /// Which round of a multi-round call this is (2 and up), absent for a first round.
+    public var round: Int?
 
     /// Creates an in-flight entry.
     public init(
@@ -152,7 +177,8 @@ public struct InFlightCall: Codable, Sendable, Equatable {
         elapsedMs: Double,
         progress: Double? = nil,
         total: Double? = nil,
-        message: String? = nil
+        message: String? = nil,
+        round: Int? = nil
     ) {
         self.id = id
         self.method = method
@@ -162,10 +188,11 @@ public struct InFlightCall: Codable, Sendable, Equatable {
         self.progress = progress
         self.total = total
         self.message = message
+        self.round = round
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, method, tool, progress, total, message
+        case id, method, tool, progress, total, message, round
         case fromServer = "from_server"
         case elapsedMs = "elapsed_ms"
     }

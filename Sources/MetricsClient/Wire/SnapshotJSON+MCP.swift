@@ -2,6 +2,7 @@ extension MCPMetrics {
     /// Writes the section as `JSONEncoder` with sorted keys does.
     func write(to out: inout JSONOutput) {
         out.beginObject()
+        out.member(CodingKeys.awaitingInput, awaitingInput)
         out.member(CodingKeys.inFlight)
         out.beginArray()
         for call in inFlight {
@@ -13,11 +14,7 @@ extension MCPMetrics {
         out.member(CodingKeys.methodMetrics)
         Self.write(methodMetrics, to: &out)
         out.member(CodingKeys.protocolIssues)
-        out.beginObject()
-        for kind in protocolIssues.keys.sorted() {
-            out.member(kind, protocolIssues[kind])
-        }
-        out.endObject()
+        Self.write(protocolIssues, to: &out)
         out.member(CodingKeys.recentFailures)
         out.beginArray()
         for failure in recentFailures {
@@ -25,10 +22,18 @@ extension MCPMetrics {
             failure.write(to: &out)
         }
         out.endArray()
+        if let requestsByVersion {
+            out.member(CodingKeys.requestsByVersion)
+            Self.write(requestsByVersion, to: &out)
+        }
         out.member(CodingKeys.server)
         server.write(to: &out)
         out.member(CodingKeys.serverRequestMetrics)
         Self.write(serverRequestMetrics, to: &out)
+        if let streams {
+            out.member(CodingKeys.streams)
+            streams.write(to: &out)
+        }
         out.member(CodingKeys.toolAnnotations)
         out.beginObject()
         for tool in toolAnnotations.keys.sorted() {
@@ -36,6 +41,14 @@ extension MCPMetrics {
             toolAnnotations[tool]?.write(to: &out)
         }
         out.endObject()
+        out.endObject()
+    }
+
+    fileprivate static func write(_ counts: [String: Int], to out: inout JSONOutput) {
+        out.beginObject()
+        for key in counts.keys.sorted() {
+            out.member(key, counts[key])
+        }
         out.endObject()
     }
 
@@ -66,6 +79,15 @@ extension MCPServerStatus {
             out.member(CodingKeys.implementation)
             implementation.write(to: &out)
         }
+        if let supportedVersions {
+            out.member(CodingKeys.supportedVersions)
+            out.beginArray()
+            for version in supportedVersions {
+                out.element()
+                out.string(version)
+            }
+            out.endArray()
+        }
         out.endObject()
     }
 }
@@ -88,6 +110,7 @@ extension InFlightCall {
         out.member(CodingKeys.message, message)
         out.member(CodingKeys.method, method)
         out.member(CodingKeys.progress, progress)
+        out.member(CodingKeys.round, round)
         out.member(CodingKeys.tool, tool)
         out.member(CodingKeys.total, total)
         out.endObject()
@@ -115,6 +138,33 @@ extension ToolAnnotations {
         out.member(CodingKeys.openWorldHint, openWorldHint)
         out.member(CodingKeys.readOnlyHint, readOnlyHint)
         out.member(CodingKeys.title, title)
+        out.endObject()
+    }
+}
+
+extension MCPStreams {
+    fileprivate func write(to out: inout JSONOutput) {
+        out.beginObject()
+        out.member(CodingKeys.closed, closed)
+        out.member(CodingKeys.closedAbruptly, closedAbruptly)
+        out.member(CodingKeys.closedDurationMs, closedDurationMs)
+        out.member(CodingKeys.events)
+        MCPMetrics.write(events, to: &out)
+        out.member(CodingKeys.maxDurationMs, maxDurationMs)
+        out.member(CodingKeys.open)
+        out.beginArray()
+        for stream in open {
+            out.element()
+            out.beginObject()
+            out.member(OpenStream.CodingKeys.elapsedMs, stream.elapsedMs)
+            out.member(OpenStream.CodingKeys.events, stream.events)
+            out.member(OpenStream.CodingKeys.id, stream.id)
+            out.member(OpenStream.CodingKeys.kind, stream.kind)
+            out.endObject()
+        }
+        out.endArray()
+        out.member(CodingKeys.openCount, openCount)
+        out.member(CodingKeys.opened, opened)
         out.endObject()
     }
 }

@@ -84,6 +84,15 @@ extension ToolMetrics {
         out.member(CodingKeys.p50LatencyMs, p50LatencyMs)
         out.member(CodingKeys.p95LatencyMs, p95LatencyMs)
         out.member(CodingKeys.p99LatencyMs, p99LatencyMs)
+        if let rounds {
+            out.member(CodingKeys.rounds)
+            out.beginObject()
+            out.member(CallRounds.CodingKeys.abandonedCalls, rounds.abandonedCalls)
+            out.member(CallRounds.CodingKeys.inputWaitMs, rounds.inputWaitMs)
+            out.member(CallRounds.CodingKeys.multiRoundCalls, rounds.multiRoundCalls)
+            out.member(CallRounds.CodingKeys.rounds, rounds.rounds)
+            out.endObject()
+        }
         out.member(CodingKeys.successRate, successRate)
         out.member(CodingKeys.successfulCalls, successfulCalls)
         out.member(CodingKeys.toolName, toolName)

@@ -33,6 +33,9 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
     public var lifetime: LifetimePercentiles?
     /// The window's latencies counted per bucket, for a histogram; absent from servers that do not send it.
     public var windowHistogram: LatencyBuckets?
+    /// What took several rounds (MCP 2026-07-28 `input_required` answers, then the client's retries); absent
+    /// when every call took one.
+    public var rounds: CallRounds?
 
     /// Creates tool statistics from their parts.
     public init(
@@ -50,7 +53,8 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         errorTypes: [String: Int],
         windowSamples: Int? = nil,
         lifetime: LifetimePercentiles? = nil,
-        windowHistogram: LatencyBuckets? = nil
+        windowHistogram: LatencyBuckets? = nil,
+        rounds: CallRounds? = nil
     ) {
         self.toolName = toolName
         self.totalCalls = totalCalls
@@ -67,6 +71,7 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         self.windowSamples = windowSamples
         self.lifetime = lifetime
         self.windowHistogram = windowHistogram
+        self.rounds = rounds
     }
 
     enum CodingKeys: String, CodingKey {
@@ -85,6 +90,37 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         case windowSamples = "window_samples"
         case lifetime
         case windowHistogram = "window_histogram"
+        case rounds
+    }
+}
+
+/// The rounds of a tool's (or method's) calls, when some took more than one: a call answered with
+/// `resultType: "input_required"` is continued by the client's retry, and counts once, its latency the sum of
+/// its rounds' own times. The time the client spent getting the user's input between rounds is kept apart.
+public struct CallRounds: Codable, Sendable, Equatable {
+    /// Rounds answered, over every call counted and every abandoned one (at least `total_calls`).
+    public var rounds: Int
+    /// Calls that took more than one round.
+    public var multiRoundCalls: Int
+    /// Time between a round's answer and the client's retry, summed over calls, in milliseconds.
+    public var inputWaitMs: Double
+    /// Calls whose retry never came (the client left, or 10 minutes passed): not counted in `total_calls`,
+    /// and not a failure of the server.
+    public var abandonedCalls: Int
+
+    /// Creates round counts.
+    public init(rounds: Int, multiRoundCalls: Int, inputWaitMs: Double, abandonedCalls: Int) {
+        self.rounds = rounds
+        self.multiRoundCalls = multiRoundCalls
+        self.inputWaitMs = inputWaitMs
+        self.abandonedCalls = abandonedCalls
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case rounds
+        case multiRoundCalls = "multi_round_calls"
+        case inputWaitMs = "input_wait_ms"
+        case abandonedCalls = "abandoned_calls"
     }
 }
 

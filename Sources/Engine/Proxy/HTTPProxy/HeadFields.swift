@@ -23,6 +23,8 @@ struct HeadFields {
 
     enum Kind {
         case endToEnd, dropped, connection, transferEncoding, contentLength, contentType, sessionID, expect
+        /// `Mcp-Method` and `Mcp-Name` (2026-07-28): passed on, read for the observer.
+        case mcpMethod, mcpName
     }
 
     struct Field {
@@ -47,6 +49,9 @@ struct HeadFields {
     /// Where `Mcp-Session-Id` and `Content-Type` are, when given.
     private(set) var sessionID: Range<Int>?
     private(set) var contentType: Range<Int>?
+    /// Where `Mcp-Method` and `Mcp-Name` are, when given.
+    private(set) var mcpMethod: Range<Int>?
+    private(set) var mcpName: Range<Int>?
     /// Field names the `Connection` field lists (hop-by-hop too).
     private var named: [Range<Int>] = []
 
@@ -147,6 +152,8 @@ struct HeadFields {
         case .sessionID: sessionID = value
         case .contentType: contentType = value
         case .expect: expectsContinue = Self.same(bytes, value, "100-continue")
+        case .mcpMethod: mcpMethod = value
+        case .mcpName: mcpName = value
         case .endToEnd, .dropped: break
         }
         fields.append(Field(line: line, name: name, value: value, kind: kind == .connection ? .dropped : kind))
@@ -191,8 +198,10 @@ struct HeadFields {
         case 4: return matches("host") ? .dropped : .endToEnd
         case 6: return matches("expect") ? .expect : .endToEnd
         case 7: return matches("trailer") || matches("upgrade") ? .dropped : .endToEnd
+        case 8: return matches("mcp-name") ? .mcpName : .endToEnd
         case 10:
             if matches("connection") { return .connection }
+            if matches("mcp-method") { return .mcpMethod }
             return matches("keep-alive") ? .dropped : .endToEnd
         case 12: return matches("content-type") ? .contentType : .endToEnd
         case 14:

@@ -12,6 +12,8 @@ struct RequestHead {
     let framing: BodyFraming
     /// `Mcp-Session-Id`, `""` without one.
     let session: String
+    /// `Mcp-Method` and `Mcp-Name`, when either is given.
+    let mcpHeaders: MCPRequestHeaders?
     let expectsContinue: Bool
     let upstreamHead: ByteBuffer
 
@@ -47,6 +49,12 @@ struct RequestHead {
         }
         session =
             fields.sessionID.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) } ?? ""
+        func text(_ range: Range<Int>?) -> String? {
+            range.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+        }
+        mcpHeaders =
+            fields.mcpMethod == nil && fields.mcpName == nil
+            ? nil : MCPRequestHeaders(method: text(fields.mcpMethod), name: text(fields.mcpName))
         expectsContinue = fields.expectsContinue
         var head = ByteBuffer()
         head.reserveCapacity(length + host.utf8.count + 8)

@@ -144,6 +144,7 @@ extension ProxyConnection {
             exchange.exchange.requests = capture.observe(
                 with: shared.observer,
                 session: exchange.exchange.session,
+                headers: exchange.head.mcpHeaders,
                 at: .now
             )
         case .none:
@@ -177,6 +178,7 @@ extension ProxyConnection {
             shared.observer.clientMessage(
                 bytes.assumingMemoryBound(to: UInt8.self),
                 session: exchange.exchange.session,
+                headers: exchange.head.mcpHeaders,
                 at: instant
             )
         }

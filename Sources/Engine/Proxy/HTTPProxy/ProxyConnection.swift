@@ -106,6 +106,7 @@ final class ProxyConnection: ChannelInboundHandler {
     func channelInactive(context: ChannelHandlerContext) {
         // The client left: not a cancellation (it may resume a stream); its requests are waited for a while.
         if let exchange, !exchange.answerEnded {
+            exchange.answer?.clientLeft()
             exchange.exchange.forgetLater(shared.observer)
         }
         exchange?.cancelTimeout()

@@ -11,6 +11,8 @@ struct UpstreamAnswer {
     let observer: ProxyObserver
     /// Whether the answer is an SSE stream.
     let isStream: Bool
+    /// The observer's number for a GET SSE stream (handshake era), which is a stream and not a call.
+    let getStream: Int?
     private let isJSON: Bool
     private var events: SSEReader
     private let body: BodyCapture
@@ -30,6 +32,9 @@ struct UpstreamAnswer {
         self.isJSON = head.content == .json
         self.events = SSEReader(dataLimit: messageLimit)
         self.body = BodyCapture(limit: messageLimit)
+        self.getStream =
+            method == .GET && isStream && (200..<300).contains(head.status.code)
+            ? observer.getStreamOpened(session: exchange.session) : nil
     }
 
     /// Reads payload about to be written to the client; adds the events it completed to `found`, to be
@@ -47,7 +52,9 @@ struct UpstreamAnswer {
         for event in found {
             switch event {
             case .data(let data):
-                data.withUnsafeBufferPointer { observer.serverMessage($0, session: exchange.session, at: instant) }
+                data.withUnsafeBufferPointer {
+                    observer.serverMessage($0, session: exchange.session, stream: getStream, at: instant)
+                }
             case .oversized(let head, let tail):
                 head.withUnsafeBufferPointer { head in
                     tail.withUnsafeBufferPointer { tail in
@@ -69,14 +76,30 @@ struct UpstreamAnswer {
         if isStream {
             events.finish()
             for (issue, times) in events.issues { observer.count(issue, times) }
+            // A listen stream the server closed without its closing answer ended abruptly.
+            endStreams(abruptly: true, at: instant)
         } else if isJSON {
             _ = body.observe(with: observer, from: .server, session: exchange.session, at: instant)
         }
         finishExchange(at: instant)
     }
 
+    /// The client left before the answer ended: its streams end (closing one is how a client ends a listen).
+    func clientLeft(at instant: ContinuousClock.Instant = .now) {
+        endStreams(abruptly: false, at: instant)
+    }
+
+    /// Ends a GET stream, and the listen streams among the exchange's requests still open.
+    private func endStreams(abruptly: Bool, at instant: ContinuousClock.Instant) {
+        if let getStream { observer.getStreamEnded(getStream, at: instant) }
+        if isStream {
+            observer.streamsEnded(exchange.requests, session: exchange.session, abruptly: abruptly, at: instant)
+        }
+    }
+
     /// The upstream closed the connection in the middle of the answer.
     func dropped() {
+        endStreams(abruptly: true, at: .now)
         observer.fail(
             exchange.requests,
             session: exchange.session,
@@ -186,6 +209,7 @@ final class BodyCapture: Sendable {
         with observer: ProxyObserver,
         from side: RPCSide = .client,
         session: String,
+        headers: MCPRequestHeaders? = nil,
         at instant: ContinuousClock.Instant
     ) -> [RPCID] {
         let captured = state.withLock { $0 }
@@ -200,7 +224,8 @@ final class BodyCapture: Sendable {
         }
         return captured.bytes.withUnsafeBufferPointer { bytes in
             switch side {
-            case .client: return observer.clientMessage(bytes, session: session, at: instant).requests
+            case .client:
+                return observer.clientMessage(bytes, session: session, headers: headers, at: instant).requests
             case .server:
                 observer.serverMessage(bytes, session: session, at: instant)
                 return []

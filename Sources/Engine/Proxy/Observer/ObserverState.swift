@@ -13,6 +13,10 @@ struct PendingRequest {
     /// Where to store a successful result, for a call of a cached tool that missed.
     var cacheKey: ResponseCacheKey?
     var cacheTTL: Duration?
+    /// For a request that may take several rounds: its tool or prompt name, or URI.
+    var target: String?
+    /// The earlier rounds of the call this request continues (it carried their `requestState`).
+    var earlier: EarlierRounds?
 }
 
 /// A response that arrived before its request was observed: the server's requests are observed after they
@@ -50,6 +54,17 @@ struct ObserverState {
     var sessionOpen = false
     /// The MCP sessions (`Mcp-Session-Id`) the client used and that did not end, when sessions are counted by id.
     var sessions: Set<String> = []
+    /// Calls waiting for the client's retry, by the `requestState` their last round's answer carried.
+    var openRounds: [RoundKey: OpenRound] = [:]
+    /// Streams open now, and the counts of all since start.
+    var streams: [StreamKey: StreamState] = [:]
+    var streamTotals = StreamTotals()
+    var nextStream = 0
+    /// Client requests by protocol version; a handshake-era session's version, by session.
+    var requestsByVersion: [String: Int] = [:]
+    var sessionVersions: [String: String] = [:]
+    /// The client closed its side (stdio): no retry can come any more.
+    var clientClosed = false
 
     /// At most this many requests are tracked per side and session; more are relayed and counted as
     /// `untracked`.
@@ -124,6 +139,7 @@ struct ObserverState {
             cancelled[lane] = nil
             if let stray = early.removeValue(forKey: lane) { count("unmatched_response", stray.count) }
         }
+        sessionVersions[session] = nil
         return ended.sorted { $0.1.start < $1.1.start }
     }
 }

@@ -19,6 +19,16 @@ extension ProxyObserver {
         case .invalid:
             state.count("invalid_message")
         case .request(let id, let method, let params):
+            if lane.side == .client {
+                state.countVersion(of: method, params, session: lane.session)
+                if state.server.client == nil, let info = Self.peerInfo(params?["_meta"]?[Self.clientInfoKey]) {
+                    state.server.client = info
+                }
+                if method == "subscriptions/listen" {
+                    state.openStream(.listen(session: lane.session, id: id), at: instant)
+                    return
+                }
+            }
             guard (state.pending[lane]?.count ?? 0) < ObserverState.maxPending else {
                 state.count("untracked")
                 return
@@ -26,6 +36,16 @@ extension ProxyObserver {
             if state.pending[lane]?[id] != nil { state.count("duplicate_id") }
             var request = PendingRequest(method: method, start: instant)
             if method == "tools/call" { request.tool = Self.toolName(params) }
+            if lane.side == .client, ObserverState.multiRoundMethods.contains(method) {
+                request.target = ObserverState.target(of: method, params)
+                request.earlier = state.continueRound(
+                    method,
+                    target: request.target,
+                    params: params,
+                    session: lane.session,
+                    at: instant
+                )
+            }
             if let token = RPCID(params?["_meta"]?["progressToken"]) {
                 request.progressToken = token
                 state.progressTokens[lane, default: [:]][token] = id
@@ -64,6 +84,9 @@ extension ProxyObserver {
         case .response(let id, let outcome):
             guard let id, let request = state.removePending(id, of: lane.peer) else {
                 if let id, state.cancelled[lane.peer]?.remove(id) != nil { return }
+                if let id, lane.side == .server, listenEnded(id, outcome, session: lane.session, at: instant, &state) {
+                    return
+                }
                 if let id {
                     state.keepEarly(outcome, id: id, for: lane.peer, at: instant)
                 } else {
@@ -73,9 +96,17 @@ extension ProxyObserver {
             }
             let errorType = outcome.errorType(isToolCall: request.tool != nil)
             if lane.side == .server, case .result(let result) = outcome {
-                learn(from: result, of: request.method, state: &state)
+                if state.asksForInput(result, method: request.method) {
+                    // A round, not the call: it goes on when the client retries.
+                    if let displaced = state.openRound(after: request, result: result, session: lane.session, at: instant)
+                    {
+                        abandon(displaced)
+                    }
+                    return
+                }
+                learn(from: result, of: request.method, session: lane.session, state: &state)
                 if errorType == nil, let key = request.cacheKey, let cache, let line {
-                    cache.store(resultOf: line, key: key, ttl: request.cacheTTL)
+                    cache.store(resultOf: line, result: result, key: key, ttl: request.cacheTTL)
                 }
             }
             finish(
@@ -98,14 +129,20 @@ extension ProxyObserver {
         at instant: ContinuousClock.Instant,
         state: inout ObserverState
     ) {
-        let latency = max(.zero, instant - request.start)
-        let recorder: ToolRecorder
-        if let tool = request.tool, side == .client {
-            recorder = collector.tool(tool)
+        var latency = max(.zero, instant - request.start)
+        let recorder = self.recorder(method: request.method, tool: request.tool, fromServer: side == .server)
+        if let earlier = request.earlier {
+            latency += earlier.serverTime
+            recorder.record(
+                latency: latency,
+                success: errorType == nil,
+                errorType: errorType,
+                rounds: earlier.count + 1,
+                inputWait: earlier.inputWait
+            )
         } else {
-            recorder = collector.method(request.method, fromServer: side == .server)
+            recorder.record(latency: latency, success: errorType == nil, errorType: errorType)
         }
-        recorder.record(latency: latency, success: errorType == nil, errorType: errorType)
         guard let errorType else { return }
         state.failures.append(
             CallFailure(
@@ -126,10 +163,19 @@ extension ProxyObserver {
         at instant: ContinuousClock.Instant,
         state: inout ObserverState
     ) {
+        if lane.side == .server, let key = Self.stream(of: params, session: lane.session) {
+            state.countEvent(method, on: key)
+            return
+        }
         switch method {
         case "notifications/cancelled":
-            // The side that sent a request cancels it.
-            guard let id = RPCID(params?["requestId"]), let request = state.removePending(id, of: lane) else { return }
+            // The side that sent a request cancels it; the client ends a listen stream so (stdio).
+            guard let id = RPCID(params?["requestId"]) else { return }
+            if lane.side == .client, state.closeStream(.listen(session: lane.session, id: id), abruptly: false, at: instant)
+            {
+                return
+            }
+            guard let request = state.removePending(id, of: lane) else { return }
             if (state.cancelled[lane]?.count ?? 0) >= ObserverState.maxCancelled { state.cancelled[lane] = [] }
             state.cancelled[lane, default: []].insert(id)
             let reason =
@@ -151,12 +197,23 @@ extension ProxyObserver {
     }
 
     /// What a server's result to `initialize` or `tools/list` says about it.
-    private func learn(from result: JSONValue, of method: String, state: inout ObserverState) {
+    private func learn(from result: JSONValue, of method: String, session: String, state: inout ObserverState) {
+        if state.server.implementation == nil, let info = Self.peerInfo(result["_meta"]?[Self.serverInfoKey]) {
+            state.server.implementation = info
+        }
         switch method {
         case "initialize":
             if let info = Self.peerInfo(result["serverInfo"]) { state.server.implementation = info }
             if let version = result["protocolVersion"]?.stringValue {
                 state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
+                state.rememberVersion(version, of: session)
+            }
+        case "server/discover":
+            if let info = Self.peerInfo(result["_meta"]?[Self.serverInfoKey]) { state.server.implementation = info }
+            if case .array(let versions)? = result["supportedVersions"] {
+                state.server.supportedVersions = versions.prefix(8).compactMap {
+                    $0.stringValue.map { DisplayText.singleLine($0, maxLength: 40) }
+                }
             }
         case "tools/list":
             guard case .array(let tools)? = result["tools"] else { return }

@@ -36,7 +36,8 @@ public final class ProxyObserver: Sendable {
     }
 
     /// An observer recording into `runtime`'s collector for the server `name`, answering repeated calls of
-    /// `cachedTools` from `runtime`'s response cache (none when empty).
+    /// `cachedTools` from `runtime`'s response cache (none when empty; HTTP, `sessionsByID`, serves many
+    /// clients from it).
     public convenience init(
         runtime: EngineRuntime,
         name: String,
@@ -46,7 +47,13 @@ public final class ProxyObserver: Sendable {
     ) {
         let cache =
             cachedTools.isEmpty
-            ? nil : ProxyResultCache(cache: runtime.responseCache, serverName: name, tools: cachedTools)
+            ? nil
+            : ProxyResultCache(
+                cache: runtime.responseCache,
+                serverName: name,
+                tools: cachedTools,
+                sharedByClients: sessionsByID
+            )
         self.init(
             collector: runtime.collector,
             server: MCPServerStatus(name: name, executable: executable, running: true),
@@ -69,18 +76,25 @@ public final class ProxyObserver: Sendable {
 
     /// Observes one JSON-RPC message (or batch) the client sent in `session`, whole, read at `instant`.
     /// Returns the cache's answer when it has one, and the ids of the requests it carried.
+    /// `headers` are the request's `Mcp-Method` and `Mcp-Name` (HTTP), checked against the body.
     public func clientMessage(
         _ bytes: UnsafeBufferPointer<UInt8>,
         session: String,
+        headers: MCPRequestHeaders? = nil,
         at instant: ContinuousClock.Instant
     ) -> (answer: [UInt8]?, requests: [RPCID]) {
-        observe(bytes, from: Lane(side: .client, session: session), at: instant)
+        observe(bytes, from: Lane(side: .client, session: session), headers: headers, at: instant)
     }
 
-    /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`.
-    public func serverMessage(_ bytes: UnsafeBufferPointer<UInt8>, session: String, at instant: ContinuousClock.Instant)
-    {
-        _ = observe(bytes, from: Lane(side: .server, session: session), at: instant)
+    /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`; on the
+    /// GET stream `stream` (``getStreamOpened(session:at:)``), if it came on one.
+    public func serverMessage(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        session: String,
+        stream: Int? = nil,
+        at instant: ContinuousClock.Instant
+    ) {
+        _ = observe(bytes, from: Lane(side: .server, session: session), stream: stream, at: instant)
     }
 
     /// Observes a line too long to parse whole: its first bytes (`head`) and last bytes (`tail`). The id is
@@ -153,6 +167,10 @@ public final class ProxyObserver: Sendable {
     public func sessionEnded(_ session: String, at instant: ContinuousClock.Instant = .now) -> Int {
         state.withLock { state in
             if state.sessions.remove(session) != nil { collector.sessionClosed() }
+            abandonRounds(&state) { key, _ in key.session == session }
+            for case .listen(session, let id) in state.streams.keys {
+                state.closeStream(.listen(session: session, id: id), abruptly: false, at: instant)
+            }
             let waiting = state.endSession(session)
             state.count("pending_at_session_end", waiting.count)
             return waiting.count
@@ -190,6 +208,7 @@ public final class ProxyObserver: Sendable {
             state.progressTokens = [:]
             state.count("unmatched_response", state.early.values.reduce(0) { $0 + $1.count })
             state.early = [:]
+            serverGone(&state, at: instant)
             for request in waiting.sorted(by: { $0.start < $1.start }) {
                 finish(
                     request,
@@ -208,6 +227,7 @@ public final class ProxyObserver: Sendable {
     public func metrics(now: ContinuousClock.Instant = .now) -> MCPMetrics {
         state.withLock { state in
             state.expireEarly(now: now)
+            abandonRounds(&state) { _, round in now - round.answeredAt > ObserverState.roundPatience }
             var waiting: [(RPCSide, RPCID, PendingRequest)] = []
             for (lane, requests) in state.pending {
                 for (id, request) in requests { waiting.append((lane.side, id, request)) }
@@ -224,13 +244,17 @@ public final class ProxyObserver: Sendable {
                         elapsedMs: MetricsRounding.twoDecimals((now - request.start).inMilliseconds),
                         progress: request.progress,
                         total: request.total,
-                        message: request.message
+                        message: request.message,
+                        round: request.earlier.map { $0.count + 1 }
                     )
                 },
                 inFlightCount: waiting.count,
                 recentFailures: state.failures.newestFirst,
                 toolAnnotations: state.annotations,
-                protocolIssues: state.issues
+                protocolIssues: state.issues,
+                requestsByVersion: state.requestsByVersion.isEmpty ? nil : state.requestsByVersion,
+                streams: state.streamMetrics(now: now),
+                awaitingInput: state.openRounds.isEmpty ? nil : state.openRounds.count
             )
         }
     }
@@ -238,6 +262,8 @@ public final class ProxyObserver: Sendable {
     private func observe(
         _ line: UnsafeBufferPointer<UInt8>,
         from lane: Lane,
+        headers: MCPRequestHeaders? = nil,
+        stream: Int? = nil,
         at instant: ContinuousClock.Instant
     ) -> (answer: [UInt8]?, requests: [RPCID]) {
         let value: JSONValue
@@ -260,6 +286,10 @@ public final class ProxyObserver: Sendable {
             return (nil, messages.compactMap(\.requestID))
         }
         let message = RPCMessage(value)
+        if let headers, let issue = headers.disagreement(with: message) { state.withLock { $0.count(issue) } }
+        if let stream, let method = message.method {
+            state.withLock { $0.countEvent(method, on: .get(stream)) }
+        }
         var cacheEntry: ProxyResultCache.Entry?
         if lane.side == .client, let cache, case .request(let id, "tools/call", let params) = message {
             switch cache.lookup(id: id, params: params, line: line, members: value) {

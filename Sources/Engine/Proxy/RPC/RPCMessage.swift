@@ -89,4 +89,12 @@ extension RPCMessage {
         if case .request(let id, _, _) = self { return id }
         return nil
     }
+
+    /// The method, for a request or a notification.
+    public var method: String? {
+        switch self {
+        case .request(_, let method, _), .notification(let method, _): return method
+        case .response, .invalid: return nil
+        }
+    }
 }

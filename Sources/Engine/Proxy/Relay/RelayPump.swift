@@ -47,6 +47,7 @@ enum RelayPump {
             // A last line without a newline is forwarded as it is.
             FileDescriptorIO.writeAll(server, framer.drain())
         }
+        observer.clientClosed()
         close(server)
     }
 

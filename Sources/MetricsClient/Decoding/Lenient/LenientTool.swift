@@ -45,7 +45,8 @@ struct LenientTool: Sendable {
             errorTypes: fields.counts(Key.errorTypes),
             windowSamples: fields.count(Key.windowSamples, required: false),
             lifetime: lifetime,
-            windowHistogram: histogram
+            windowHistogram: histogram,
+            rounds: fields.tolerant(CallRounds.self, Key.rounds)
         )
     }
 
