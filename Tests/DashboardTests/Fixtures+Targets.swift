@@ -168,4 +168,36 @@ extension Fixtures {
         state.ui.detail = ToolKey(target: state.targets[0].id, tool: tool)
         return state
     }
+
+    /// One proxy in front of a 2026-07-28 server: a tool whose calls take several rounds (one running its
+    /// second round now, one waiting for the user's input), and a listen stream open.
+    static func modernProxy(ui: UIState = UIState()) -> DashboardState {
+        var state = manyTargets(count: 1, toolsEach: 4, ui: ui)
+        var snapshot = state.targets[0].snapshot!
+        let tool = snapshot.toolMetrics.keys.sorted()[0]
+        let calls = snapshot.toolMetrics[tool]!.totalCalls
+        snapshot.toolMetrics[tool]?.rounds = CallRounds(
+            rounds: 2 * calls + 3,
+            multiRoundCalls: calls,
+            inputWaitMs: 4_200_000,
+            abandonedCalls: 1
+        )
+        snapshot.mcp?.server.protocolVersion = nil
+        snapshot.mcp?.server.supportedVersions = ["2026-07-28"]
+        snapshot.mcp?.requestsByVersion = ["2026-07-28": 1_200]
+        snapshot.mcp?.inFlight[1].round = 2
+        snapshot.mcp?.awaitingInput = 1
+        snapshot.mcp?.streams = MCPStreams(
+            opened: 3,
+            closed: 2,
+            closedAbruptly: 1,
+            closedDurationMs: 90_000,
+            maxDurationMs: 60_000,
+            events: ["notifications/subscriptions/acknowledged": 3, "notifications/tools/list_changed": 4],
+            openCount: 1,
+            open: [OpenStream(kind: "subscriptions/listen", id: "\"listen-1\"", elapsedMs: 184_000, events: 3)]
+        )
+        state.targets[0].snapshot = snapshot
+        return state
+    }
 }

@@ -179,6 +179,18 @@ struct GoldenScreenTests {
     }
 
     @Test(
+        "a 2026-07-28 proxy: rounds beside the tool, a listen stream and a call waiting for input in Live calls",
+        arguments: [standard, medium]
+    )
+    func modernProxy(size: ScreenSize) {
+        check(Fixtures.modernProxy(), size, "modern-proxy")
+        var detail = Fixtures.modernProxy()
+        let tool = detail.targets[0].snapshot!.toolMetrics.keys.sorted()[0]
+        detail.ui.detail = ToolKey(target: detail.targets[0].id, tool: tool)
+        check(detail, size, "modern-proxy-detail")
+    }
+
+    @Test(
         "a tool's detail: histogram, percentile chart, calls and errors, failures",
         arguments: [standard, medium, large]
     )

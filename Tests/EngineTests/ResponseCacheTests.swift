@@ -1,6 +1,7 @@
 import Engine
 import MetricsClient
 import Synchronization
+import TestSupport
 import Testing
 
 @testable import Engine

@@ -2,17 +2,6 @@ import Foundation
 import MetricsClient
 import Synchronization
 
-/// A clock tests move by hand, so TTL behaviour is checked without sleeping.
-final class ManualClock: Sendable {
-    private let current = Guarded(ContinuousClock.now)
-
-    var now: ContinuousClock.Instant { current.withLock { $0 } }
-
-    func advance(by duration: Duration) {
-        current.withLock { $0 = $0.advanced(by: duration) }
-    }
-}
-
 /// A wall clock tests move by hand.
 final class ManualDate: Sendable {
     private let current = Guarded(Date(timeIntervalSince1970: 1_800_000_000))

@@ -28,7 +28,8 @@ struct WireSchemaTests {
                 errorTypes: ["timeout": 2],
                 windowSamples: 10,
                 lifetime: LifetimePercentiles(p50Ms: 10.5, p95Ms: 40, p99Ms: 41.5, p999Ms: 42),
-                windowHistogram: LatencyBuckets(upperBoundsMs: [1, 2.5, 50], counts: [2, 3, 4, 1])
+                windowHistogram: LatencyBuckets(upperBoundsMs: [1, 2.5, 50], counts: [2, 3, 4, 1]),
+                rounds: CallRounds(rounds: 14, multiRoundCalls: 3, inputWaitMs: 2500.5, abandonedCalls: 1)
             )
         ],
         cacheMetrics: [
@@ -89,7 +90,8 @@ struct WireSchemaTests {
                 exitStatus: 137,
                 protocolVersion: "2025-06-18",
                 client: MCPPeerInfo(name: "claude-ai", version: "0.1.0"),
-                implementation: MCPPeerInfo(name: "mcp-time", version: "1.9.4")
+                implementation: MCPPeerInfo(name: "mcp-time", version: "1.9.4"),
+                supportedVersions: ["2026-07-28", "2025-11-25"]
             ),
             methodMetrics: ["tools/list": Self.toolFixture("tools/list")],
             serverRequestMetrics: ["roots/list": Self.toolFixture("roots/list")],
@@ -102,7 +104,8 @@ struct WireSchemaTests {
                     elapsedMs: 12.5,
                     progress: 2,
                     total: 5,
-                    message: "step 2"
+                    message: "step 2",
+                    round: 2
                 )
             ],
             inFlightCount: 1,
@@ -125,7 +128,19 @@ struct WireSchemaTests {
                     openWorldHint: false
                 )
             ],
-            protocolIssues: ["not_json": 1]
+            protocolIssues: ["not_json": 1],
+            requestsByVersion: ["2026-07-28": 40, "2025-06-18": 2],
+            streams: MCPStreams(
+                opened: 3,
+                closed: 2,
+                closedAbruptly: 1,
+                closedDurationMs: 6000.5,
+                maxDurationMs: 5000,
+                events: ["notifications/tools/list_changed": 4],
+                openCount: 1,
+                open: [OpenStream(kind: "subscriptions/listen", id: "\"listen-1\"", elapsedMs: 1500, events: 2)]
+            ),
+            awaitingInput: 1
         ),
         fleet: FleetMetrics(
             prometheus: "http://127.0.0.1:9090",
@@ -173,7 +188,8 @@ struct WireSchemaTests {
             errorTypes: ["internal_error": 1],
             windowSamples: 4,
             lifetime: LifetimePercentiles(p50Ms: 2, p95Ms: 4, p99Ms: 4.5, p999Ms: 5),
-            windowHistogram: LatencyBuckets(upperBoundsMs: [1, 5], counts: [1, 3, 0])
+            windowHistogram: LatencyBuckets(upperBoundsMs: [1, 5], counts: [1, 3, 0]),
+            rounds: CallRounds(rounds: 5, multiRoundCalls: 1, inputWaitMs: 12, abandonedCalls: 0)
         )
     }
 
@@ -202,6 +218,19 @@ struct WireSchemaTests {
             ("engine", try object(root["engine"]), fixture.engine!),
             ("tool", tool, fixture.toolMetrics["chat"]!),
             ("lifetime", try object(tool["lifetime"]), fixture.toolMetrics["chat"]!.lifetime!),
+            ("rounds", try object(tool["rounds"]), fixture.toolMetrics["chat"]!.rounds!),
+            ("mcp", try object(root["mcp"]), fixture.mcp!),
+            ("mcp server", try object(try object(root["mcp"])["server"]), fixture.mcp!.server),
+            ("streams", try object(try object(root["mcp"])["streams"]), fixture.mcp!.streams!),
+            (
+                "open stream",
+                try object(try #require(try object(try object(root["mcp"])["streams"])["open"] as? [Any]).first),
+                fixture.mcp!.streams!.open[0]
+            ),
+            (
+                "in flight", try object(try #require(try object(root["mcp"])["in_flight"] as? [Any]).first),
+                fixture.mcp!.inFlight[0]
+            ),
             ("window histogram", try object(tool["window_histogram"]), fixture.toolMetrics["chat"]!.windowHistogram!),
             (
                 "cache", try object(try object(root["cache_metrics"])["semantic_cache"]),

@@ -10,21 +10,35 @@ extension SnapshotReport {
         facts.append(server.running ? "running" : "exited \(server.exitStatus.map(String.init) ?? "?")")
         var out = "SERVER  \(DisplayText.sanitized(server.name, maxLength: 40)) (\(facts.joined(separator: ", ")))"
         if let implementation = server.implementation { out += "  is \(peer(implementation))" }
-        if let version = server.protocolVersion { out += "  protocol \(DisplayText.sanitized(version))" }
+        if let era = mcp.era { out += "  speaks \(eraText(era))" }
         if let client = server.client { out += "  client \(peer(client))" }
         out += "\n"
+        if let versions = mcp.requestsByVersion, !versions.isEmpty {
+            out +=
+                "REQUESTS BY VERSION  "
+                + versions.sorted { $0.key > $1.key }.map { "\(DisplayText.sanitized($0.key)) \($0.value)" }
+                .joined(separator: "  ")
+            if let supported = server.supportedVersions, !supported.isEmpty {
+                out += "  (server supports \(supported.map { DisplayText.sanitized($0) }.joined(separator: ", ")))"
+            }
+            out += "\n"
+        }
         for (title, metrics) in [("METHODS", mcp.methodMetrics), ("SERVER REQUESTS", mcp.serverRequestMetrics)]
         where !metrics.isEmpty {
             let listed = metrics.sorted { $0.key < $1.key }.map { name, method in
                 let failed = method.failedCalls > 0 ? ", \(method.failedCalls) failed" : ""
-                return "\(DisplayText.sanitized(name, maxLength: 40)) \(method.totalCalls)\(failed) "
+                let rounds = method.rounds.map { ", \($0.short)" } ?? ""
+                return "\(DisplayText.sanitized(name, maxLength: 40)) \(method.totalCalls)\(failed)\(rounds) "
                     + "(p50 \(fixed(method.p50LatencyMs, 1)) ms)"
             }
             out += "\(title)  " + listed.joined(separator: "  ") + "\n"
         }
-        out += "IN FLIGHT  \(mcp.inFlightCount)\n"
+        out += "IN FLIGHT  \(mcp.inFlightCount)"
+        if let waiting = mcp.awaitingInput, waiting > 0 { out += "  (\(waiting) more waiting for the user's input)" }
+        out += "\n"
         for call in mcp.inFlight {
             var line = "  \(DisplayText.sanitized(call.tool ?? call.method, maxLength: 40)) id \(call.id)"
+            if let round = call.round { line += "  round \(round)" }
             line += "  \(fixed(call.elapsedMs / 1000, 1)) s"
             if call.fromServer { line += "  (asked by the server)" }
             if let progress = call.progress {
@@ -32,6 +46,19 @@ extension SnapshotReport {
             }
             if let message = call.message { line += "  \(DisplayText.sanitized(message, maxLength: 60))" }
             out += line + "\n"
+        }
+        if let streams = mcp.streams {
+            out += "STREAMS (not calls)  \(streams.summary)\n"
+            for stream in streams.open {
+                out += "  \(DisplayText.sanitized(stream.kind))" + (stream.id.map { " id \($0)" } ?? "")
+                out += "  open \(fixed(stream.elapsedMs / 1000, 1)) s  \(stream.events) events\n"
+            }
+            if !streams.events.isEmpty {
+                out +=
+                    "  events: "
+                    + streams.events.sorted { $0.key < $1.key }.map { "\(DisplayText.sanitized($0.key)) \($0.value)" }
+                    .joined(separator: "  ") + "\n"
+            }
         }
         if !mcp.recentFailures.isEmpty {
             out += "LAST FAILURES\n"
@@ -57,6 +84,15 @@ extension SnapshotReport {
                 .joined(separator: "  ") + "\n"
         }
         return out
+    }
+
+    /// The era in words: `2026-07-28 (stateless)`, `2025-11-25 (handshake)`, or both.
+    static func eraText(_ era: MCPEra) -> String {
+        switch era {
+        case .modern(let version): return "\(DisplayText.sanitized(version)) (stateless)"
+        case .handshake(let version): return "\(DisplayText.sanitized(version)) (handshake)"
+        case .both: return "\(DisplayText.sanitized(era.label)) (both eras)"
+        }
     }
 
     private static func peer(_ info: MCPPeerInfo) -> String {

@@ -66,7 +66,7 @@ enum SnapshotReport {
             "uptime \(Self.uptime(system.uptimeSeconds))",
             "calls \(system.totalRequests)",
             "in flight \(system.concurrentRequests)",
-            "sessions \(system.activeSessions)",
+            snapshot.mcp?.era?.hasSessions == false ? "stateless (no sessions)" : "sessions \(system.activeSessions)",
         ]
         if let rss = system.rssBytes { facts.append("rss \(Self.bytes(rss))") }
         if snapshot.fleet != nil { facts[0] = "longest uptime \(Self.uptime(system.uptimeSeconds))" }
@@ -98,6 +98,11 @@ enum SnapshotReport {
                 out += right(fixed(value, 1), 8)
             }
             out += "  " + (errors.isEmpty ? "-" : errors) + "\n"
+        }
+        for (name, entry) in zip(names, sorted) {
+            if let rounds = entry.value.rounds {
+                out += "\(name): \(rounds.summary(totalCalls: entry.value.totalCalls))\n"
+            }
         }
         if let fleet = snapshot.fleet {
             out +=

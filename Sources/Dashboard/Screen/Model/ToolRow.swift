@@ -22,6 +22,8 @@ struct ToolRow: Sendable, Equatable {
     var callRateHistory: [Double]
     /// Whether the target's data is old (not connected) or the target ended.
     var isStale: Bool
+    /// Rounds, when some calls took several (`6 rounds`), shown beside the name.
+    var rounds: String?
 
     /// The row for `metrics` of `target`.
     init(_ metrics: ToolMetrics, name: String, target: TargetView) {
@@ -40,8 +42,17 @@ struct ToolRow: Sendable, Equatable {
         self.p95History = history?.p95 ?? []
         self.callRateHistory = history?.callRate ?? []
         self.isStale = target.hasEnded || !target.connection.isConnected
+        self.rounds = metrics.rounds?.short
     }
 
     /// The tool this row shows.
     var key: ToolKey { ToolKey(target: target, tool: name) }
+
+    /// The name as the table shows it, its rounds beside it.
+    var label: String { Self.label(name, rounds: rounds) }
+
+    /// `greet (6 rounds)`, or the name alone.
+    static func label(_ name: String, rounds: String?) -> String {
+        rounds.map { "\(name) (\($0))" } ?? name
+    }
 }

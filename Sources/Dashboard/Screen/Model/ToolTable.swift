@@ -59,6 +59,9 @@ struct ToolTable: RandomAccessCollection, Sendable {
                         names.append(name)
                         longestName = Swift.max(longestName, DisplayWidth.of(name))
                     }
+                    if let rounds = tool.rounds {
+                        longestName = Swift.max(longestName, DisplayWidth.of(ToolRow.label(name, rounds: rounds.short)))
+                    }
                     entries.append(
                         Entry(
                             figure: figure,

@@ -53,7 +53,10 @@ struct HeaderPane {
                 )
             )
         } else if let system = target?.snapshot?.systemMetrics {
-            result.append(Segment(text: "up " + Format.seconds(system.uptimeSeconds), style: bar, priority: 4))
+            result.append(Segment(text: "up " + Format.seconds(system.uptimeSeconds), style: bar, priority: 6))
+        }
+        if let era = target?.snapshot?.mcp?.era {
+            result.append(Segment(text: Self.eraText(era), style: bar, priority: 3))
         }
         if let rate = target?.totalCallsPerSecond {
             result.append(Segment(text: rateText(rate), style: bar, priority: 2))
@@ -82,6 +85,11 @@ struct HeaderPane {
             let text = group.label == "connected" ? "\(group.count) ●" : "\(group.count) \(group.label)"
             result.append(Segment(text: text, style: connectionStyle(group.sample), priority: 0))
         }
+        let eras = Dictionary(grouping: state.targets.compactMap { $0.snapshot?.mcp?.era }, by: Self.eraText)
+        if !eras.isEmpty {
+            let text = eras.sorted { $0.key > $1.key }.map { "\($0.value.count) × \($0.key)" }.joined(separator: ", ")
+            result.append(Segment(text: text, style: bar, priority: 3))
+        }
         let rates = state.targets.compactMap(\.totalCallsPerSecond)
         if !rates.isEmpty {
             result.append(Segment(text: rateText(rates.reduce(0, +)) + " in all", style: bar, priority: 2))
@@ -98,6 +106,13 @@ struct HeaderPane {
 
     private var localOfferText: String {
         "L: watch \(state.localOffer) local prox\(state.localOffer == 1 ? "y" : "ies")"
+    }
+
+    /// Which protocol a server speaks, short: `MCP 2026-07-28 stateless`, `MCP 2025-11-25`, or both.
+    static func eraText(_ era: MCPEra) -> String {
+        let label = DisplayText.sanitized(era.label, maxLength: 40)
+        if case .modern = era { return "MCP \(label) stateless" }
+        return "MCP \(label)"
     }
 
     /// How the header names a target: its server's name and its address, or the address alone.

@@ -115,7 +115,7 @@ struct LatencyPane {
             grid.write(text, x: x + column.x, y: y, width: column.width, alignment: column.alignment, style: style)
         }
         if let server = columns.server { cell(server, row.server, theme.dim) }
-        cell(columns.tool, row.name)
+        cell(columns.tool, row.label)
         cell(columns.calls, Format.count(row.calls))
         cell(
             columns.rate,

@@ -12,10 +12,11 @@ struct LiveCallsPane {
 
     /// Draws the pane into `rect`.
     func draw(in rect: Rect, grid: inout ScreenGrid) {
-        let more = reported > rows.count ? " (\(reported) in flight, longest shown)" : ""
+        let calls = rows.filter { $0.note == nil }.count
+        let more = reported > calls ? " (\(reported) in flight, longest shown)" : ""
         let list = ListPane(
             title: "Live calls",
-            detail: rows.isEmpty ? "" : "\(rows.count) in flight\(more)",
+            detail: calls == 0 ? "" : "\(calls) in flight\(more)",
             pane: .live,
             chrome: Self.chrome,
             rowCount: rows.count,
@@ -49,6 +50,10 @@ struct LiveCallsPane {
                 if serverWidth > 0 {
                     grid.write(row.server, x: x, y: y, width: serverWidth, alignment: .left, style: theme.dim)
                     x += serverWidth + 1
+                }
+                if let note = row.note {
+                    grid.write(note, x: x, y: y, maxWidth: rect.maxX - x - 1, style: theme.statusInfo)
+                    return
                 }
                 let what = row.fromServer ? "← " + row.what : row.what
                 grid.write(what, x: x, y: y, width: whatWidth, alignment: .left)

@@ -80,6 +80,7 @@ struct ToolDetailView {
                     : "min \(Format.latency(metrics.minLatencyMs)) · max \(Format.latency(metrics.maxLatencyMs)) · ")
                 + "mean \(Format.latency(metrics.avgLatencyMs))",
         ]
+        if let rounds = metrics.rounds { lines.append(rounds.summary(totalCalls: metrics.totalCalls)) }
         if let lifetime = metrics.lifetime {
             lines.append(
                 "lifetime p50 \(Format.latency(lifetime.p50Ms)) · p95 \(Format.latency(lifetime.p95Ms)) · "

@@ -112,18 +112,21 @@ extension ObserverState {
     }
 
     /// Counts a client request of `method` under its protocol version: its own (`_meta`), else its
-    /// session's (`initialize`); a request of neither is not counted.
+    /// session's (`initialize`'s answer); a request of neither is not counted. `initialize` itself is counted
+    /// when its answer says the version agreed on (``countVersion(_:)``).
     mutating func countVersion(of method: String, _ params: JSONValue?, session: String) {
-        var version = Self.modernVersion(params)
-        if version == nil {
-            if method == "initialize", let requested = params?["protocolVersion"]?.stringValue {
-                version = requested
-                rememberVersion(requested, of: session)
-            } else {
-                version = sessionVersions[session]
-            }
+        if let version = Self.modernVersion(params) {
+            countVersion(version)
+        } else if method == "initialize" {
+            if let requested = params?["protocolVersion"]?.stringValue { rememberVersion(requested, of: session) }
+        } else if let version = sessionVersions[session] {
+            countVersion(version)
         }
-        guard var version else { return }
+    }
+
+    /// Counts one request under `version`.
+    mutating func countVersion(_ version: String) {
+        var version = version
         if requestsByVersion[version] == nil {
             version = DisplayText.singleLine(version, maxLength: 40)
             if requestsByVersion[version] == nil, requestsByVersion.count >= Self.maxVersions { version = "other" }

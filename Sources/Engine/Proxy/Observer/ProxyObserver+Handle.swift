@@ -98,8 +98,12 @@ extension ProxyObserver {
             if lane.side == .server, case .result(let result) = outcome {
                 if state.asksForInput(result, method: request.method) {
                     // A round, not the call: it goes on when the client retries.
-                    if let displaced = state.openRound(after: request, result: result, session: lane.session, at: instant)
-                    {
+                    if let displaced = state.openRound(
+                        after: request,
+                        result: result,
+                        session: lane.session,
+                        at: instant
+                    ) {
                         abandon(displaced)
                     }
                     return
@@ -171,7 +175,8 @@ extension ProxyObserver {
         case "notifications/cancelled":
             // The side that sent a request cancels it; the client ends a listen stream so (stdio).
             guard let id = RPCID(params?["requestId"]) else { return }
-            if lane.side == .client, state.closeStream(.listen(session: lane.session, id: id), abruptly: false, at: instant)
+            if lane.side == .client,
+                state.closeStream(.listen(session: lane.session, id: id), abruptly: false, at: instant)
             {
                 return
             }
@@ -207,6 +212,7 @@ extension ProxyObserver {
             if let version = result["protocolVersion"]?.stringValue {
                 state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
                 state.rememberVersion(version, of: session)
+                state.countVersion(version)
             }
         case "server/discover":
             if let info = Self.peerInfo(result["_meta"]?[Self.serverInfoKey]) { state.server.implementation = info }
