@@ -143,6 +143,62 @@ struct PrometheusExpositionTests {
         }
     }
 
+    @Test("a proxy's rounds, requests by protocol version and streams are series of their own, and pass promtool")
+    func modernEra() async throws {
+        try await RunningEndpoint.with { server in
+            let observer = ProxyObserver(
+                collector: server.collector,
+                server: MCPServerStatus(name: "s", executable: "s", running: true)
+            )
+            let meta = #""_meta":{"io.modelcontextprotocol/protocolVersion":"2026-07-28"}"#
+            let start = ContinuousClock.now
+            let lines: [(RPCSide, String, Int)] = [
+                (.client, #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"greet",\#(meta)}}"#, 0),
+                (.server, #"{"jsonrpc":"2.0","id":1,"result":{"resultType":"input_required","requestState":"x"}}"#, 2),
+                (
+                    .client,
+                    #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"greet","requestState":"x",\#(meta)}}"#,
+                    1502
+                ),
+                (.server, #"{"jsonrpc":"2.0","id":2,"result":{"resultType":"complete","content":[]}}"#, 1505),
+                (.client, #"{"jsonrpc":"2.0","id":3,"method":"subscriptions/listen","params":{\#(meta)}}"#, 1510),
+                (
+                    .server,
+                    #"{"jsonrpc":"2.0","method":"notifications/tools/list_changed","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":3}}}"#,
+                    1520
+                ),
+            ]
+            for (side, line, ms) in lines {
+                Array(line.utf8).withUnsafeBufferPointer {
+                    if side == .client {
+                        observer.clientLine($0, at: start + .milliseconds(ms))
+                    } else {
+                        observer.serverLine($0, at: start + .milliseconds(ms))
+                    }
+                }
+            }
+            let text = String(decoding: try await server.request("/metrics/prometheus").body, as: UTF8.self)
+            let tool = #"{mcp_method_name="tools/call",gen_ai_tool_name="greet"}"#
+            #expect(Self.value(text, "dashboard_mcp_call_rounds_total" + tool) == 2)
+            #expect(Self.value(text, "dashboard_mcp_multi_round_calls_total" + tool) == 1)
+            #expect(Self.value(text, "dashboard_mcp_input_wait_seconds_total" + tool) == 1.5)
+            #expect(Self.value(text, "dashboard_mcp_abandoned_calls_total" + tool) == 0)
+            #expect(Self.value(text, "mcp_server_operation_duration_seconds_count" + tool) == 1, "one call")
+            #expect(Self.value(text, #"dashboard_mcp_requests_total{mcp_protocol_version="2026-07-28"}"#) == 3)
+            #expect(Self.value(text, "dashboard_mcp_streams_open") == 1)
+            #expect(
+                Self.value(
+                    text,
+                    #"dashboard_mcp_stream_events_total{mcp_method_name="notifications/tools/list_changed"}"#
+                )
+                    == 1
+            )
+            #expect(!text.contains("subscriptions/listen"), "a stream is never an operation's latency")
+            let (status, output) = try await offThePool { try Self.check(text) }
+            #expect(status == 0, "promtool: \(output)")
+        }
+    }
+
     // promtool comes with Debian's `prometheus` package; CI installs it and always runs this test.
     @Test(
         "the output passes promtool check metrics",

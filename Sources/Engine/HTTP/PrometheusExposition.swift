@@ -107,6 +107,7 @@ enum PrometheusExposition {
             )
             sample(&out, "dashboard_rejected_samples_total", [], rejected)
         }
+        if let mcp = snapshot.mcp { renderMCP(mcp, tools: snapshot.toolMetrics, into: &out) }
         if let uploads = snapshot.uploadMetrics {
             gauge(&out, "dashboard_uploads_in_flight", "Files being uploaded now.", number(Double(uploads.inFlight)))
             gauge(&out, "dashboard_uploads_queued", "Files waiting to upload.", number(Double(uploads.queued)))
@@ -121,20 +122,20 @@ enum PrometheusExposition {
         return out
     }
 
-    private static func family(_ out: inout String, _ name: String, _ type: String, _ help: String) {
+    static func family(_ out: inout String, _ name: String, _ type: String, _ help: String) {
         out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n"
     }
 
-    private static func gauge(_ out: inout String, _ name: String, _ help: String, _ value: String) {
+    static func gauge(_ out: inout String, _ name: String, _ help: String, _ value: String) {
         family(&out, name, "gauge", help)
         sample(&out, name, [], value)
     }
 
-    private static func sample(_ out: inout String, _ name: String, _ labels: [(String, String)], _ value: Int) {
+    static func sample(_ out: inout String, _ name: String, _ labels: [(String, String)], _ value: Int) {
         sample(&out, name, labels, String(value))
     }
 
-    private static func sample(_ out: inout String, _ name: String, _ labels: [(String, String)], _ value: String) {
+    static func sample(_ out: inout String, _ name: String, _ labels: [(String, String)], _ value: String) {
         out += name
         if !labels.isEmpty {
             out += "{"
