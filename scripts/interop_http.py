@@ -95,7 +95,7 @@ async def drive(url, transport):
                 await session.initialize()
                 tools = await session.list_tools()
                 names = sorted(tool.name for tool in tools.tools)
-                if names != ["echo", "fail", "progress", "slow"]:
+                if names != ["echo", "fail", "greet", "progress", "slow"]:
                     fail(f"tools/list through the proxy gave {names}")
                 for index in range(20):
                     result = await session.call_tool("echo", {"text": f"hello {index}"})

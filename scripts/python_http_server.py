@@ -1,7 +1,10 @@
-"""A Streamable-HTTP MCP server built with the reference Python SDK (PyPI's `mcp`), for the HTTP proxy's
-interop test and benchmarks: tools that answer at once, slowly, with an error, and with progress.
+"""An MCP server built with the reference Python SDK (PyPI's `mcp`), for the proxy's interop tests and
+benchmarks: tools that answer at once, slowly, with an error, with progress, and one that asks the user
+(elicitation: over 2026-07-28 an `input_required` round and a retry, over 2025-11-25 a request mid-call).
+It speaks both protocol eras, as the SDK's `MCPServer` does.
 
-Usage: python python_http_server.py PORT [--json] [--record FILE]
+Usage: python python_http_server.py PORT [--json] [--record FILE]   (Streamable HTTP)
+       python python_http_server.py --stdio                          (stdio)
 PORT 0 takes a free port ("listening on N" is printed). --record appends one JSON line per POST exchange to
 FILE: the request body and the response body exactly as the server received and sent them (base64).
 """
@@ -11,8 +14,12 @@ import base64
 import json
 import socket
 import sys
+from typing import Annotated
+
+from pydantic import BaseModel
 
 from mcp.server.mcpserver import Context, MCPServer
+from mcp.server.mcpserver.resolve import Elicit, Resolve
 
 
 def free_port():
@@ -52,6 +59,20 @@ async def progress(steps: int, ctx: Context) -> str:
     return f"done after {steps} steps"
 
 
+class Name(BaseModel):
+    name: str
+
+
+def ask_name() -> Elicit[Name]:
+    return Elicit("What is your name?", Name)
+
+
+@server.tool()
+def greet(who: Annotated[Name, Resolve(ask_name)]) -> str:
+    """Greets the user, asking for their name first."""
+    return f"hello {who.name}"
+
+
 def recording(app, path):
     """ASGI middleware writing each POST's request and response bodies to `path`."""
 
@@ -82,6 +103,9 @@ def recording(app, path):
 
 
 if __name__ == "__main__":
+    if "--stdio" in sys.argv:
+        server.run()
+        sys.exit(0)
     import uvicorn
 
     port = int(sys.argv[1]) if len(sys.argv) > 1 else 0

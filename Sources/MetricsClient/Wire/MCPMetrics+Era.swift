@@ -12,7 +12,17 @@ public enum MCPEra: Sendable, Equatable {
 
     /// Whether `version` (a `YYYY-MM-DD` revision) is of the modern era.
     public static func isModern(_ version: String) -> Bool {
-        version >= firstModernVersion
+        isRevision(version) && version >= firstModernVersion
+    }
+
+    /// Whether `version` looks like a protocol revision (`YYYY-MM-DD`), not `other` or a peer's nonsense.
+    public static func isRevision(_ version: String) -> Bool {
+        let bytes = Array(version.utf8)
+        guard bytes.count == 10 else { return false }
+        return bytes.enumerated().allSatisfy { index, byte in
+            index == 4 || index == 7
+                ? byte == UInt8(ascii: "-") : (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+        }
     }
 
     /// Short text for a header or a list: `2026-07-28`, `2025-11-25`, `2026-07-28 + 2025-11-25`.
@@ -34,7 +44,7 @@ extension MCPMetrics {
     /// The era the server speaks, from the versions of the requests seen (the newest version of each era
     /// with requests); else from the version its `initialize` gave; `nil` before any request.
     public var era: MCPEra? {
-        let versions = (requestsByVersion ?? [:]).filter { $0.value > 0 }.keys
+        let versions = (requestsByVersion ?? [:]).filter { $0.value > 0 && MCPEra.isRevision($0.key) }.keys
         let modern = versions.filter(MCPEra.isModern).max()
         let handshake = versions.filter { !MCPEra.isModern($0) }.max()
         switch (modern, handshake) {
@@ -42,7 +52,7 @@ extension MCPMetrics {
         case (let modern?, nil): return .modern(modern)
         case (nil, let handshake?): return .handshake(handshake)
         case (nil, nil):
-            guard let version = server.protocolVersion else { return nil }
+            guard let version = server.protocolVersion, MCPEra.isRevision(version) else { return nil }
             return MCPEra.isModern(version) ? .modern(version) : .handshake(version)
         }
     }

@@ -23,8 +23,8 @@ struct HeadFields {
 
     enum Kind {
         case endToEnd, dropped, connection, transferEncoding, contentLength, contentType, sessionID, expect
-        /// `Mcp-Method` and `Mcp-Name` (2026-07-28): passed on, read for the observer.
-        case mcpMethod, mcpName
+        /// `Mcp-Method`, `Mcp-Name` (2026-07-28) and `MCP-Protocol-Version`: passed on, read for the observer.
+        case mcpMethod, mcpName, mcpProtocolVersion
     }
 
     struct Field {
@@ -49,9 +49,10 @@ struct HeadFields {
     /// Where `Mcp-Session-Id` and `Content-Type` are, when given.
     private(set) var sessionID: Range<Int>?
     private(set) var contentType: Range<Int>?
-    /// Where `Mcp-Method` and `Mcp-Name` are, when given.
+    /// Where `Mcp-Method`, `Mcp-Name` and `MCP-Protocol-Version` are, when given.
     private(set) var mcpMethod: Range<Int>?
     private(set) var mcpName: Range<Int>?
+    private(set) var mcpProtocolVersion: Range<Int>?
     /// Field names the `Connection` field lists (hop-by-hop too).
     private var named: [Range<Int>] = []
 
@@ -154,6 +155,7 @@ struct HeadFields {
         case .expect: expectsContinue = Self.same(bytes, value, "100-continue")
         case .mcpMethod: mcpMethod = value
         case .mcpName: mcpName = value
+        case .mcpProtocolVersion: mcpProtocolVersion = value
         case .endToEnd, .dropped: break
         }
         fields.append(Field(line: line, name: name, value: value, kind: kind == .connection ? .dropped : kind))
@@ -211,6 +213,7 @@ struct HeadFields {
         case 17: return matches("transfer-encoding") ? .transferEncoding : .endToEnd
         case 18: return matches("proxy-authenticate") ? .dropped : .endToEnd
         case 19: return matches("proxy-authorization") ? .dropped : .endToEnd
+        case 20: return matches("mcp-protocol-version") ? .mcpProtocolVersion : .endToEnd
         default: return .endToEnd
         }
     }

@@ -12,7 +12,7 @@ struct RequestHead {
     let framing: BodyFraming
     /// `Mcp-Session-Id`, `""` without one.
     let session: String
-    /// `Mcp-Method` and `Mcp-Name`, when either is given.
+    /// `Mcp-Method`, `Mcp-Name` and `MCP-Protocol-Version`, when any is given.
     let mcpHeaders: MCPRequestHeaders?
     let expectsContinue: Bool
     let upstreamHead: ByteBuffer
@@ -53,8 +53,13 @@ struct RequestHead {
             range.map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
         }
         mcpHeaders =
-            fields.mcpMethod == nil && fields.mcpName == nil
-            ? nil : MCPRequestHeaders(method: text(fields.mcpMethod), name: text(fields.mcpName))
+            fields.mcpMethod == nil && fields.mcpName == nil && fields.mcpProtocolVersion == nil
+            ? nil
+            : MCPRequestHeaders(
+                method: text(fields.mcpMethod),
+                name: text(fields.mcpName),
+                protocolVersion: text(fields.mcpProtocolVersion)
+            )
         expectsContinue = fields.expectsContinue
         var head = ByteBuffer()
         head.reserveCapacity(length + host.utf8.count + 8)

@@ -111,15 +111,16 @@ extension ObserverState {
         params?["_meta"]?[versionKey]?.stringValue
     }
 
-    /// Counts a client request of `method` under its protocol version: its own (`_meta`), else its
-    /// session's (`initialize`'s answer); a request of neither is not counted. `initialize` itself is counted
-    /// when its answer says the version agreed on (``countVersion(_:)``).
-    mutating func countVersion(of method: String, _ params: JSONValue?, session: String) {
+    /// Counts a client request of `method` under its protocol version: its own (`_meta`), else the one its
+    /// `MCP-Protocol-Version` header names (HTTP), else its session's (`initialize`'s answer); a request of
+    /// none is not counted. `initialize` itself is counted when its answer says the version agreed on
+    /// (``countVersion(_:)``).
+    mutating func countVersion(of method: String, _ params: JSONValue?, session: String, header: String?) {
         if let version = Self.modernVersion(params) {
             countVersion(version)
         } else if method == "initialize" {
             if let requested = params?["protocolVersion"]?.stringValue { rememberVersion(requested, of: session) }
-        } else if let version = sessionVersions[session] {
+        } else if let version = header ?? sessionVersions[session] {
             countVersion(version)
         }
     }

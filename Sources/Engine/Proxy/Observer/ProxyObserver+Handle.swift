@@ -3,13 +3,14 @@ import MetricsClient
 
 extension ProxyObserver {
     /// Applies one message `side` sent. `line` is the raw line when the message is the whole line (the
-    /// cache stores a result's bytes from it).
+    /// cache stores a result's bytes from it); `headerVersion` the `MCP-Protocol-Version` it came with (HTTP).
     func handle(
         _ message: RPCMessage,
         from lane: Lane,
         line: UnsafeBufferPointer<UInt8>?,
         at instant: ContinuousClock.Instant,
         cacheEntry: ProxyResultCache.Entry? = nil,
+        headerVersion: String? = nil,
         state: inout ObserverState
     ) {
         if sessionsByID, lane.side == .client, !lane.session.isEmpty, state.sessions.insert(lane.session).inserted {
@@ -20,7 +21,7 @@ extension ProxyObserver {
             state.count("invalid_message")
         case .request(let id, let method, let params):
             if lane.side == .client {
-                state.countVersion(of: method, params, session: lane.session)
+                state.countVersion(of: method, params, session: lane.session, header: headerVersion)
                 if state.server.client == nil, let info = Self.peerInfo(params?["_meta"]?[Self.clientInfoKey]) {
                     state.server.client = info
                 }

@@ -280,7 +280,14 @@ public final class ProxyObserver: Sendable {
             state.withLock { state in
                 state.count("batch")
                 for message in messages {
-                    handle(message, from: lane, line: nil, at: instant, state: &state)
+                    handle(
+                        message,
+                        from: lane,
+                        line: nil,
+                        at: instant,
+                        headerVersion: headers?.protocolVersion,
+                        state: &state
+                    )
                 }
             }
             return (nil, messages.compactMap(\.requestID))
@@ -301,7 +308,15 @@ public final class ProxyObserver: Sendable {
             }
         }
         state.withLock { state in
-            handle(message, from: lane, line: line, at: instant, cacheEntry: cacheEntry, state: &state)
+            handle(
+                message,
+                from: lane,
+                line: line,
+                at: instant,
+                cacheEntry: cacheEntry,
+                headerVersion: headers?.protocolVersion,
+                state: &state
+            )
         }
         return (nil, message.requestID.map { [$0] } ?? [])
     }

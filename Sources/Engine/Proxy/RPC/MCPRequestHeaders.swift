@@ -1,21 +1,25 @@
 import Foundation
 import MetricsClient
 
-/// The standard MCP request headers of a Streamable-HTTP POST (2026-07-28): `Mcp-Method` and `Mcp-Name`,
-/// which must repeat the body's `method` and `params.name` (or `params.uri`).
+/// The MCP request headers of a Streamable-HTTP POST: `Mcp-Method` and `Mcp-Name` (2026-07-28), which must
+/// repeat the body's `method` and `params.name` (or `params.uri`), and `MCP-Protocol-Version` (which a
+/// handshake-era client sends once its session is set up).
 public struct MCPRequestHeaders: Sendable, Equatable {
     /// `Mcp-Method`, when given.
     public var method: String?
     /// `Mcp-Name` as sent (a `=?base64?…?=` value still encoded), when given.
     public var name: String?
+    /// `MCP-Protocol-Version`, when given.
+    public var protocolVersion: String?
 
     /// The methods whose requests carry `Mcp-Name`.
     static let namedMethods: Set<String> = ["tools/call", "resources/read", "prompts/get"]
 
     /// Creates the headers of one request.
-    public init(method: String? = nil, name: String? = nil) {
+    public init(method: String? = nil, name: String? = nil, protocolVersion: String? = nil) {
         self.method = method
         self.name = name
+        self.protocolVersion = protocolVersion
     }
 
     /// `Mcp-Name`'s value, decoded when it uses the Base64 sentinel form; `nil` when that form does not decode.
