@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What `dashboard proxy` costs, measured side by side with what a user has without it, in one run
-# (release build): added round-trip latency of a tools/call (direct vs proxied, in pairs), throughput of
+# (release build): added round-trip latency of a tools/call in both protocol eras (direct, proxied and
+# through socat, in rounds), throughput of
 # 200-byte messages each way (vs cat relaying the same bytes), peak RSS relaying a 64 MiB response, idle
 # CPU and RSS. Usage: scripts/bench-proxy.sh [calls]   (default 20000 pairs)
 set -euo pipefail
@@ -14,8 +15,12 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 gcc -O2 -o "$work/rtt" scripts/proxy-rtt.c
 
-echo "== round trip of a tools/call, $calls pairs (the echo peer direct, and behind the proxy)"
-"$work/rtt" "$calls" 2000 -- "$peer" echo ++ "$dashboard" proxy -- "$peer" echo
+echo "== round trip of a tools/call, $calls rounds: the echo peer direct, behind the proxy and behind socat,"
+echo "   in each protocol era (2025-11-25 lines, and 2026-07-28 lines with _meta as the Python SDK writes them)"
+command -v socat >/dev/null || { echo "socat is needed (apt-get install socat)" >&2; exit 1; }
+"$work/rtt" "$calls" 2000 -- "$peer" echo ++ "$dashboard" proxy -- "$peer" echo \
+    ++ @modern "$peer" echo-modern ++ @modern "$dashboard" proxy -- "$peer" echo-modern \
+    ++ @modern socat - EXEC:"$peer echo-modern"
 
 echo "== 1 000 000 messages of 200 bytes"
 python3 - "$work/messages" <<'PY'

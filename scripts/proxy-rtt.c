@@ -1,7 +1,10 @@
-// Round-trip times of tools/call requests to two stdio servers at once, in pairs: each iteration sends one
-// request to each (alternating which goes first) and times it until its response line is back. Used by
-// scripts/bench-proxy.sh to compare a server direct with the same server behind `dashboard proxy`.
-// Usage: proxy-rtt ITERATIONS WARMUP -- DIRECT_COMMAND… ++ PROXIED_COMMAND…
+// Round-trip times of tools/call requests to several stdio servers at once, in rounds: each round sends one
+// request to each (the order rotating from round to round) and times it until its response line is back.
+// Used by scripts/bench-proxy.sh to compare a server direct with the same server behind `dashboard proxy`
+// (and behind socat), in both MCP protocol eras.
+// Usage: proxy-rtt ITERATIONS WARMUP -- [@modern] DIRECT… ++ [@modern] RELAYED… [++ …]
+// An arm marked @modern sends 2026-07-28 requests (the version, client info and capabilities in `_meta`, as
+// the Python SDK writes them); each arm's added latency is against the first arm of the same era.
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,10 +34,16 @@ static long long now_ns(void) {
     return (long long)t.tv_sec * 1000000000LL + t.tv_nsec;
 }
 
-static long long round_trip(peer *p, int id) {
-    char request[256];
-    int length = snprintf(request, sizeof request,
-        "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}}\n", id);
+static const char *handshake_request =
+    "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"}}}\n";
+static const char *modern_request =
+    "{\"jsonrpc\":\"2.0\",\"id\":%d,\"method\":\"tools/call\",\"params\":{\"name\":\"echo\",\"arguments\":{\"text\":\"hi\"},"
+    "\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"2026-07-28\",\"io.modelcontextprotocol/clientInfo\":{\"name\":\"mcp\","
+    "\"version\":\"0.1.0\"},\"io.modelcontextprotocol/clientCapabilities\":{\"elicitation\":{\"form\":{},\"url\":{}}}}}}\n";
+
+static long long round_trip(peer *p, int id, int modern) {
+    char request[1024];
+    int length = snprintf(request, sizeof request, modern ? modern_request : handshake_request, id);
     long long start = now_ns();
     if (write(p->in, request, length) != length) { perror("write"); exit(1); }
     for (;;) {
@@ -61,30 +70,66 @@ static double pct(long long *v, int n, double q) {
     return v[index] / 1000.0;
 }
 
+#define MAX_ARMS 8
+
 int main(int argc, char **argv) {
-    if (argc < 6) { fprintf(stderr, "usage: proxy-rtt N WARMUP -- DIRECT… ++ PROXIED…\n"); return 64; }
-    int n = atoi(argv[1]), warmup = atoi(argv[2]);
-    char **direct = &argv[4], **proxied = NULL;
-    for (int i = 4; i < argc; i++) if (strcmp(argv[i], "++") == 0) { argv[i] = NULL; proxied = &argv[i + 1]; }
-    if (!proxied) return 64;
-    signal(SIGPIPE, SIG_IGN);
-    peer a, b;
-    start(&a, direct); start(&b, proxied);
-    long long *da = malloc(sizeof(long long) * n), *db = malloc(sizeof(long long) * n), *diff = malloc(sizeof(long long) * n);
-    for (int i = -warmup; i < n; i++) {
-        long long x, y;
-        if (i & 1) { x = round_trip(&a, i + warmup); y = round_trip(&b, i + warmup); }
-        else { y = round_trip(&b, i + warmup); x = round_trip(&a, i + warmup); }
-        if (i >= 0) { da[i] = x; db[i] = y; diff[i] = y - x; }
+    if (argc < 6 || strcmp(argv[3], "--") != 0) {
+        fprintf(stderr, "usage: proxy-rtt N WARMUP -- [@modern] DIRECT… ++ [@modern] RELAYED… [++ …]\n");
+        return 64;
     }
-    qsort(da, n, sizeof *da, compare); qsort(db, n, sizeof *db, compare); qsort(diff, n, sizeof *diff, compare);
-    printf("calls %d (after %d warm-up pairs), microseconds\n", n, warmup);
-    printf("direct   p50 %8.1f  p90 %8.1f  p99 %8.1f  max %9.1f\n", pct(da, n, .5), pct(da, n, .9), pct(da, n, .99), da[n - 1] / 1000.0);
-    printf("proxied  p50 %8.1f  p90 %8.1f  p99 %8.1f  max %9.1f\n", pct(db, n, .5), pct(db, n, .9), pct(db, n, .99), db[n - 1] / 1000.0);
-    printf("added    p50 %8.1f  p99 %8.1f  (p50/p99 of proxied minus p50/p99 of direct)\n",
-           pct(db, n, .5) - pct(da, n, .5), pct(db, n, .99) - pct(da, n, .99));
-    printf("pairwise p50 %8.1f  p99 %8.1f  (percentiles of each pair's difference)\n", pct(diff, n, .5), pct(diff, n, .99));
-    close(a.in); close(b.in);
-    waitpid(a.pid, NULL, 0); waitpid(b.pid, NULL, 0);
+    int n = atoi(argv[1]), warmup = atoi(argv[2]), arms = 0;
+    char **command[MAX_ARMS];
+    int modern[MAX_ARMS];
+    command[arms++] = &argv[4];
+    for (int i = 4; i < argc; i++) {
+        if (strcmp(argv[i], "++") == 0) {
+            if (arms == MAX_ARMS) return 64;
+            argv[i] = NULL;
+            command[arms++] = &argv[i + 1];
+        }
+    }
+    if (arms < 2) return 64;
+    signal(SIGPIPE, SIG_IGN);
+    peer *peers = calloc(arms, sizeof(peer));
+    long long *times[MAX_ARMS], *diff[MAX_ARMS];
+    int base[MAX_ARMS];
+    for (int a = 0; a < arms; a++) {
+        modern[a] = strcmp(command[a][0], "@modern") == 0;
+        if (modern[a]) command[a]++;
+        base[a] = a;
+        for (int b = 0; b < a; b++) if (modern[b] == modern[a]) { base[a] = b; break; }
+        start(&peers[a], command[a]);
+        times[a] = malloc(sizeof(long long) * n);
+        diff[a] = malloc(sizeof(long long) * n);
+    }
+    long long got[MAX_ARMS];
+    for (int i = -warmup; i < n; i++) {
+        int first = (i + warmup) % arms;
+        for (int k = 0; k < arms; k++) {
+            int a = (first + k) % arms;
+            got[a] = round_trip(&peers[a], i + warmup, modern[a]);
+        }
+        if (i < 0) continue;
+        for (int a = 0; a < arms; a++) { times[a][i] = got[a]; diff[a][i] = got[a] - got[base[a]]; }
+    }
+    printf("calls %d (after %d warm-up rounds), microseconds\n", n, warmup);
+    for (int a = 0; a < arms; a++) {
+        qsort(times[a], n, sizeof(long long), compare);
+        qsort(diff[a], n, sizeof(long long), compare);
+    }
+    for (int a = 0; a < arms; a++) {
+        printf("arm %d %-9s %-28.28s p50 %8.1f  p90 %8.1f  p99 %8.1f  max %9.1f", a, modern[a] ? "2026" : "handshake",
+               command[a][0][0] == '/' ? strrchr(command[a][0], '/') + 1 : command[a][0],
+               pct(times[a], n, .5), pct(times[a], n, .9), pct(times[a], n, .99), times[a][n - 1] / 1000.0);
+        if (base[a] != a) {
+            printf("  added p50 %6.1f p99 %6.1f  (pairwise p50 %6.1f p99 %6.1f)",
+                   pct(times[a], n, .5) - pct(times[base[a]], n, .5), pct(times[a], n, .99) - pct(times[base[a]], n, .99),
+                   pct(diff[a], n, .5), pct(diff[a], n, .99));
+        }
+        printf("\n");
+    }
+    // Every input closed before any wait: a later child holds copies of the earlier ones' pipe ends.
+    for (int a = 0; a < arms; a++) close(peers[a].in);
+    for (int a = 0; a < arms; a++) waitpid(peers[a].pid, NULL, 0);
     return 0;
 }

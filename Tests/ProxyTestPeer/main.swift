@@ -5,6 +5,8 @@ import Foundation
 // Usage: ProxyTestPeer MODE [ARG]
 //   echo                answer every request at once with a small result (calls of a tool named
 //                       "never" excepted)
+//   echo-modern         the same, each result shaped as a 2026-07-28 server writes it (resultType,
+//                       structuredContent, serverInfo in _meta)
 //   hold N              read N requests, then answer all of them
 //   big BYTES           answer every request with a text of BYTES bytes
 //   drip                answer every request one byte per millisecond
@@ -30,6 +32,12 @@ func requestID(_ line: Substring) -> Substring? {
 
 func answer(_ id: Substring, text: String = "ok") -> String {
     #"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[{"type":"text","text":"\#(text)"}]}}"# + "\n"
+}
+
+func modernAnswer(_ id: Substring) -> String {
+    #"{"jsonrpc":"2.0","id":\#(id),"result":{"content":[{"type":"text","text":"ok"}],"isError":false,"#
+        + #""resultType":"complete","structuredContent":{"result":"ok"},"#
+        + #""_meta":{"io.modelcontextprotocol/serverInfo":{"name":"peer","version":"1"}}}}"# + "\n"
 }
 
 func write(_ text: String) {
@@ -75,6 +83,8 @@ while let line = readLine(strippingNewline: true) {
         }
     case "exit":
         exit(Int32(number))
+    case "echo-modern":
+        write(modernAnswer(id))
     default:
         if !text.contains(#""name":"never""#) { write(answer(id)) }
     }

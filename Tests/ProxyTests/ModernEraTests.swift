@@ -345,4 +345,38 @@ struct ModernEraTests {
         #expect(observer.metrics().protocolIssues == ["header_mismatch": 3, "header_missing": 1])
         #expect(observer.metrics().inFlightCount == 7)
     }
+
+    @Test("answers observed before their requests (the relay forwards first) still end rounds and teach the observer")
+    func earlyAnswers() throws {
+        let observer = observer()
+        server(
+            observer,
+            #"{"jsonrpc":"2.0","id":0,"result":{"protocolVersion":"2025-11-25","serverInfo":{"name":"s"}}}"#,
+            at: 2
+        )
+        client(
+            observer,
+            #"{"jsonrpc":"2.0","id":0,"method":"initialize","params":{"protocolVersion":"2025-11-25"}}"#,
+            at: 0
+        )
+        server(observer, inputRequired(1), at: 5)
+        client(observer, request(1), at: 1)
+        server(observer, complete(2), at: 120)
+        client(observer, request(2, retry: #""requestState":"s1""#), at: 105)
+        server(observer, #"{"jsonrpc":"2.0","id":"l","result":{"resultType":"complete"}}"#, at: 130)
+        client(
+            observer,
+            #"{"jsonrpc":"2.0","id":"l","method":"subscriptions/listen","params":{\#(Self.meta)}}"#,
+            at: 125
+        )
+        let snapshot = collector.snapshot(maxAge: .zero)
+        let mcp = try #require(snapshot.mcp)
+        #expect(mcp.server.implementation?.name == "s" && mcp.server.protocolVersion == "2025-11-25")
+        #expect(snapshot.systemMetrics.activeSessions == 1)
+        let greet = try #require(snapshot.toolMetrics["greet"])
+        #expect(greet.totalCalls == 1 && greet.p50LatencyMs == 19, "4 ms + 15 ms")
+        #expect(greet.rounds == CallRounds(rounds: 2, multiRoundCalls: 1, inputWaitMs: 100, abandonedCalls: 0))
+        #expect(mcp.streams?.opened == 1 && mcp.streams?.closed == 1 && mcp.streams?.openCount == 0)
+        #expect(mcp.inFlightCount == 0 && mcp.protocolIssues.isEmpty)
+    }
 }

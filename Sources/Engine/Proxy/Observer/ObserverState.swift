@@ -85,18 +85,30 @@ struct ObserverState {
         issues[issue, default: 0] += times
     }
 
-    /// Keeps a response whose request is not known (yet); old ones are counted as unmatched.
-    mutating func keepEarly(_ outcome: RPCOutcome, id: RPCID, for lane: Lane, at instant: ContinuousClock.Instant) {
+    /// Keeps a response whose request is not known (yet), `whole` or only what it says of failure and rounds;
+    /// old ones are counted as unmatched.
+    mutating func keepEarly(
+        _ outcome: RPCOutcome,
+        whole: Bool,
+        id: RPCID,
+        for lane: Lane,
+        at instant: ContinuousClock.Instant
+    ) {
         expireEarly(now: instant)
         if (early[lane]?.count ?? 0) >= Self.maxEarly {
             count("unmatched_response", early[lane]?.count ?? 0)
             early[lane] = [:]
         }
-        // Only what a result says about failure is kept, never a large body.
+        // A large body is never kept: only what a result says about failure and rounds.
         var kept = outcome
-        if case .result(let result) = outcome {
+        if !whole, case .result(.object(let members)) = outcome {
+            let telling: Set<String> = ["isError", "resultType", "requestState"]
             kept = .result(
-                .object(result["isError"].map { [JSONMember(key: "isError", value: $0, range: 0..<0)] } ?? [])
+                .object(
+                    members.filter { telling.contains($0.key) }.map {
+                        JSONMember(key: $0.key, value: $0.value, range: 0..<0)
+                    }
+                )
             )
         }
         early[lane, default: [:]][id] = EarlyResponse(outcome: kept, instant: instant)

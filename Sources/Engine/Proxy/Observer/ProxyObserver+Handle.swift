@@ -26,9 +26,15 @@ extension ProxyObserver {
                     state.server.client = info
                 }
                 if method == "subscriptions/listen" {
-                    state.openStream(.listen(session: lane.session, id: id), at: instant)
+                    let key = StreamKey.listen(session: lane.session, id: id)
+                    state.openStream(key, at: instant)
+                    if let early = state.early[lane]?.removeValue(forKey: id) {
+                        // Its closing answer was observed first.
+                        _ = listenEnded(id, early.outcome, session: lane.session, at: early.instant, &state)
+                    }
                     return
                 }
+                if method == "initialize" { initializing(params, session: lane.session, state: &state) }
             }
             guard (state.pending[lane]?.count ?? 0) < ObserverState.maxPending else {
                 state.count("untracked")
@@ -57,29 +63,10 @@ extension ProxyObserver {
             if let early = state.early[lane]?.removeValue(forKey: id) {
                 // Its answer was observed first (see ``EarlyResponse``).
                 if let token = request.progressToken { state.progressTokens[lane]?[token] = nil }
-                let errorType = early.outcome.errorType(isToolCall: request.tool != nil)
-                let message = errorType == nil ? "" : early.outcome.failureMessage
-                finish(
-                    request,
-                    from: lane.side,
-                    errorType: errorType,
-                    message: message,
-                    at: early.instant,
-                    state: &state
-                )
+                answered(request, early.outcome, by: lane.peer, line: nil, at: early.instant, state: &state)
                 return
             }
             state.pending[lane, default: [:]][id] = request
-            if lane.side == .client, method == "initialize" {
-                if !sessionsByID, !state.sessionOpen {
-                    state.sessionOpen = true
-                    collector.sessionOpened()
-                }
-                if let info = Self.peerInfo(params?["clientInfo"]) { state.server.client = info }
-                if let version = params?["protocolVersion"]?.stringValue {
-                    state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
-                }
-            }
         case .notification(let method, let params):
             notification(method, params, from: lane, at: instant, state: &state)
         case .response(let id, let outcome):
@@ -89,39 +76,66 @@ extension ProxyObserver {
                     return
                 }
                 if let id {
-                    state.keepEarly(outcome, id: id, for: lane.peer, at: instant)
+                    // Kept whole when small: its request, observed next, learns from it as from any answer.
+                    state.keepEarly(
+                        outcome,
+                        whole: (line?.count ?? .max) <= 65_536,
+                        id: id,
+                        for: lane.peer,
+                        at: instant
+                    )
                 } else {
                     state.count("unmatched_response")
                 }
                 return
             }
-            let errorType = outcome.errorType(isToolCall: request.tool != nil)
-            if lane.side == .server, case .result(let result) = outcome {
-                if state.asksForInput(result, method: request.method) {
-                    // A round, not the call: it goes on when the client retries.
-                    if let displaced = state.openRound(
-                        after: request,
-                        result: result,
-                        session: lane.session,
-                        at: instant
-                    ) {
-                        abandon(displaced)
-                    }
-                    return
+            answered(request, outcome, by: lane, line: line, at: instant, state: &state)
+        }
+    }
+
+    /// A request `by` answered with `outcome` at `instant`: a round of a call that goes on, or the end of a
+    /// call, learnt from (and, a cached tool's, stored from `line`).
+    func answered(
+        _ request: PendingRequest,
+        _ outcome: RPCOutcome,
+        by lane: Lane,
+        line: UnsafeBufferPointer<UInt8>?,
+        at instant: ContinuousClock.Instant,
+        state: inout ObserverState
+    ) {
+        let errorType = outcome.errorType(isToolCall: request.tool != nil)
+        if lane.side == .server, case .result(let result) = outcome {
+            if state.asksForInput(result, method: request.method) {
+                // A round, not the call: it goes on when the client retries.
+                if let displaced = state.openRound(after: request, result: result, session: lane.session, at: instant) {
+                    abandon(displaced)
                 }
-                learn(from: result, of: request.method, session: lane.session, state: &state)
-                if errorType == nil, let key = request.cacheKey, let cache, let line {
-                    cache.store(resultOf: line, result: result, key: key, ttl: request.cacheTTL)
-                }
+                return
             }
-            finish(
-                request,
-                from: lane.side.peer,
-                errorType: errorType,
-                message: errorType == nil ? "" : outcome.failureMessage,
-                at: instant,
-                state: &state
-            )
+            learn(from: result, of: request.method, session: lane.session, state: &state)
+            if errorType == nil, let key = request.cacheKey, let cache, let line {
+                cache.store(resultOf: line, result: result, key: key, ttl: request.cacheTTL)
+            }
+        }
+        finish(
+            request,
+            from: lane.side.peer,
+            errorType: errorType,
+            message: errorType == nil ? "" : outcome.failureMessage,
+            at: instant,
+            state: &state
+        )
+    }
+
+    /// What the client's `initialize` says: the session opens (stdio), who the client is, what it asks for.
+    private func initializing(_ params: JSONValue?, session: String, state: inout ObserverState) {
+        if !sessionsByID, !state.sessionOpen {
+            state.sessionOpen = true
+            collector.sessionOpened()
+        }
+        if let info = Self.peerInfo(params?["clientInfo"]) { state.server.client = info }
+        if let version = params?["protocolVersion"]?.stringValue {
+            state.server.protocolVersion = DisplayText.singleLine(version, maxLength: 40)
         }
     }
 

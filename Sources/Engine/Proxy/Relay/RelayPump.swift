@@ -9,10 +9,11 @@ enum RelayPump {
     static let chunkBytes = 64 * 1024
 
     /// Client (the proxy's stdin) to server, until the client closes its end; then closes the server's
-    /// stdin. Each complete line is observed *before* it is forwarded: a request is then always known by the
-    /// time its answer can come back (the server cannot answer what it has not read), and a cached tool's
-    /// call can be answered instead of forwarded. Lines are held only until their newline (servers read
-    /// whole lines anyway); a line over `lineLimit` is forwarded as it arrives.
+    /// stdin. With a result cache, each complete line is observed *before* it is forwarded, so a cached
+    /// tool's call can be answered instead; without one, the lines of a read are forwarded first and observed
+    /// right after, off the call's path (an answer the server sends back before its request was observed
+    /// waits for it, timed from when the request was read). Lines are held only until their newline (servers
+    /// read whole lines anyway); a line over `lineLimit` is forwarded as it arrives.
     static func clientToServer(
         from input: Int32,
         to server: Int32,
@@ -23,23 +24,36 @@ enum RelayPump {
         var framer = LineFramer(limit: lineLimit)
         var serverOpen = true
         var outgoing: [UInt8] = []
+        let observesFirst = observer.cache != nil
+        // Where the lines still to observe are in `outgoing`.
+        var unobserved: [Range<Int>] = []
         withChunks(from: input) { chunk in
             let instant = ContinuousClock.now
             outgoing.removeAll(keepingCapacity: true)
             framer.feed(
                 chunk,
                 line: { line in
-                    if let answer = observer.clientLine(line, at: instant) {
+                    if !observesFirst {
+                        unobserved.append(outgoing.count..<outgoing.count + line.count)
+                    } else if let answer = observer.clientLine(line, at: instant) {
                         output.inject(answer)
-                    } else {
-                        outgoing.append(contentsOf: line)
-                        outgoing.append(0x0A)
+                        return
                     }
+                    outgoing.append(contentsOf: line)
+                    outgoing.append(0x0A)
                 },
                 oversized: { observer.oversizedLine(from: .client, head: $0, tail: $1, at: instant) },
                 overflow: { outgoing.append(contentsOf: $0) }
             )
             if serverOpen, !outgoing.isEmpty { serverOpen = FileDescriptorIO.writeAll(server, outgoing) }
+            if !unobserved.isEmpty {
+                outgoing.withUnsafeBufferPointer { bytes in
+                    for range in unobserved {
+                        observer.clientLine(UnsafeBufferPointer(rebasing: bytes[range]), at: instant)
+                    }
+                }
+                unobserved.removeAll(keepingCapacity: true)
+            }
             // Give a large buffer's memory back after a long line.
             if outgoing.capacity > 1 << 20 { outgoing = [] }
         }
