@@ -379,4 +379,14 @@ struct ModernEraTests {
         #expect(mcp.streams?.opened == 1 && mcp.streams?.closed == 1 && mcp.streams?.openCount == 0)
         #expect(mcp.inFlightCount == 0 && mcp.protocolIssues.isEmpty)
     }
+
+    @Test("a request observed after the server exited (it was forwarded first) ends as server_exited, not in flight")
+    func afterExit() throws {
+        let observer = observer()
+        observer.serverExited(status: 1, at: start)
+        client(observer, request(1, "tools/call", "echo"), at: 0)
+        let snapshot = collector.snapshot(maxAge: .zero)
+        #expect(snapshot.mcp?.inFlightCount == 0)
+        #expect(snapshot.toolMetrics["echo"]?.errorTypes == ["server_exited": 1])
+    }
 }

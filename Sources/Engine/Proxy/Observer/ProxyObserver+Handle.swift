@@ -60,6 +60,12 @@ extension ProxyObserver {
             request.cacheKey = cacheEntry?.key
             request.cacheTTL = cacheEntry?.ttl
             state.cancelled[lane]?.remove(id)
+            if lane.side == .client, let status = state.server.exitStatus, !state.server.running {
+                // Observed after it was forwarded, to a server that has exited since: it gets no answer.
+                let message = "the server exited (status \(status)) before answering"
+                finish(request, from: .client, errorType: "server_exited", message: message, at: instant, state: &state)
+                return
+            }
             if let early = state.early[lane]?.removeValue(forKey: id) {
                 // Its answer was observed first (see ``EarlyResponse``).
                 if let token = request.progressToken { state.progressTokens[lane]?[token] = nil }
@@ -259,7 +265,9 @@ extension ProxyObserver {
         guard let name = value?["name"]?.stringValue else { return nil }
         return MCPPeerInfo(
             name: DisplayText.singleLine(name, maxLength: 80),
-            version: value?["version"]?.stringValue.map { DisplayText.singleLine($0, maxLength: 40) }
+            version: value?["version"]?.stringValue.flatMap {
+                $0.isEmpty ? nil : DisplayText.singleLine($0, maxLength: 40)
+            }
         )
     }
 }
