@@ -14,7 +14,7 @@ struct ObserverFuzzTests {
         .appendingPathComponent("Corpus")
 
     static func corpus() throws -> [(side: RPCSide, lines: [[UInt8]])] {
-        try ["swift-sdk", "mcp-server-time"].flatMap { session in
+        try ["swift-sdk", "mcp-server-time", "python-sdk-2026"].flatMap { session in
             try [(RPCSide.client, "client"), (.server, "server")].map { side, name in
                 let data = try Data(contentsOf: corpusDirectory.appendingPathComponent("\(session).\(name).jsonl"))
                 return (side, data.split(separator: 0x0A).map { Array($0) })
