@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# /metrics throughput under wrk: 64 connections against an engine holding 100 tools with full windows.
+# /metrics and /health throughput under wrk: 64 connections against an engine holding 100 tools with full
+# windows, one after the other in the same run.
 # Usage: scripts/bench-metrics-wrk.sh [seconds]   (needs: wrk, python3; builds the release binary)
 # The server runs with one malloc arena (the binary's default); MALLOC_ARENA_MAX=N in the environment
 # overrides that, for comparing the two.
@@ -37,5 +38,8 @@ done
 sleep 0.5  # the shared snapshot may be up to 250 ms old
 tools=$(curl -s "http://127.0.0.1:$port/metrics" | python3 -c 'import json,sys; print(len(json.load(sys.stdin)["tool_metrics"]))')
 echo "engine holds $tools tools; body $(curl -s "http://127.0.0.1:$port/metrics" | wc -c) bytes"
+echo "== /metrics"
 wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$port/metrics"
+echo "== /health ($(curl -s "http://127.0.0.1:$port/health"))"
+wrk -t2 -c64 -d"${duration}s" --latency "http://127.0.0.1:$port/health"
 echo "server RSS after: $(awk '/VmRSS/ {print $2, $3}' /proc/$server/status)"

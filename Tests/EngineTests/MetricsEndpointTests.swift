@@ -166,7 +166,7 @@ struct MetricsEndpointTests {
         }
     }
 
-    @Test("/health checks something real and turns 503 when it fails")
+    @Test("/health checks something real and turns 503 when it fails, answering from the last run meanwhile")
     func health() async throws {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
@@ -187,12 +187,41 @@ struct MetricsEndpointTests {
             #expect(body["version"] as? String == "test")
 
             try FileManager.default.removeItem(atPath: directory.file("ids.sqlite"))
-            let degraded = try await server.request("/health")
+            // The checks run in the background, once a second: the failure shows from the next run on.
+            var degraded = try await server.request("/health")
+            let deadline = ContinuousClock.now + timeBound(.seconds(10))
+            while degraded.status == 200, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(50))
+                degraded = try await server.request("/health")
+            }
             #expect(degraded.status == 503)
             let failing = try #require(try JSONSerialization.jsonObject(with: degraded.body) as? [String: Any])
             #expect(failing["status"] as? String == "degraded")
             let check = (failing["checks"] as? [String: [String: String]])?["file_cache"]
             #expect(check?["status"] == "failing" && check?["detail"]?.contains("missing") == true)
+        }
+    }
+
+    @Test("/health answers from the last run: a slow check runs at most once a second, however many ask")
+    func healthUnderLoad() async throws {
+        let runs = Guarded(0)
+        let slow = HealthCheck(name: "slow") {
+            runs.withLock { $0 += 1 }
+            try? await Task.sleep(for: .milliseconds(300))
+            return .init(ok: true, detail: "slow but fine")
+        }
+        try await RunningEndpoint.with(health: [slow]) { server in
+            let started = ContinuousClock.now
+            var answered = 0
+            for _ in 0..<200 {
+                let response = try await server.request("/health")
+                answered += response.status == 200 ? 1 : 0
+                #expect(String(decoding: response.body, as: UTF8.self).contains(#""checked_at""#))
+            }
+            let elapsed = (ContinuousClock.now - started) / .seconds(1)
+            #expect(answered == 200)
+            let ran = runs.withLock { $0 }
+            #expect(ran >= 1 && Double(ran) <= elapsed.rounded(.up) + 1, "\(ran) runs in \(elapsed) s")
         }
     }
 

@@ -19,7 +19,7 @@ public struct MetricsEndpoint: HTTPResponder {
     let collector: MetricsCollector
     let token: ControlToken?
     let tokenProblem: String?
-    let health: [HealthCheck]
+    private let health: HealthMonitor
     let actions: ControlActions
     let version: String
     let corsOrigin: String?
@@ -42,7 +42,9 @@ public struct MetricsEndpoint: HTTPResponder {
         self.collector = collector
         self.token = token
         self.tokenProblem = tokenProblem
-        self.health = health
+        self.health = HealthMonitor(checks: health) { [collector] results in
+            Self.healthReport(results, version: version, collector: collector)
+        }
         self.actions = actions
         self.version = version
         self.corsOrigin = corsOrigin
@@ -147,30 +149,50 @@ public struct MetricsEndpoint: HTTPResponder {
     }
 
     private func healthResponse() async -> Response {
-        var checks: [String: [String: String]] = [:]
-        var healthy = true
-        for check in health {
-            let result = await check.run()
-            healthy = healthy && result.ok
-            checks[check.name] = ["status": result.ok ? "ok" : "failing", "detail": result.detail]
-        }
+        let report = await health.report()
+        var headers = HTTPFields()
+        headers[.contentType] = "application/json; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        return Response(
+            status: report.healthy ? .ok : .serviceUnavailable,
+            headers: headers,
+            body: ResponseBody(byteBuffer: report.body)
+        )
+    }
+
+    /// One run of the checks as the `/health` body: `checked_at` says when it ran.
+    private static func healthReport(
+        _ results: [(name: String, result: HealthCheck.Result)],
+        version: String,
+        collector: MetricsCollector
+    ) -> HealthMonitor.Report {
         struct Health: Encodable {
             var status: String
             var service: String
             var version: String
             var uptime_seconds: Double
             var metrics_enabled: Bool
+            var checked_at: Double
             var checks: [String: [String: String]]
         }
+        var checks: [String: [String: String]] = [:]
+        for (name, result) in results {
+            checks[name] = ["status": result.ok ? "ok" : "failing", "detail": result.detail]
+        }
+        let healthy = results.allSatisfy(\.result.ok)
         let body = Health(
             status: healthy ? "ok" : "degraded",
             service: "metrics-server",
             version: version,
             uptime_seconds: collector.snapshot().systemMetrics.uptimeSeconds,
             metrics_enabled: collector.configuration.enabled,
+            checked_at: MetricsRounding.twoDecimals(Date().timeIntervalSince1970),
             checks: checks
         )
-        return Response.json(body, status: healthy ? .ok : .serviceUnavailable)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let data = (try? encoder.encode(body)) ?? Data("{}".utf8)
+        return HealthMonitor.Report(healthy: healthy, body: ByteBuffer(bytes: data), finished: .now)
     }
 }
 
