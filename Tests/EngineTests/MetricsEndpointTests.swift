@@ -225,6 +225,22 @@ struct MetricsEndpointTests {
         }
     }
 
+    @Test("a cache that starts or stops failing raises the health signal once per change")
+    func healthSignal() {
+        let collector = MetricsCollector()
+        let raised = Guarded(0)
+        collector.healthSignal.onChange { raised.withLock { $0 += 1 } }
+        let cache = collector.cache("file_cache")
+        cache.failed("write", "disk full")
+        cache.failed("write", "disk still full")
+        #expect(raised.withLock { $0 } == 1)
+        cache.worked("read")
+        #expect(raised.withLock { $0 } == 1, "reads never failed")
+        cache.worked("write")
+        cache.worked("write")
+        #expect(raised.withLock { $0 } == 2)
+    }
+
     @Test("a test upload is 501 with a clear message when the engine has no uploader")
     func uploadWithoutUploader() async throws {
         try await RunningEndpoint.with { server in

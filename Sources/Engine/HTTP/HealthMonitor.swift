@@ -6,10 +6,11 @@ import MetricsClient
 /// from memory however loaded the engine is, and however slow a check (a Files API listing, a database
 /// query) happens to be.
 ///
-/// The checks run at most once per ``interval``, and only while someone asks: the first request starts the
-/// loop, which stops after ``idleAfter`` without requests (a provider is not listed once a second for a
-/// probe nobody runs). A result that changes is served from the next request on; a request that finds no
-/// report younger than ``staleAfter`` (the first, or the first after the loop went idle) waits for one run.
+/// The checks run at most once per ``interval``, and at once when something they look at changes state
+/// (``checkNow()``: a cache that starts or stops failing); and only while someone asks: the first request
+/// starts the loop, which stops after ``idleAfter`` without requests (a provider is not listed once a second
+/// for a probe nobody runs). A request that finds no report younger than ``staleAfter`` (the first, or the
+/// first after the loop went idle) waits for one run.
 final class HealthMonitor: Sendable {
     /// A finished run: whether every check passed, and the response body, encoded once.
     struct Report: Sendable {
@@ -21,6 +22,8 @@ final class HealthMonitor: Sendable {
     private struct State {
         var report: Report?
         var running = false
+        /// Something checked changed state: run again without waiting out the interval.
+        var changed = false
         var lastAsked: ContinuousClock.Instant = .now
         var waiters: [CheckedContinuation<Report, Never>] = []
     }
@@ -68,6 +71,18 @@ final class HealthMonitor: Sendable {
         }
     }
 
+    /// Something a check looks at changed state: the checks run again at once (or, while nobody asks, the
+    /// next request waits for a fresh run instead of getting the last one).
+    func checkNow() {
+        state.withLock { state in
+            if state.running {
+                state.changed = true
+            } else {
+                state.report = nil
+            }
+        }
+    }
+
     private func startLoop() {
         Task { [weak self] in
             while let monitor = self {
@@ -78,9 +93,13 @@ final class HealthMonitor: Sendable {
                     return state.waiters
                 }
                 for waiter in waiters { waiter.resume(returning: report) }
-                let interval = monitor.interval
-                try? await Task.sleep(for: interval)
+                // The interval, in steps, cut short when something changed.
+                let wake = ContinuousClock.now + monitor.interval
+                while ContinuousClock.now < wake, !monitor.state.withLock({ $0.changed }) {
+                    try? await Task.sleep(for: .milliseconds(20))
+                }
                 let idle = monitor.state.withLock { state in
+                    state.changed = false
                     guard ContinuousClock.now - state.lastAsked > monitor.idleAfter, state.waiters.isEmpty else {
                         return false
                     }

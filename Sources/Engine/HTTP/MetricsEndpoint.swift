@@ -42,9 +42,11 @@ public struct MetricsEndpoint: HTTPResponder {
         self.collector = collector
         self.token = token
         self.tokenProblem = tokenProblem
-        self.health = HealthMonitor(checks: health) { [collector] results in
+        let monitor = HealthMonitor(checks: health) { [collector] results in
             Self.healthReport(results, version: version, collector: collector)
         }
+        collector.healthSignal.onChange { [weak monitor] in monitor?.checkNow() }
+        self.health = monitor
         self.actions = actions
         self.version = version
         self.corsOrigin = corsOrigin

@@ -24,10 +24,12 @@ public final class CacheRecorder: Sendable {
     /// The latest failure's message while the store is failing, per operation kind (reads and writes can
     /// fail apart: a full disk still reads).
     private let failing = Guarded<[String: String]>([:])
+    private let healthSignal: HealthSignal?
 
-    init(name: String, enabled: Bool) {
+    init(name: String, enabled: Bool, healthSignal: HealthSignal? = nil) {
         self.name = name
         self.enabled = enabled
+        self.healthSignal = healthSignal
     }
 
     /// Counts a lookup answered from the cache.
@@ -73,12 +75,14 @@ public final class CacheRecorder: Sendable {
     /// Counts an operation of `kind` (e.g. "write") the store could not do, and keeps its message.
     public func failed(_ kind: String, _ message: String) {
         failureCount.add(1, ordering: .relaxed)
-        failing.withLock { $0[kind] = message }
+        let started = failing.withLock { $0.updateValue(message, forKey: kind) == nil }
+        if started { healthSignal?.changed() }
     }
 
     /// Records that an operation of `kind` worked: the cache is no longer failing at it.
     public func worked(_ kind: String) {
-        failing.withLock { if !$0.isEmpty { $0.removeValue(forKey: kind) } }
+        let stopped = failing.withLock { $0.isEmpty ? false : $0.removeValue(forKey: kind) != nil }
+        if stopped { healthSignal?.changed() }
     }
 
     /// What the latest failure said while the store is failing, else `nil`.

@@ -10,6 +10,8 @@ import MetricsClient
 public final class MetricsCollector: Sendable {
     /// The settings this collector was made with.
     public let configuration: MetricsConfiguration
+    /// Raised when a cache starts or stops failing, so `/health` checks again at once.
+    public let healthSignal = HealthSignal()
     /// When the collector was created, in seconds since 1970.
     public let startTime: Double
 
@@ -99,7 +101,7 @@ public final class MetricsCollector: Sendable {
     public func cache(_ name: String) -> CacheRecorder {
         caches.withLock { caches in
             if let recorder = caches[name] { return recorder }
-            let recorder = CacheRecorder(name: name, enabled: configuration.enabled)
+            let recorder = CacheRecorder(name: name, enabled: configuration.enabled, healthSignal: healthSignal)
             caches[name] = recorder
             return recorder
         }
