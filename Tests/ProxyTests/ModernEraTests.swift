@@ -388,5 +388,14 @@ struct ModernEraTests {
         let snapshot = collector.snapshot(maxAge: .zero)
         #expect(snapshot.mcp?.inFlightCount == 0)
         #expect(snapshot.toolMetrics["echo"]?.errorTypes == ["server_exited": 1])
+
+        // One the server answered before it exited, observed after both: answered, not server_exited.
+        let other = ModernEraTests()
+        let answeredFirst = other.observer()
+        other.server(answeredFirst, other.complete(2), at: 3)
+        answeredFirst.serverExited(status: 0, at: other.start + .milliseconds(4))
+        other.client(answeredFirst, other.request(2, "tools/call", "echo"), at: 1)
+        let echo = try #require(other.collector.snapshot(maxAge: .zero).toolMetrics["echo"])
+        #expect(echo.successfulCalls == 1 && echo.p50LatencyMs == 2)
     }
 }

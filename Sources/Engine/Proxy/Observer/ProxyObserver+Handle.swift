@@ -60,16 +60,16 @@ extension ProxyObserver {
             request.cacheKey = cacheEntry?.key
             request.cacheTTL = cacheEntry?.ttl
             state.cancelled[lane]?.remove(id)
-            if lane.side == .client, let status = state.server.exitStatus, !state.server.running {
-                // Observed after it was forwarded, to a server that has exited since: it gets no answer.
-                let message = "the server exited (status \(status)) before answering"
-                finish(request, from: .client, errorType: "server_exited", message: message, at: instant, state: &state)
-                return
-            }
             if let early = state.early[lane]?.removeValue(forKey: id) {
                 // Its answer was observed first (see ``EarlyResponse``).
                 if let token = request.progressToken { state.progressTokens[lane]?[token] = nil }
                 answered(request, early.outcome, by: lane.peer, line: nil, at: early.instant, state: &state)
+                return
+            }
+            if lane.side == .client, let status = state.server.exitStatus, !state.server.running {
+                // Observed after it was forwarded, to a server that has exited since without answering it.
+                let message = "the server exited (status \(status)) before answering"
+                finish(request, from: .client, errorType: "server_exited", message: message, at: instant, state: &state)
                 return
             }
             state.pending[lane, default: [:]][id] = request

@@ -206,8 +206,8 @@ public final class ProxyObserver: Sendable {
             for (lane, requests) in state.pending where lane.side == .client { waiting += requests.values }
             state.pending = [:]
             state.progressTokens = [:]
-            state.count("unmatched_response", state.early.values.reduce(0) { $0 + $1.count })
-            state.early = [:]
+            // Answers that came before their request stay: the client's thread may not have observed the
+            // request yet (it is forwarded first); the patience counts the strays.
             serverGone(&state, at: instant)
             for request in waiting.sorted(by: { $0.start < $1.start }) {
                 finish(
