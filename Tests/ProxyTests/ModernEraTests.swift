@@ -363,6 +363,11 @@ struct ModernEraTests {
         client(observer, request(1), at: 1)
         server(observer, complete(2), at: 120)
         client(observer, request(2, retry: #""requestState":"s1""#), at: 105)
+        server(
+            observer,
+            #"{"jsonrpc":"2.0","method":"notifications/subscriptions/acknowledged","params":{"_meta":{"io.modelcontextprotocol/subscriptionId":"l"}}}"#,
+            at: 127
+        )
         server(observer, #"{"jsonrpc":"2.0","id":"l","result":{"resultType":"complete"}}"#, at: 130)
         client(
             observer,
@@ -377,6 +382,7 @@ struct ModernEraTests {
         #expect(greet.totalCalls == 1 && greet.p50LatencyMs == 19, "4 ms + 15 ms")
         #expect(greet.rounds == CallRounds(rounds: 2, multiRoundCalls: 1, inputWaitMs: 100, abandonedCalls: 0))
         #expect(mcp.streams?.opened == 1 && mcp.streams?.closed == 1 && mcp.streams?.openCount == 0)
+        #expect(mcp.streams?.events == ["notifications/subscriptions/acknowledged": 1])
         #expect(mcp.inFlightCount == 0 && mcp.protocolIssues.isEmpty)
     }
 

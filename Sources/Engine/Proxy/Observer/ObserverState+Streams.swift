@@ -39,6 +39,9 @@ extension ObserverState {
         if streams[key] != nil { count("duplicate_id") }
         streams[key] = StreamState(opened: instant)
         streamTotals.opened += 1
+        // Messages of it the server sent before its request was observed (the client's lines are forwarded
+        // first): the acknowledgment, typically.
+        for method in earlyEvents.removeValue(forKey: key) ?? [] { countEvent(method, on: key) }
     }
 
     /// Ends the stream `key`; `abruptly` when it ended without the server's closing answer or the client's
@@ -59,7 +62,13 @@ extension ObserverState {
 
     /// Counts a message the server sent on the stream `key` (a notification's or request's method).
     mutating func countEvent(_ method: String, on key: StreamKey) {
-        guard streams[key] != nil else { return }
+        guard streams[key] != nil else {
+            // Kept for a listen not observed yet, in bounded memory.
+            guard case .listen = key else { return }
+            if earlyEvents[key] == nil, earlyEvents.count >= Self.maxEarly { earlyEvents = [:] }
+            if (earlyEvents[key]?.count ?? 0) < 16 { earlyEvents[key, default: []].append(method) }
+            return
+        }
         streams[key]?.events += 1
         var name = method
         if streamTotals.events[name] == nil {

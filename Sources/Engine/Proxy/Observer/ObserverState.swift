@@ -59,6 +59,8 @@ struct ObserverState {
     /// Streams open now, and the counts of all since start.
     var streams: [StreamKey: StreamState] = [:]
     var streamTotals = StreamTotals()
+    /// Messages tagged with a listen's id that came before the listen was observed, by stream.
+    var earlyEvents: [StreamKey: [String]] = [:]
     var nextStream = 0
     /// Client requests by protocol version; a handshake-era session's version, by session.
     var requestsByVersion: [String: Int] = [:]
