@@ -107,7 +107,7 @@ struct DashboardSmokeTests {
         #expect(try tmux.display("#{cursor_flag}") == "1")
     }
 
-    @Test("u in the build swift test made: the endpoint keeps answering, progress shows at once, q exits in 2 s")
+    @Test("u in the build swift test made: the endpoint keeps answering, progress shows, q exits in 2 s")
     func uploadThenQuit() async throws {
         try #require(TmuxSession.tmux != nil, "tmux is not installed")
         let home = try Self.home()
@@ -139,8 +139,8 @@ struct DashboardSmokeTests {
             try await Task.sleep(for: .milliseconds(100))
         }
         #expect(unhealthy.isEmpty, "the header went: \(unhealthy)")
-        let shownAfter = try #require(firstProgress, "no upload progress on the screen within 4 s")
-        #expect(shownAfter < .seconds(1.5), "upload progress first shown after \(shownAfter)")
+        // How soon it shows is a figure of scripts/bench-test-upload.sh; here, that it shows while the upload runs.
+        _ = try #require(firstProgress, "no upload progress on the screen within 4 s")
         #expect(progress.count >= 2, "the uploads pane never changed: \(progress)")
         #expect(inFlight, "the test upload ended before q could be pressed during it: \(progress)")
 

@@ -140,18 +140,16 @@ struct ManyTargetsTmuxTests {
         }
         #expect(failed, "\(failures)")
 
-        // gamma crashes (SIGKILL leaves its discovery file behind): ended within 3 s, the others go on.
+        // gamma crashes (SIGKILL leaves its discovery file behind): shown as ended, the others go on.
         let alphaBefore = Self.calls(try tmux.screen(), server: "alpha", tool: "echo") ?? 0
-        let killedAt = ContinuousClock.now
         proxies[2].kill()
-        let (marked, afterKill) = try await tmux.waitFor(timeout: .seconds(3)) { $0.contains("1 ended") }
+        let (marked, afterKill) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("1 ended") }
         #expect(marked, "\(afterKill)")
-        #expect(ContinuousClock.now - killedAt < .seconds(3.5))
         try await Task.sleep(for: .seconds(1.5))
         let alphaAfter = Self.calls(try tmux.screen(), server: "alpha", tool: "echo") ?? 0
         #expect(alphaAfter > alphaBefore, "alpha's echo calls \(alphaBefore) then \(alphaAfter)")
 
-        // A new proxy: on screen within 2 s of its discovery file.
+        // A new proxy: on screen once its discovery file is there.
         let delta = try ProxyDriver(name: "delta", stateHome: state)
         ended.append(delta)
         let fileDeadline = ContinuousClock.now + .seconds(20)
@@ -162,11 +160,9 @@ struct ManyTargetsTmuxTests {
         {
             try await Task.sleep(for: .milliseconds(20))
         }
-        let published = ContinuousClock.now
         delta.call("echo", arguments: #"{"text":"new"}"#)
-        let (appeared, withDelta) = try await tmux.waitFor(timeout: .seconds(2)) { $0.contains("delta ") }
+        let (appeared, withDelta) = try await tmux.waitFor(timeout: .seconds(15)) { $0.contains("delta ") }
         #expect(appeared, "\(withDelta)")
-        #expect(ContinuousClock.now - published < .seconds(2.5))
 
         // Enter opens the highlighted tool with its histogram; Esc returns.
         try tmux.send("Enter")

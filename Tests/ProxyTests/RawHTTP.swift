@@ -73,36 +73,49 @@ struct RawHTTPError: Error, CustomStringConvertible {
 /// One HTTP exchange over a blocking socket on a thread of its own: every read is stamped the moment it
 /// returns, so arrival times do not depend on when a task gets to run.
 enum RawHTTP {
-    /// Sends `request` (a whole HTTP/1.1 request) to `127.0.0.1:port` and reads until the server closes.
-    static func exchange(port: Int, request: String) async throws -> [(ContinuousClock.Instant, [UInt8])] {
+    /// Sends `request` (a whole HTTP/1.1 request) to `127.0.0.1:port` and reads until the server closes,
+    /// handing each read to `onRead` as it returns.
+    static func exchange(
+        port: Int,
+        request: String,
+        onRead: @escaping @Sendable ([UInt8]) -> Void = { _ in }
+    ) async throws -> [(ContinuousClock.Instant, [UInt8])] {
         try await offThePool {
             let connection = try RawConnection(port: port)
             try connection.send(request)
             var reads: [(ContinuousClock.Instant, [UInt8])] = []
             // Until the server closes (or the connection fails, as a reset after the last answer does).
-            while let read = (try? connection.readSome()) ?? nil { reads.append(read) }
+            while let read = (try? connection.readSome()) ?? nil {
+                reads.append(read)
+                onRead(read.1)
+            }
             return reads
         }
     }
 }
 
-/// An upstream on a blocking socket and a thread of its own that answers one request with `events`, one
-/// every `interval`, each stamped the moment `send` returns (so the stamps are the wire's, not a task's).
+/// An upstream on a blocking socket and a thread of its own that answers one request with `events`, each
+/// stamped the moment `send` returns (so the stamps are the wire's, not a task's). Before each event it calls
+/// `before(index)`, which may wait (for the client to have had the previous one, say).
 final class RawSSEUpstream: Sendable {
     let port: Int
-    private let listener: Int32
+    private let listener: Listener
     let sent = HTTPProxyTests.Instants()
+    private let served = Guarded(false)
 
     init() throws {
-        (listener, port) = try loopbackListener()
+        let (socket, port) = try loopbackListener()
+        (listener, self.port) = (Listener(socket), port)
     }
 
     /// Serves one request on a thread of its own.
-    func serve(events: [String], interval: Duration) {
+    func serve(events: [String], before: @escaping @Sendable (Int) -> Void) {
         let listener = self.listener
         let sent = self.sent
+        served.withLock { $0 = true }
         Thread.detachNewThread {
-            let connection = accept(listener, nil, nil)
+            let connection = accept(listener.socket, nil, nil)
+            listener.close()
             guard connection >= 0 else { return }
             defer { close(connection) }
             var request: [UInt8] = []
@@ -117,8 +130,8 @@ final class RawSSEUpstream: Sendable {
                 _ = bytes.withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
             write("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n")
-            for event in events {
-                Thread.sleep(forTimeInterval: interval.inSeconds)
+            for (index, event) in events.enumerated() {
+                before(index)
                 write(String(event.utf8.count, radix: 16) + "\r\n" + event + "\r\n")
                 sent.add()
             }
@@ -126,7 +139,9 @@ final class RawSSEUpstream: Sendable {
         }
     }
 
-    deinit { close(listener) }
+    deinit {
+        if served.withLock({ $0 }) { listener.wake() } else { listener.close() }
+    }
 }
 
 extension Duration {
@@ -145,7 +160,7 @@ extension Duration {
 /// as it arrived. Each connection gets a thread of its own; `connections` counts them.
 final class RawScriptedUpstream: Sendable {
     let port: Int
-    private let listener: Int32
+    private let listener: Listener
     private let accepted = Counter()
 
     /// How many connections the upstream accepted.
@@ -170,12 +185,17 @@ final class RawScriptedUpstream: Sendable {
         answerBeforeBody: Duration? = nil,
         answer: @escaping @Sendable (_ connection: Int, _ request: String) -> String?
     ) throws {
-        (listener, port) = try loopbackListener()
+        let (socket, port) = try loopbackListener()
+        (listener, self.port) = (Listener(socket), port)
         let (listener, accepted) = (self.listener, self.accepted)
         Thread.detachNewThread {
             while true {
-                let connection = accept(listener, nil, nil)
-                guard connection >= 0 else { return }
+                let connection = accept(listener.socket, nil, nil)
+                guard connection >= 0 else {
+                    if errno == EINTR { continue }
+                    listener.close()
+                    return
+                }
                 let index = accepted.next()
                 Thread.detachNewThread {
                     Self.serve(
@@ -274,9 +294,30 @@ final class RawScriptedUpstream: Sendable {
         }
     }
 
-    deinit {
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
+    deinit { listener.wake() }
+}
+
+/// A listening socket that only the thread accepting on it closes: closed by anyone else, its number could
+/// belong to another socket (one of the NIO servers beside) by the time that thread calls accept again.
+private final class Listener: Sendable {
+    let socket: Int32
+    private let closed = Guarded(false)
+
+    init(_ socket: Int32) { self.socket = socket }
+
+    /// Closes the socket, once; called by the accepting thread.
+    func close() {
+        closed.withLock { closed in
+            if !closed { _ = Glibc.close(socket) }
+            closed = true
+        }
+    }
+
+    /// Wakes the thread blocked in accept (it then closes the socket), unless it is closed already.
+    func wake() {
+        closed.withLock { closed in
+            if !closed { shutdown(socket, Int32(SHUT_RDWR)) }
+        }
     }
 }
 
