@@ -173,7 +173,9 @@ enum Fixtures {
                 state: .done,
                 bytesTotal: 10_000_000,
                 bytesSent: 10_000_000,
-                fileID: "file-abc123"
+                fileID: "file-abc123",
+                startedAt: 1_764_000_000,
+                finishedAt: 1_764_000_004.25
             ),
             UploadRecord(
                 id: "u2",
@@ -181,7 +183,9 @@ enum Fixtures {
                 state: .cached,
                 bytesTotal: 2_048,
                 bytesSent: 0,
-                fileID: "file-def456"
+                fileID: "file-def456",
+                startedAt: 1_764_000_001,
+                finishedAt: 1_764_000_001.012
             ),
             UploadRecord(
                 id: "u3",
@@ -189,7 +193,9 @@ enum Fixtures {
                 state: .failed,
                 bytesTotal: 150_000_000,
                 bytesSent: 0,
-                error: "file too large: 150 MB > 100 MB limit"
+                error: "file too large: 150 MB > 100 MB limit",
+                startedAt: 1_764_000_002,
+                finishedAt: 1_764_000_002.003
             ),
             UploadRecord(
                 id: "u4",

@@ -59,6 +59,19 @@ struct RenderTests {
             size: size
         ).lines
         #expect(with.contains { $0.contains("idle · press u to start a test upload") })
+        // After a batch: its files stay, each with its size, how long it took and its file id.
+        var finished = Fixtures.uploads
+        finished.recent = finished.recent.filter(\.state.isFinal)
+        finished.inFlight = 0
+        finished.queued = 0
+        let after = render(Fixtures.state(Fixtures.snapshot(tools: Fixtures.threeTools, uploads: finished)), size: size)
+            .lines
+        #expect(after.contains { $0.contains("finished · press u to start another test upload") })
+        #expect(
+            after.contains {
+                $0.contains("✓ done") && $0.contains("10.0 MB") && $0.contains("4.25s") && $0.contains("file-abc123")
+            }
+        )
     }
 
     @Test("a cache that is failing shows what its store said, in red, instead of its counters")

@@ -24,7 +24,7 @@ public struct FilesAPIClient: Sendable {
         baseURL: String,
         apiKey: String?,
         providerName: String? = nil,
-        httpClient: HTTPClient = .shared
+        httpClient: HTTPClient = .filesAPI
     )
         throws(FilesAPIError)
     {
@@ -46,7 +46,8 @@ public struct FilesAPIClient: Sendable {
 
     /// Uploads the file at `path` (`size` bytes, as measured by the caller) under `filename`.
     ///
-    /// - Parameter progress: called with each chunk's byte count as the HTTP client takes it.
+    /// - Parameter progress: called with the file's bytes as they are written to the connection's socket,
+    ///   which takes them only about as fast as the provider receives them (``HTTPClient/filesAPI``).
     public func upload(
         path: String,
         size: Int,
@@ -55,22 +56,57 @@ public struct FilesAPIClient: Sendable {
         timeout: Duration,
         progress: @escaping @Sendable (Int) -> Void = { _ in }
     ) async throws(FilesAPIError) -> FileObject {
-        let body = MultipartFileBody(
-            path: path,
-            fileSize: size,
-            filename: filename,
-            purpose: purpose,
-            progress: progress
-        )
-        var request = makeRequest("/files", method: .POST)
-        request.headers.add(name: "Content-Type", value: body.contentType)
-        request.body = .stream(body, length: .known(Int64(body.length)))
-        let data = try await send(request, timeout: timeout, what: "upload of \(filename)")
-        let file: FileObject = try decode(data, as: FileObject.self, what: "upload of \(filename)")
+        let body = MultipartFileBody(path: path, fileSize: size, filename: filename, purpose: purpose)
+        let what = "upload of \(filename)"
+        let data = try await send(timeout: timeout, what: what) { [self] in
+            var headers = makeRequest("/files", method: .POST).headers
+            headers.add(name: "Content-Type", value: body.contentType)
+            let request = try HTTPClient.Request(
+                url: baseURL + "/files",
+                method: .POST,
+                headers: headers,
+                body: .stream(contentLength: Int64(body.length)) { writer in Self.write(body, to: writer) }
+            )
+            let delegate = UploadDelegate(
+                fileRange: body.fileRange,
+                maxBytes: Self.maxResponseBytes,
+                progress: progress
+            )
+            let task = httpClient.execute(
+                request: request,
+                delegate: delegate,
+                deadline: .now() + .nanoseconds(timeout.nanoseconds)
+            )
+            let response = try await withTaskCancellationHandler {
+                try await task.futureResult.get()
+            } onCancel: {
+                task.cancel()
+            }
+            return (response.head.status, response.head.headers, response.body)
+        }
+        let file: FileObject = try decode(data, as: FileObject.self, what: what)
         guard !file.id.isEmpty else {
-            throw FilesAPIError(.invalidResponse, "upload of \(filename): the provider answered without a file id")
+            throw FilesAPIError(.invalidResponse, "\(what): the provider answered without a file id")
         }
         return file
+    }
+
+    /// Writes `body` chunk by chunk, each once the client is ready for it: off the event loop, in a task,
+    /// so that neither a file read nor a long chain of futures runs on the loop.
+    private static func write(
+        _ body: MultipartFileBody,
+        to writer: HTTPClient.Body.StreamWriter
+    ) -> EventLoopFuture<
+        Void
+    > {
+        let promise = HTTPClient.defaultEventLoopGroup.any().makePromise(of: Void.self)
+        promise.completeWithTask {
+            var chunks = body.chunks()
+            while let chunk = try chunks.next() {
+                try await writer.write(.byteBuffer(chunk)).get()
+            }
+        }
+        return promise.futureResult
     }
 
     /// The extracted content of `fileID`: Moonshot's JSON shape, or plain text as it came.
@@ -111,11 +147,23 @@ public struct FilesAPIClient: Sendable {
     /// Sends `request`; returns the body of a 2xx answer, or throws naming `what` and the provider's message.
     private func send(_ request: HTTPClientRequest, timeout: Duration, what: String) async throws(FilesAPIError) -> Data
     {
-        let response: HTTPClientResponse
+        try await send(timeout: timeout, what: what) { [httpClient] in
+            let response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
+            return (response.status, response.headers, try await response.body.collect(upTo: Self.maxResponseBytes))
+        }
+    }
+
+    /// Runs `exchange`; returns the body of a 2xx answer, or throws naming `what` and the provider's message.
+    private func send(
+        timeout: Duration,
+        what: String,
+        _ exchange: () async throws -> (HTTPResponseStatus, HTTPHeaders, ByteBuffer)
+    ) async throws(FilesAPIError) -> Data {
+        let status: HTTPResponseStatus
+        let headers: HTTPHeaders
         let body: ByteBuffer
         do {
-            response = try await httpClient.execute(request, timeout: .nanoseconds(timeout.nanoseconds))
-            body = try await response.body.collect(upTo: Self.maxResponseBytes)
+            (status, headers, body) = try await exchange()
         } catch let error as FilesAPIError {
             throw error
         } catch let error as FileChangedError {
@@ -130,9 +178,11 @@ public struct FilesAPIClient: Sendable {
                 .transport,
                 "\(what) failed: \(host) closed the connection before answering (connection reset)"
             )
+        } catch let error as HTTPClientError where error == .cancelled {
+            throw FilesAPIError(.timeout, "\(what) was cancelled")
         } catch is CancellationError {
             throw FilesAPIError(.timeout, "\(what) was cancelled")
-        } catch is NIOTooManyBytesError {
+        } catch is NIOTooManyBytesError, is UploadDelegate.TooLarge {
             throw FilesAPIError(
                 .invalidResponse,
                 "\(what): the provider's answer is over \(Self.maxResponseBytes) bytes"
@@ -141,13 +191,13 @@ public struct FilesAPIClient: Sendable {
             throw FilesAPIError(.transport, "\(what) failed: cannot talk to \(host) (\(Self.describe(error)))")
         }
         let data = Data(body.readableBytesView)
-        let status = Int(response.status.code)
-        guard (200..<300).contains(status) else {
+        let code = Int(status.code)
+        guard (200..<300).contains(code) else {
             let message = Self.providerMessage(data) ?? Self.bodySummary(data)
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
+            let retryAfter = headers.first(name: "Retry-After").flatMap(Self.parseRetryAfter)
             throw FilesAPIError(
-                .http(status: status),
-                "\(what) failed: HTTP \(status) from \(host): \(message)",
+                .http(status: code),
+                "\(what) failed: HTTP \(code) from \(host): \(message)",
                 retryAfter: retryAfter
             )
         }

@@ -8,20 +8,16 @@ import Glibc
 /// A `multipart/form-data` body with a `purpose` field and one file, streamed from disk.
 ///
 /// Its length is known before the first byte is sent (preamble + file size + epilogue), and the file is
-/// read in chunks as the HTTP client asks for them, so a 1 GiB file never sits in memory. Progress counts
-/// a chunk as sent when the client asks for the next one, i.e. once it has taken the previous one.
-struct MultipartFileBody: AsyncSequence, Sendable {
-    typealias Element = ByteBuffer
-
+/// read in chunks as the body is written, so a 1 GiB file never sits in memory.
+struct MultipartFileBody: Sendable {
     let path: String
     let fileSize: Int
     let boundary: String
     let preamble: [UInt8]
     let epilogue: [UInt8]
-    let progress: @Sendable (Int) -> Void
     static let chunkSize = 64 * 1024
 
-    init(path: String, fileSize: Int, filename: String, purpose: String, progress: @escaping @Sendable (Int) -> Void) {
+    init(path: String, fileSize: Int, filename: String, purpose: String) {
         self.path = path
         self.fileSize = fileSize
         self.boundary = "----dashboard-" + UUID().uuidString
@@ -33,7 +29,6 @@ struct MultipartFileBody: AsyncSequence, Sendable {
             + "Content-Type: application/octet-stream\r\n\r\n"
         self.preamble = Array(head.utf8)
         self.epilogue = Array("\r\n--\(boundary)--\r\n".utf8)
-        self.progress = progress
     }
 
     /// The `Content-Type` header value.
@@ -42,11 +37,16 @@ struct MultipartFileBody: AsyncSequence, Sendable {
     /// The exact number of bytes the body has.
     var length: Int { preamble.count + fileSize + epilogue.count }
 
-    func makeAsyncIterator() -> Iterator {
-        Iterator(body: self)
+    /// Where the file's bytes are in the body.
+    var fileRange: Range<Int> { preamble.count..<(preamble.count + fileSize) }
+
+    /// The body's chunks in order: the preamble, the file 64 KiB at a time, the epilogue.
+    func chunks() -> Chunks {
+        Chunks(body: self)
     }
 
-    struct Iterator: AsyncIteratorProtocol {
+    /// Reads the body one chunk at a time; throws ``FileChangedError`` if the file got shorter.
+    struct Chunks {
         private enum Stage {
             case preamble, file, epilogue, finished
         }
@@ -55,19 +55,13 @@ struct MultipartFileBody: AsyncSequence, Sendable {
         private var stage = Stage.preamble
         private var reader: FileReader?
         private var fileBytesRead = 0
-        private var pendingFileBytes = 0
 
         init(body: MultipartFileBody) {
             self.body = body
         }
 
-        mutating func next() async throws -> ByteBuffer? {
-            try Task.checkCancellation()
-            // The client took the previous chunk: count it as sent.
-            if pendingFileBytes > 0 {
-                body.progress(pendingFileBytes)
-                pendingFileBytes = 0
-            }
+        /// The next chunk, or nil after the last.
+        mutating func next() throws -> ByteBuffer? {
             switch stage {
             case .preamble:
                 stage = body.fileSize > 0 ? .file : .epilogue
@@ -76,7 +70,7 @@ struct MultipartFileBody: AsyncSequence, Sendable {
                 return try readChunk()
             case .epilogue:
                 stage = .finished
-                closeFile()
+                reader = nil
                 return ByteBuffer(bytes: body.epilogue)
             case .finished:
                 return nil
@@ -91,13 +85,8 @@ struct MultipartFileBody: AsyncSequence, Sendable {
                 throw FileChangedError(path: body.path, expected: body.fileSize, found: fileBytesRead)
             }
             fileBytesRead += chunk.readableBytes
-            pendingFileBytes = chunk.readableBytes
             if fileBytesRead == body.fileSize { stage = .epilogue }
             return chunk
-        }
-
-        private mutating func closeFile() {
-            reader = nil
         }
     }
 }

@@ -22,22 +22,32 @@ where Responder.Context: RequestContext, Responder.Context.Source == Application
     public let requestedPort: Int
     private let responder: Responder
     private let logger: Logger
+    private let receiveBuffer: Int?
     private let bound = BoundPort()
 
-    /// Creates a server for `responder` on `host:port`.
-    public init(host: String, port: Int, responder: Responder, logger: Logger) {
+    /// Creates a server for `responder` on `host:port`; with `receiveBuffer`, each connection's socket
+    /// receive buffer is that size and it is read a quarter of it at a time, so that what a client sent is
+    /// acknowledged, and held, only a little ahead of what the responder has read (as on a slow link).
+    public init(host: String, port: Int, responder: Responder, logger: Logger, receiveBuffer: Int? = nil) {
         self.host = host
         self.requestedPort = port
         self.responder = responder
         self.logger = logger
+        self.receiveBuffer = receiveBuffer
     }
 
     /// Serves until graceful shutdown.
     public func run() async throws {
         let bound = self.bound
+        let receiveBuffer = self.receiveBuffer
         let app = Application(
             responder: responder,
-            server: .http1(configuration: .init(idleTimeout: .seconds(60))),
+            server: .http1(
+                configuration: .init(
+                    additionalChannelHandlers: receiveBuffer.map { [ReceiveBufferSize(bytes: $0)] } ?? [],
+                    idleTimeout: .seconds(60)
+                )
+            ),
             configuration: ApplicationConfiguration(
                 address: .hostname(host, port: requestedPort),
                 serverName: nil,
@@ -62,6 +72,21 @@ where Responder.Context: RequestContext, Responder.Context.Source == Application
     /// The port the server listens on, once it does; throws if it could not start.
     public func port() async throws -> Int {
         try await bound.value()
+    }
+}
+
+/// Sets the connection's socket receive buffer when added (which also turns the kernel's growing of it off),
+/// and reads a quarter of it at a time: the parts the server queues for the responder are that small too.
+private final class ReceiveBufferSize: ChannelInboundHandler, RemovableChannelHandler, Sendable {
+    typealias InboundIn = Never
+    let bytes: Int
+
+    init(bytes: Int) { self.bytes = bytes }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        let options = context.channel.syncOptions
+        try? options?.setOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(bytes))
+        try? options?.setOption(.recvAllocator, value: FixedSizeRecvByteBufferAllocator(capacity: max(1024, bytes / 4)))
     }
 }
 

@@ -35,9 +35,16 @@ public final class FilesSandbox: Service, Sendable {
             host: "127.0.0.1",
             port: 0,
             responder: SandboxFilesAPI(configuration: configuration, store: store, parsing: parsing),
-            logger: logger
+            logger: logger,
+            // With a bandwidth, a small receive window: the kernel acknowledges a client's bytes only as fast
+            // as the sandbox reads them, as on a slow link, instead of taking megabytes at once (which made an
+            // upload's progress reach 100 % long before the sandbox had read the file).
+            receiveBuffer: (configuration.bandwidth ?? 0) > 0 ? FilesSandbox.receiveBuffer : nil
         )
     }
+
+    /// The socket receive buffer of a sandbox with a bandwidth.
+    static let receiveBuffer = 64 * 1024
 
     /// Serves until graceful shutdown, then removes the files it stored.
     public func run() async throws {

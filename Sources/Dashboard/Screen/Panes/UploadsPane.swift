@@ -36,8 +36,11 @@ struct UploadsPane {
         if list.isIdle {
             let hasUploader = target?.snapshot == nil || target?.snapshot?.uploadMetrics != nil
             emit { y in
+                let hint =
+                    list.finished.isEmpty
+                    ? "idle · press u to start a test upload" : "finished · press u to start another test upload"
                 grid.write(
-                    hasUploader ? "idle · press u to start a test upload" : "this engine does not upload files",
+                    hasUploader ? hint : "this engine does not upload files",
                     x: rect.x + 1,
                     y: y,
                     maxWidth: width,
@@ -131,7 +134,12 @@ struct UploadsPane {
         grid.write(record.file, x: column, y: y, width: nameWidth, alignment: .left)
         column += nameWidth + 1
         grid.write(Format.bytes(record.bytesTotal), x: column, y: y, width: 9, alignment: .right, style: theme.dim)
-        column += 11
+        column += 10
+        // How long the file took, from the first work on it (hashing) to its answer.
+        let took = record.startedAt.flatMap { started in record.finishedAt.map { Format.latency(($0 - started) * 1000) }
+        }
+        grid.write(took ?? "–", x: column, y: y, width: 7, alignment: .right, style: theme.dim)
+        column += 9
         let detail: String
         if let error = record.error, !error.isEmpty {
             detail = error

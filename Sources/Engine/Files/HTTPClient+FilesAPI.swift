@@ -1,0 +1,39 @@
+import AsyncHTTPClient
+import NIOCore
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension HTTPClient {
+    /// The client the Files API client talks through by default: `.shared`'s settings, with each
+    /// connection's socket holding at most ``unsentLimit`` bytes it has not yet put on the wire.
+    ///
+    /// Upload progress counts a chunk of the file when the client takes it for writing. Without a limit the
+    /// kernel takes megabytes at once into the socket's send buffer (on loopback the whole 2 MB file of a
+    /// test upload), so the bar reached 100 % within a second and then sat while the provider read. With
+    /// `TCP_NOTSENT_LOWAT` the socket takes more only when what it holds unsent is under the limit: a
+    /// chunk is counted once the bytes before it are on their way, at most one TCP window (what the
+    /// provider has not yet acknowledged) ahead of the provider. Unlike a small `SO_SNDBUF`, it leaves the
+    /// window itself alone, so a long, fast path still fills.
+    public static let filesAPI: HTTPClient = {
+        var configuration = HTTPClient.Configuration.singletonConfiguration
+        configuration.http1_1ConnectionDebugInitializer = limitUnsent
+        configuration.http2ConnectionDebugInitializer = limitUnsent
+        return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
+    }()
+
+    /// The most bytes a Files API connection's socket holds before sending them.
+    public static let unsentLimit: Int32 = 16 * 1024
+
+    @Sendable
+    private static func limitUnsent(_ channel: any Channel) -> EventLoopFuture<Void> {
+        #if os(Linux)
+        let option = ChannelOptions.Types.SocketOption(level: .tcp, name: .init(rawValue: TCP_NOTSENT_LOWAT))
+        // A socket that refuses the option (not TCP, an old kernel) still uploads, with coarser progress.
+        return channel.setOption(option, value: SocketOptionValue(unsentLimit)).recover { _ in }
+        #else
+        return channel.eventLoop.makeSucceededVoidFuture()
+        #endif
+    }
+}
