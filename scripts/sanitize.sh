@@ -20,7 +20,7 @@ cd "$(dirname "$0")/.."
 kinds=("$@")
 [ ${#kinds[@]} -eq 0 ] && kinds=(thread address)
 suites='MetricsCollectorTests|ResponseCacheTests|FileIDCache|Uploader|Poller|ProxyTests'
-skip='MetricsCollectorTests/refresher|PollerScheduleTests/backoffSchedule|HTTPProxyTests/slowStream|HTTPProxyTests/hugeBody'
+skip='MetricsCollectorTests/refresher|PollerScheduleTests/backoffSchedule|HTTPProxyTests/hugeBody'
 status=0
 for kind in "${kinds[@]}"; do
     case $kind in thread | address) ;; *) echo "sanitize.sh: unknown sanitizer '$kind' (thread or address)" >&2; exit 64 ;; esac
