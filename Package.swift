@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dashboard", targets: ["Dashboard"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "MetricsClient", targets: ["MetricsClient"]),
+        .library(name: "MetricsWire", targets: ["MetricsWire"]),
         .library(name: "ConfigFile", targets: ["ConfigFile"]),
     ],
     dependencies: [
@@ -36,10 +37,11 @@ let package = Package(
         .systemLibrary(name: "CMalloc"),
         .target(name: "CProxy"),
         .target(name: "CThreadSanitizer"),
+        .target(name: "MetricsWire", dependencies: ["CThreadSanitizer"]),
         .target(
             name: "MetricsClient",
             dependencies: [
-                "CThreadSanitizer",
+                "MetricsWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -50,7 +52,7 @@ let package = Package(
             name: "Engine",
             dependencies: [
                 "CProxy",
-                "MetricsClient",
+                "MetricsWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -78,6 +80,7 @@ let package = Package(
                 "ConfigFile",
                 "Engine",
                 "MetricsClient",
+                "MetricsWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -92,6 +95,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "MetricsClient",
+                "MetricsWire",
                 "TestSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -107,6 +111,7 @@ let package = Package(
                 "MCPTestServer",
                 "TestSupport",
                 "MetricsClient",
+                "MetricsWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             exclude: ["Golden"]
@@ -117,6 +122,7 @@ let package = Package(
                 "Engine",
                 "FileCacheWriter",
                 "MetricsClient",
+                "MetricsWire",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "GRDB", package: "GRDB.swift"),
@@ -140,7 +146,7 @@ let package = Package(
         .executableTarget(
             name: "Fuzzers",
             dependencies: [
-                "CFuzzer", "ConfigFile", "Engine", "MetricsClient",
+                "CFuzzer", "ConfigFile", "Engine", "MetricsClient", "MetricsWire",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Fuzz/Fuzzers"
@@ -154,6 +160,7 @@ let package = Package(
                 "Fuzzers",
                 "MCPTestServer",
                 "MetricsClient",
+                "MetricsWire",
                 "ProxyTestPeer",
                 "TestSupport",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),

@@ -1,6 +1,7 @@
 import ConfigFile
 import Foundation
 import MetricsClient
+import MetricsWire
 
 @testable import Engine
 

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import TestSupport
 
 /// A child that did not end in time, with what the kernel says of it.

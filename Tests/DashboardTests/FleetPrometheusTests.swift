@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import MetricsClient
+import MetricsWire
 import TestSupport
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 @testable import Dashboard

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 import Testing
 
 @testable import Dashboard

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 import TestSupport
 import Testing
 

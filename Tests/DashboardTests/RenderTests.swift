@@ -1,5 +1,6 @@
 import ConfigFile
 import MetricsClient
+import MetricsWire
 import Testing
 
 @testable import Dashboard

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// `dashboard snapshot`, in the serve suite so that the two never start engines at the same time (the serve

@@ -1,5 +1,6 @@
 import Engine
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// Settings assigned after creation stay in the range their component can use, as those given to `init` do.

@@ -2,6 +2,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 import ServiceLifecycle
 import TestSupport
 import Testing

@@ -3,6 +3,7 @@ import Foundation
 import GRDB
 import Logging
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// The file-ID cache when its file is taken away or held by someone else: the fault is counted and shown,

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 import NIOHTTP1
 import TestSupport
 import Testing

@@ -1,6 +1,7 @@
 import Engine
 import Histogram
 import MetricsClient
+import MetricsWire
 import Testing
 
 @testable import Engine

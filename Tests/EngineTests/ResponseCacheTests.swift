@@ -1,5 +1,6 @@
 import Engine
 import MetricsClient
+import MetricsWire
 import Synchronization
 import TestSupport
 import Testing

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Synchronization
 
 /// A wall clock tests move by hand.

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 import Testing
 
 @Suite("DerivedMetrics: rates between consecutive snapshots")

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 import Testing
 
 @testable import MetricsClient

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// Discovery folders as a local dashboard reads them: live proxies found, every bad file skipped with a

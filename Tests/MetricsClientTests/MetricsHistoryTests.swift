@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 @Suite("MetricsHistory and HistorySeries: bounded series for sparklines")

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 import Testing
 
 @Suite("MetricsTarget parsing")

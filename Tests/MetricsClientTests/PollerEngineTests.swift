@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 @Suite("MetricsPoller against the engine's endpoint and the Python original's shape")

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// The `/metrics` snapshot has one definition of each field (its type's `CodingKeys`); the fast writer, `Codable`

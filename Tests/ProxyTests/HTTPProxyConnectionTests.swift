@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Hummingbird
 import MetricsClient
+import MetricsWire
 import NIOCore
 import NIOHTTP1
 import TestSupport

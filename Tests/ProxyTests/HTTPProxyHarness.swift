@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import Logging
 import MetricsClient
+import MetricsWire
 import NIOCore
 import ServiceLifecycle
 

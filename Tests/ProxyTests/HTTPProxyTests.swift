@@ -4,6 +4,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import MetricsClient
+import MetricsWire
 import NIOCore
 import TestSupport
 import Testing

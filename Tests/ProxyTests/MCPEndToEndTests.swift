@@ -1,6 +1,7 @@
 import Foundation
 import MCP
 import MetricsClient
+import MetricsWire
 import TestSupport
 import Testing
 

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// MCP 2026-07-28 as the observer reads it: calls of several rounds, listen streams, protocol versions, the

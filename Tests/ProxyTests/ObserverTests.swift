@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 import Testing
 
 /// The observer against lines as real peers write them: matching, error types, progress, cancellation,

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import Synchronization
 import TestSupport
 

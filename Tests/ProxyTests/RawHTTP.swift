@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 import TestSupport
 
 #if canImport(Glibc)

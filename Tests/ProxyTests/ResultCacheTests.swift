@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 import TestSupport
 import Testing
 

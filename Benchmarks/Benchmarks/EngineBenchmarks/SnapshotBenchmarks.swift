@@ -2,7 +2,7 @@ import Benchmark
 import Engine
 import Foundation
 import Histogram
-import MetricsClient
+import MetricsWire
 
 /// A fresh snapshot of 100 tools with full 1000-sample windows, alone and encoded as `/metrics` encodes it
 /// (and, for comparison, through `JSONEncoder`), plus the cost the collector's own histogram avoids: four

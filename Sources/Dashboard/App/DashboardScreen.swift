@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// The interactive loop: reads keys, copies every target's poller state into the screen state, renders,
 /// repeats.

@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// What the dashboard is watching, and how it asks for uploads and resets: its own engine, or a remote one.
 protocol DashboardBackend: Sendable {

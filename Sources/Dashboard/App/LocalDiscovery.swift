@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Keeps a ``TargetWatcher`` in step with the discovery folders: every second, new local proxies are
 /// added, proxies whose file went away (or whose process is gone) are marked ended, and ended ones are

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Copies what one target's poller knows into its ``TargetView``: snapshot, connection, rates over the
 /// rate window and histories.

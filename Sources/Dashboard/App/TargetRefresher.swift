@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Copies what a ``TargetWatcher``'s pollers know into the screen state's targets: targets added and
 /// dropped as the watcher did, ended ones marked, new snapshots and statuses applied.

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// The watched targets: one poller each, with its own backoff and status, added and removed while the
 /// screen runs (local proxies come and go).

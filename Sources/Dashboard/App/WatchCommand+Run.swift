@@ -4,6 +4,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 
 extension WatchCommand {
     /// Opens the dashboard: of an embedded engine, of the `--attach` targets, or of every local proxy.

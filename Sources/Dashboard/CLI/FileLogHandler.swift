@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 
 /// A swift-log handler that appends one line per message to a file, so nothing is printed over the screen.
 struct FileLogHandler: LogHandler {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import MetricsClient
+import MetricsWire
 
 /// `--prometheus URL [--selector '{…}']`: a fleet read through Prometheus instead of one engine.
 struct FleetOptions: ParsableArguments {

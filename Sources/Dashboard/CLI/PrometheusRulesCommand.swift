@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetricsClient
+import MetricsWire
 
 /// `dashboard prometheus-rules`: prints the recording rules that make the fleet view cheap for Prometheus.
 struct PrometheusRulesCommand: ParsableCommand {

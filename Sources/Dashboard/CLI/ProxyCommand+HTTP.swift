@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 
 extension ProxyCommand {
     func validateHTTP() throws {

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 
 /// `dashboard proxy -- COMMAND…`: stands in the pipes between an MCP client and a stdio server, relaying
 /// every byte unchanged and timing every request.

@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Logging
 import MetricsClient
+import MetricsWire
 
 /// `dashboard serve`: the engine without a screen, for dashboards and scrapers to attach to.
 struct ServeCommand: AsyncParsableCommand {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// `dashboard snapshot`: one poll of a metrics endpoint, printed for people or scripts.
 struct SnapshotCommand: AsyncParsableCommand {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 extension SnapshotReport {
     /// The fleet's source and window, then one line per instance, up or down.

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 extension SnapshotReport {
     /// What a proxy reports of its MCP server: who it is, other methods, what is waiting, what failed last,

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// The plain-text and JSON renderings of one snapshot for `dashboard snapshot`.
 enum SnapshotReport {

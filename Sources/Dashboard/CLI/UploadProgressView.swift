@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Live progress of an upload batch on standard error: redrawn lines on a terminal, one line per state
 /// change otherwise (so logs and pipes get plain lines).

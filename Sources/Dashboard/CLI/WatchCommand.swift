@@ -1,5 +1,6 @@
 import ArgumentParser
 import MetricsClient
+import MetricsWire
 
 /// `dashboard [watch]`: the live terminal dashboard, of its own engine or of a remote one.
 struct WatchCommand: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import Dispatch
 import MetricsClient
+import MetricsWire
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// What the uploader does with a file larger than ``FilesConfiguration/maxFileBytes``.
 public enum OversizeBehavior: String, Sendable, Equatable, CaseIterable {

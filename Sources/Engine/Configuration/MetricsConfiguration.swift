@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Settings of the ``MetricsCollector``.
 public struct MetricsConfiguration: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Settings of the ``ResponseCache``.
 public struct ResponseCacheConfiguration: Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import MetricsClient
+import MetricsWire
 
 /// Remembers which file (by SHA-256 of its bytes) was uploaded to which provider under which file id.
 ///

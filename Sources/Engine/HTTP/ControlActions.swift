@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// What the control API can make the engine do beyond recording calls.
 public struct ControlActions: Sendable {

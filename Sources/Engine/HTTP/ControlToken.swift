@@ -1,6 +1,6 @@
 import Crypto
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// The bearer token that guards the control API.
 ///
@@ -48,7 +48,7 @@ public struct ControlToken: Sendable {
 
     /// Reads the token stored at `path`, or `nil` if there is none.
     public static func read(from path: String) -> String? {
-        ControlCredential.readTokenFile(at: path)
+        StateDirectory.token(fromFile: FileManager.default.contents(atPath: path))
     }
 
     /// The configured token if any, else the one stored at `path`, else a new random one written there

@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import MetricsClient
+import MetricsWire
 
 /// Runs the `/health` checks in the background and keeps the last report, so a probe is answered at once
 /// from memory however loaded the engine is, and however slow a check (a Files API listing, a database

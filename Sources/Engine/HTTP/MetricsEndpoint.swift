@@ -1,6 +1,6 @@
 import Foundation
 import Hummingbird
-import MetricsClient
+import MetricsWire
 
 /// The engine's HTTP API: `/metrics` (JSON or Prometheus text), `/health`, and the token-guarded control API.
 ///

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 extension PrometheusExposition {
     /// A proxy's MCP figures that are no latency: rounds of multi-round calls (2026-07-28), requests by

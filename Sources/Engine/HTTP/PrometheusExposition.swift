@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Renders the collector's state in the Prometheus text exposition format (version 0.0.4).
 ///

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 import Synchronization
 
 /// Counters of one cache, fed by the cache itself; get it from ``MetricsCollector/cache(_:)``.

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Tells `/health` that something it checks changed state (a cache started or stopped failing), so the
 /// checks run again at once instead of at their next turn.

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// Measures every tool call and cache lookup of the engine and produces the `/metrics` snapshot.
 ///

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// A handle that records calls of one tool without looking its name up each time.
 ///

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Everything the collector keeps about one tool; lives inside a ``ToolRecorder``'s lock.
 ///

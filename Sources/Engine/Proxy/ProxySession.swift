@@ -1,7 +1,7 @@
 import Dispatch
 import Foundation
 import Logging
-import MetricsClient
+import MetricsWire
 import Synchronization
 
 /// One run of `dashboard proxy`: starts the server, relays both pipes while the observer records, serves

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// An LRU cache of model responses with per-entry TTL and entry, byte and per-response bounds.
 ///

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// How the engine runs, beyond its component settings.
 public struct EngineOptions: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Knobs of the built-in Files API sandbox.
 public struct SandboxConfiguration: Sendable, Equatable {

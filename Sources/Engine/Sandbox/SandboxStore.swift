@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// A file the sandbox holds.
 public struct SandboxFile: Sendable, Equatable {

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 extension ParallelUploader {
     /// A file that passed validation and will be hashed and uploaded.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MetricsClient
+import MetricsWire
 
 /// Uploads batches of files to a Files API, a bounded number at a time, with live progress.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// How long to wait before each retry: exponential backoff with jitter, honouring `Retry-After`.
 public struct RetryPolicy: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// What happened to one file of a batch; results come back in input order.
 public struct UploadResult: Codable, Sendable, Equatable {

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MetricsClient
+import MetricsWire
 import ServiceLifecycle
 
 /// The engine's upload path: the Files API target (the configured provider, or the built-in sandbox when no

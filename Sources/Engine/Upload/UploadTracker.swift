@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// The uploader's live state: every file of every batch, for `upload_metrics` and progress displays.
 public final class UploadTracker: Sendable {

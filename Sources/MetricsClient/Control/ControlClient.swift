@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 import NIOCore
 
 /// Calls the engine's control API: start a test upload, reset the metrics.

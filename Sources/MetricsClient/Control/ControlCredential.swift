@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// The bearer token for the control API, and where it came from (never shown itself).
 ///
@@ -43,8 +44,7 @@ public struct ControlCredential: Sendable, Equatable, CustomStringConvertible {
 
     /// The token stored in the file at `path`, trimmed, or `nil` when there is no file or it is empty.
     public static func readTokenFile(at path: String) -> String? {
-        guard let data = FileManager.default.contents(atPath: path) else { return nil }
-        return nonEmpty(String(decoding: data, as: UTF8.self))
+        StateDirectory.token(fromFile: FileManager.default.contents(atPath: path))
     }
 
     /// The first token found for `target`, or `nil`.

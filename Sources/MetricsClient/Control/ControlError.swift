@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// A control call (test upload, reset) that did not succeed: what failed and what to do.
 public struct ControlError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The kind of failure.

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// One cache's activity over an interval.
 public struct CacheRates: Sendable, Equatable {
     /// Hits in the interval.

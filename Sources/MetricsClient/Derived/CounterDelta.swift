@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// The increase of a monotonic counter, treating a decrease (or a restart) as a restart from zero.
 struct CounterDelta {
     let restarted: Bool

@@ -1,3 +1,5 @@
+import MetricsWire
+
 extension DerivedMetrics {
     /// The rates from `previous` to `current`; `nil` when `current` holds no new data (same timestamp)
     /// or no time passed.

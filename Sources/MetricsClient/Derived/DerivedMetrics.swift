@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// Rates over the interval between two consecutive snapshots of one server.
 ///
 /// Counters that went down, or a changed `start_time`, mean the server restarted or was reset: the counter

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// The last values of one measure, oldest first, for a sparkline: a ring buffer of fixed capacity.
 public struct HistorySeries: Sendable, Equatable {
     /// The most values kept.

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// The recent past of one server, as series for sparklines; every series and the set of series are bounded.
 ///

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// One tool's activity over an interval.
 public struct ToolRates: Sendable, Equatable {
     /// Calls completed in the interval.

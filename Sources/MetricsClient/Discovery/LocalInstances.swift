@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// A running engine found in a discovery folder (`<state dir>/instances/*.json`, written by `dashboard
 /// proxy`): where its metrics endpoint is and which server it fronts.

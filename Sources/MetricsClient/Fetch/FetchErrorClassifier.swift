@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import MetricsWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// How far one request got, so a timeout can say what the server did (nothing, or too little).
 final class FetchProgress: Sendable {
     struct State {

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 import NIOCore
 import NIOHTTP1
 

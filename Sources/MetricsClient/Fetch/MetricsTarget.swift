@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// Where a metrics endpoint is: scheme, host, port and the path of the JSON document.
 ///
 /// Parses what people type after `--attach`: `HOST:PORT`, `HOST` (port 9109), `:PORT` (127.0.0.1),

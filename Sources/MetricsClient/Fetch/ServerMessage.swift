@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// The human message inside an error body: `{"error":{"type","message"}}` (our engine, the Files API),
 /// `{"error":"…"}`, `{"message":"…"}` or `{"detail":"…"}`, else the first line of a short text body.

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// One tool's latency histogram across the fleet: cumulative bucket rates by upper bound, as
 /// `sum by (le, …) (rate(…_bucket[…]))` answers them.
 ///

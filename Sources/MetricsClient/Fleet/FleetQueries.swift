@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// The PromQL of one fleet round, for a selector and a window.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// Prometheus recording rules that sum the engines' latency histogram and counters across instances
 /// once per rule evaluation, so a fleet round reads a few thousand recorded series instead of every

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// Assembles one fleet round's query results into a §5 snapshot with its ``FleetMetrics``.
 struct FleetSnapshotBuilder {

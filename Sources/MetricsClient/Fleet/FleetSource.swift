@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 
 /// Reads a fleet's figures from Prometheus, one round of queries per poll, as one §5 snapshot.
 ///

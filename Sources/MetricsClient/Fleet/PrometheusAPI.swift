@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 
 /// The calls of Prometheus's HTTP API the fleet view needs: an instant query, the active targets and
 /// the recording rules.

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// Where a Prometheus server's HTTP API is: what people type after `--prometheus`.
 ///

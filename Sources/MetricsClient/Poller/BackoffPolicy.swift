@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// How long to wait before retrying after consecutive failed polls: exponential, capped, with jitter.
 ///

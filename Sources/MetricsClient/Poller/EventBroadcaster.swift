@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// Fans events out to any number of `AsyncStream`s; a slow reader loses old events, never memory.
 final class EventBroadcaster: Sendable {
     private struct State {

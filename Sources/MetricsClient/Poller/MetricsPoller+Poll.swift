@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 
 extension MetricsPoller {
     /// A failed poll and the wait its backoff chose.

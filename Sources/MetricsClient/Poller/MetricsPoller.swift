@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 
 /// Watches one metrics endpoint: polls `GET /metrics` on an interval and keeps what a UI shows.
 ///

@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// The time source of a poller: when polls happen, how long it waits, and how old data is.
 ///

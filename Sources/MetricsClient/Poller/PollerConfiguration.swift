@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// How a ``MetricsPoller`` polls: how often, how patiently, how much it accepts and remembers.
 public struct PollerConfiguration: Sendable, Equatable {
     /// Time between the starts of two polls while the server answers well.

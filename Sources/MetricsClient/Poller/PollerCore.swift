@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import MetricsWire
 
 /// The mutable state of a ``MetricsPoller``, always used under its lock.
 struct PollerCore {

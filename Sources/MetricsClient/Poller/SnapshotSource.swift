@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import MetricsWire
 
 /// Somewhere other than one engine's `/metrics` that a ``MetricsPoller`` can read snapshots from, such
 /// as ``FleetSource`` (a fleet through Prometheus). The poller keeps its status, backoff, rates and

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// What a UI shows about the link to the metrics endpoint; ``description`` is ready to display.
 public enum ConnectionStatus: Sendable, Equatable, CustomStringConvertible {
     /// No poll has finished yet.

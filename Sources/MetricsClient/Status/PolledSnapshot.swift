@@ -1,4 +1,5 @@
 import Foundation
+import MetricsWire
 
 /// A good answer from the endpoint: the decoded snapshot and how it arrived.
 public struct PolledSnapshot: Sendable, Equatable {

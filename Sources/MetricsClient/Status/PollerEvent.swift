@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// Something a UI should redraw for; read ``MetricsPoller/state`` for everything else.
 public enum PollerEvent: Sendable {
     /// The connection status changed (a new failure, a recovery, data going stale).

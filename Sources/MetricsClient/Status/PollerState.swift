@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// Everything a UI needs about one endpoint at one instant, read synchronously from ``MetricsPoller/state``.
 ///
 /// Data never disappears on a failed poll: ``latest`` keeps the last good snapshot and ``isStale`` says

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Small snapshots built in code, for the decoder, the rates and the history.
 enum Fixtures {

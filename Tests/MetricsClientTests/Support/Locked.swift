@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// A value shared between a test and the closures it hands to servers.
 final class Locked<Value: Sendable>: Sendable {

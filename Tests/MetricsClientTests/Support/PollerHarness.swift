@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// A poller running in the background for one test, with fast settings and waiting helpers.
 final class PollerHarness: Sendable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// A JSON value written exactly as Python's `json.dumps(value, indent=2)` writes it: two-space indent,
 /// `", "`-free item separators, `": "` after keys, non-ASCII escaped as `\uXXXX` (surrogate pairs above

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// One cache of one target, as the caches pane lists it.
 struct CacheRow: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// One line of the errors pane: how often a tool of one target failed with one error type.
 struct ErrorRow: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The errors pane's rows: every (tool, error type) pair with a non-zero count, most frequent first; equal
 /// counts in target order, then by tool name, then by type name.

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// One line of the recent failures pane: a call that failed, with its message.
 struct FailureRow: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// One line of the live calls pane: a request still waiting for its answer.
 struct LiveCallRow: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The rows every pane will show, computed once per frame from the state.
 struct PaneContent: Sendable {

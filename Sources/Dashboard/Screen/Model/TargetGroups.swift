@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The watched targets counted by status, for the header: connected first, then the troubles.
 struct TargetGroups: Sendable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// One line of the latency table: a tool of one target, its figures and its derived rate and history.
 struct ToolRow: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// The latency table's rows: the tools of every target, filtered and sorted as the user asked.
 ///

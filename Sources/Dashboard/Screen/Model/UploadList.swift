@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The uploads pane's lines: files in progress in the order they started, then finished files newest first.
 struct UploadList: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// A chart several rows high of p50, p95 and p99 over time: one column per point, newest on the right,
 /// each column filled from the bottom to the p50 (`█`), on to the p95 (`▓`) and on to the p99 (`░`), so

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// Cache hit-rate bars, lifetime and over the last interval, with each cache's fill and churn.
 struct CachesPane {

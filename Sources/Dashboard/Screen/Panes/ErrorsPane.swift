@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// Failed calls by tool and error type, most frequent first, with each type's share of the tool's calls.
 struct ErrorsPane {

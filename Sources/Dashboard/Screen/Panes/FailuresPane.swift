@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// What went wrong last: the latest failed calls of every target, newest first, with their messages.
 struct FailuresPane {

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The bottom line: the keys that work right now, and the refresh interval.
 struct FooterPane {

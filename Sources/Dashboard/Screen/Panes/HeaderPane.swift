@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The top line: what is watched, how the connection is, how busy the engine is, and the time.
 ///

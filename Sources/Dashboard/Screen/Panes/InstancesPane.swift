@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The fleet's instances, as Prometheus scrapes them: down ones first (with why), then the rest with
 /// their load, in-flight calls and memory. Shown only when watching a fleet (`--prometheus`).

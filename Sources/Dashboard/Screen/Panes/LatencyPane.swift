@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// The latency table: one row per tool with counts, rates, success and latency percentiles, and a
 /// sparkline of recent p95 (or of calls/s while sorted by calls/s); sorted, filtered and scrolled as the UI

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// What is running now: every call still waiting for its answer, longest first, with its elapsed time
 /// (ticking between polls), a progress bar when the server reports progress, and its message.

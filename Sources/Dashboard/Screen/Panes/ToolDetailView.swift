@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// One tool up close, over the panes: its figures, the latency distribution of its window as a histogram,
 /// p50/p95/p99 over the last minutes as a chart, calls and errors over time, its error types, its last

@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 /// Upload progress: a bar per file in flight, then recent results, or a hint to start a test upload.
 struct UploadsPane {

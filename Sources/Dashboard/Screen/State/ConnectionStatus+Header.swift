@@ -1,4 +1,5 @@
 import MetricsClient
+import MetricsWire
 
 extension ConnectionStatus {
     /// The header's short words for the status: `reconnecting 3, next try in 4s`.

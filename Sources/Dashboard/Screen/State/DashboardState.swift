@@ -1,6 +1,7 @@
 import ConfigFile
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// Everything one frame of the dashboard shows: every watched target with its latest snapshot and what
 /// was derived from the ones before, and the user's view settings.

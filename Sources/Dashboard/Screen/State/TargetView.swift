@@ -1,5 +1,6 @@
 import Foundation
 import MetricsClient
+import MetricsWire
 
 /// One watched metrics endpoint as the screen shows it: its name, connection, latest snapshot and what
 /// was derived from the snapshots before it.

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// A running proxy's entry in the discovery folder (`<state directory>/instances/NAME-PID.json`): a
 /// Prometheus `file_sd_configs` document naming its metrics endpoint, so local dashboards and one

@@ -1,5 +1,5 @@
 import Logging
-import MetricsClient
+import MetricsWire
 import NIOCore
 import NIOPosix
 import ServiceLifecycle

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import MetricsClient
+import MetricsWire
 import NIOCore
 import ServiceLifecycle
 

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 import NIOCore
 
 /// How an HTTP proxy (`dashboard proxy --http`) runs.

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 import NIOCore
 import NIOHTTP1
 

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 import NIOCore
 import NIOHTTP1
 import NIOPosix

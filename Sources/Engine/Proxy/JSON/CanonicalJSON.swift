@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 extension JSONValue {
     /// One spelling for every way of writing the same value, for cache keys: members sorted by name (the

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// The rounds a multi-round call (MCP 2026-07-28) has taken so far.
 struct EarlierRounds {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Which stream: a `subscriptions/listen` request of a session, or a GET SSE stream (numbered by the proxy).
 enum StreamKey: Hashable {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// A request awaiting its response.
 struct PendingRequest {

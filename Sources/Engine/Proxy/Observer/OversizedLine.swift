@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// Reading the end of a line too long to parse whole.
 enum OversizedLine {

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 extension ProxyObserver {
     /// Applies one message `side` sent. `line` is the raw line when the message is the whole line (the

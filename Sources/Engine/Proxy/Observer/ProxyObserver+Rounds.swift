@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 extension ProxyObserver {
     /// The `_meta` keys of a 2026-07-28 client's and server's identity.

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// Watches the JSON-RPC traffic between an MCP client and server and records it into a
 /// ``MetricsCollector``: `tools/call` per tool, other requests per method, in-flight calls with their

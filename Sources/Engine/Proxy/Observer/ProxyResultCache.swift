@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// The opt-in result cache of a proxy (`--cache TOOL[=TTL]`): a repeated call of a listed tool with the same
 /// arguments is answered from the engine's ``ResponseCache`` instead of the server.

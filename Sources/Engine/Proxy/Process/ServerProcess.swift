@@ -1,6 +1,6 @@
 import CProxy
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// The MCP server's process: started in a process group of its own with a parent-death signal, its
 /// stdin and stdout on pipes to the proxy, stderr shared with the proxy.

@@ -1,5 +1,5 @@
 import Foundation
-import MetricsClient
+import MetricsWire
 
 /// The MCP request headers of a Streamable-HTTP POST: `Mcp-Method` and `Mcp-Name` (2026-07-28), which must
 /// repeat the body's `method` and `params.name` (or `params.uri`), and `MCP-Protocol-Version` (which a

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// A JSON-RPC id. A number and a string never match (`1` is not `"1"`); numbers match by value as
 /// written canonically (`1` and `1.0` are one id), strings exactly.

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// One JSON-RPC 2.0 message, as far as the observer needs it.
 public enum RPCMessage: Sendable, Equatable {

@@ -1,4 +1,4 @@
-import MetricsClient
+import MetricsWire
 
 /// The proxy's stdout: the server's bytes, relayed unchanged, and the cache's answers, which go in only
 /// between two of the server's lines so no line is ever split.

@@ -22,4 +22,11 @@ public enum StateDirectory {
 
     /// The name of the control-token file inside the directory.
     public static let controlTokenFile = "control-token"
+
+    /// The token a control-token file's `contents` hold: trimmed, `nil` when there is none.
+    public static func token(fromFile contents: Data?) -> String? {
+        guard let contents else { return nil }
+        let token = String(decoding: contents, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        return token.isEmpty ? nil : token
+    }
 }
