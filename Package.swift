@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "dashboard", targets: ["Dashboard"]),
         .library(name: "Engine", targets: ["Engine"]),
+        .library(name: "MCPProxy", targets: ["MCPProxy"]),
         .library(name: "MetricsClient", targets: ["MetricsClient"]),
         .library(name: "MetricsWire", targets: ["MetricsWire"]),
         .library(name: "ConfigFile", targets: ["ConfigFile"]),
@@ -51,21 +52,32 @@ let package = Package(
         .target(
             name: "Engine",
             dependencies: [
-                "CProxy",
                 "MetricsWire",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
-                .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+            ]
+        ),
+        .target(
+            name: "MCPProxy",
+            dependencies: [
+                "CProxy",
+                "Engine",
+                "MetricsWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         .target(
@@ -79,6 +91,7 @@ let package = Package(
                 "CNcurses",
                 "ConfigFile",
                 "Engine",
+                "MCPProxy",
                 "MetricsClient",
                 "MetricsWire",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -108,6 +121,7 @@ let package = Package(
                 "ConfigFile",
                 "Dashboard",
                 "Engine",
+                "MCPProxy",
                 "MCPTestServer",
                 "TestSupport",
                 "MetricsClient",
@@ -121,6 +135,7 @@ let package = Package(
             dependencies: [
                 "Engine",
                 "FileCacheWriter",
+                "MCPProxy",
                 "MetricsClient",
                 "MetricsWire",
                 "TestSupport",
@@ -146,7 +161,7 @@ let package = Package(
         .executableTarget(
             name: "Fuzzers",
             dependencies: [
-                "CFuzzer", "ConfigFile", "Engine", "MetricsClient", "MetricsWire",
+                "CFuzzer", "ConfigFile", "Engine", "MCPProxy", "MetricsClient", "MetricsWire",
                 .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Fuzz/Fuzzers"
@@ -158,6 +173,7 @@ let package = Package(
                 "Dashboard",
                 "Engine",
                 "Fuzzers",
+                "MCPProxy",
                 "MCPTestServer",
                 "MetricsClient",
                 "MetricsWire",

@@ -1,6 +1,7 @@
 import NIOHTTP1
 
 @testable import Engine
+@testable import MCPProxy
 
 extension FuzzTarget {
     /// What the HTTP proxy read of one connection's bytes, message after message.

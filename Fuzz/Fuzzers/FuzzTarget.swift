@@ -4,6 +4,7 @@ import MetricsClient
 import MetricsWire
 
 @testable import Engine
+@testable import MCPProxy
 
 /// A parser of outside input, run on one input: each returns normally on any bytes (a crash, a hang or a
 /// broken invariant is the finding) and checks what must hold of what it accepted.

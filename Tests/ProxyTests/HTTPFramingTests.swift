@@ -3,6 +3,7 @@ import NIOHTTP1
 import Testing
 
 @testable import Engine
+@testable import MCPProxy
 
 /// The HTTP proxy's byte-level reading of heads and bodies: what it passes on, where it finds a message's
 /// end, and what it refuses (a head or framing the upstream might read differently is never relayed).

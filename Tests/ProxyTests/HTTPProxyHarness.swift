@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import Hummingbird
 import Logging
+import MCPProxy
 import MetricsClient
 import MetricsWire
 import NIOCore

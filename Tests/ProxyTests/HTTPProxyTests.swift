@@ -3,6 +3,7 @@ import Engine
 import Foundation
 import HTTPTypes
 import Hummingbird
+import MCPProxy
 import MetricsClient
 import MetricsWire
 import NIOCore

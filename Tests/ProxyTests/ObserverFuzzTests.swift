@@ -5,6 +5,7 @@ import TestSupport
 import Testing
 
 @testable import Engine
+@testable import MCPProxy
 
 /// Bad input through the observer cannot crash or stall the relay: recorded real traffic (Corpus/: the
 /// swift-sdk peers and PyPI's mcp-server-time, both directions) mutated at random from a fixed seed, for a

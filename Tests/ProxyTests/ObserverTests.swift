@@ -1,5 +1,6 @@
 import Engine
 import Foundation
+import MCPProxy
 import MetricsClient
 import MetricsWire
 import Testing

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Engine
 import Foundation
+import MCPProxy
 import MetricsClient
 import MetricsWire
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import Logging
+import MCPProxy
 import MetricsClient
 import MetricsWire
 

@@ -109,6 +109,13 @@ public struct EndpointBindError: Error, Sendable, CustomStringConvertible {
     /// Why it failed.
     public let reason: String
 
+    /// Creates the error for `host:port`.
+    public init(host: String, port: Int, reason: String) {
+        self.host = host
+        self.port = port
+        self.reason = reason
+    }
+
     /// What failed and what to do.
     public var description: String {
         "cannot listen on \(host):\(port) for the metrics endpoint: \(reason); "
@@ -117,7 +124,7 @@ public struct EndpointBindError: Error, Sendable, CustomStringConvertible {
 }
 
 /// A port that becomes known once the server is listening, awaited by whoever needs it.
-final class BoundPort: Sendable {
+public final class BoundPort: Sendable {
     private enum State {
         case waiting([CheckedContinuation<Int, any Error>])
         case bound(Int)
@@ -126,11 +133,16 @@ final class BoundPort: Sendable {
 
     private let state = Guarded<State>(.waiting([]))
 
-    func resolve(_ port: Int) {
+    /// A port not known yet.
+    public init() {}
+
+    /// Makes the port known to everyone waiting and to come.
+    public func resolve(_ port: Int) {
         finish(.bound(port))
     }
 
-    func fail(_ error: any Error) {
+    /// Fails everyone waiting, and to come, with `error`.
+    public func fail(_ error: any Error) {
         finish(.failed(error))
     }
 
@@ -149,7 +161,8 @@ final class BoundPort: Sendable {
         }
     }
 
-    func value() async throws -> Int {
+    /// The port, once known.
+    public func value() async throws -> Int {
         try await withCheckedThrowingContinuation { continuation in
             let immediate: Result<Int, any Error>? = state.withLock { state in
                 switch state {

@@ -5,12 +5,12 @@ import Foundation
 /// Names arrive from other processes through the ingest API, so they may be empty, huge, or carry escape
 /// sequences that would corrupt a terminal. Control and format characters become `�`, surrounding whitespace
 /// goes, the result is cut to ``maxCharacters`` characters (with `…`), and an empty name becomes `(unnamed)`.
-enum LabelSanitizer {
+public enum LabelSanitizer {
     /// The longest label kept, in characters.
-    static let maxCharacters = 96
+    public static let maxCharacters = 96
 
     /// The label to store for `raw`.
-    static func sanitize(_ raw: String) -> String {
+    public static func sanitize(_ raw: String) -> String {
         if isClean(raw) { return raw }
         var out = String.UnicodeScalarView()
         var characters = 0

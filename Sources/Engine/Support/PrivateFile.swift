@@ -1,9 +1,9 @@
 import Foundation
 
 /// Files only the user may read, written so that no reader ever sees a partial one.
-enum PrivateFile {
+public enum PrivateFile {
     /// Creates `directory` (mode 0700) if needed; `false` if it cannot be.
-    static func makeDirectory(_ directory: String) -> Bool {
+    public static func makeDirectory(_ directory: String) -> Bool {
         (try? FileManager.default.createDirectory(
             atPath: directory,
             withIntermediateDirectories: true,
@@ -13,7 +13,7 @@ enum PrivateFile {
 
     /// Writes `bytes` to a mode-0600 temporary file beside `path`, then renames it over `path`. Returns the
     /// reason on failure.
-    static func write(_ bytes: [UInt8], to path: String) -> String? {
+    public static func write(_ bytes: [UInt8], to path: String) -> String? {
         let directory = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         let temporary = directory + "/." + name + ".\(getpid()).tmp"

@@ -1,0 +1,73 @@
+import Engine
+import MetricsWire
+
+extension JSONValue {
+    /// One spelling for every way of writing the same value, for cache keys: members sorted by name (the
+    /// last of a repeated name wins), no whitespace, strings with the fewest escapes, numbers in their
+    /// shortest form (`1.0`, `1e0` and `1` are one number; integers past 2^53 keep their digits).
+    public var canonicalJSON: String {
+        var out = ""
+        writeCanonical(to: &out)
+        return out
+    }
+
+    private func writeCanonical(to out: inout String) {
+        switch self {
+        case .null: out += "null"
+        case .bool(let value): out += value ? "true" : "false"
+        case .string(let value): Self.writeString(value, to: &out)
+        case .number(let text): out += Self.canonicalNumber(text)
+        case .array(let elements):
+            out += "["
+            for (offset, element) in elements.enumerated() {
+                if offset > 0 { out += "," }
+                element.writeCanonical(to: &out)
+            }
+            out += "]"
+        case .object(let members):
+            var latest: [String: JSONValue] = [:]
+            for member in members { latest[member.key] = member.value }
+            out += "{"
+            for (offset, key) in latest.keys.sorted().enumerated() {
+                if offset > 0 { out += "," }
+                Self.writeString(key, to: &out)
+                out += ":"
+                latest[key]?.writeCanonical(to: &out)
+            }
+            out += "}"
+        }
+    }
+
+    static func canonicalNumber(_ text: String) -> String {
+        let isInteger = !text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" })
+        if isInteger {
+            let digits = text.hasPrefix("-") ? text.dropFirst() : Substring(text)
+            if digits == "0" { return "0" }
+            if digits.count > 15 { return text }
+        }
+        guard let value = Double(text), value.isFinite else { return text }
+        if value == 0 { return "0" }
+        if value.rounded() == value, abs(value) < 9.0e15 { return String(Int64(value)) }
+        return String(value)
+    }
+
+    private static func writeString(_ value: String, to out: inout String) {
+        out += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            case "\u{00}"..."\u{1F}":
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        out += "\""
+    }
+}

@@ -1,0 +1,186 @@
+import Engine
+import MetricsWire
+
+/// A request awaiting its response.
+struct PendingRequest {
+    var method: String
+    /// The tool, for `tools/call`.
+    var tool: String?
+    var start: ContinuousClock.Instant
+    var progressToken: RPCID?
+    var progress: Double?
+    var total: Double?
+    var message: String?
+    /// Where to store a successful result, for a call of a cached tool that missed.
+    var cacheKey: ResponseCacheKey?
+    var cacheTTL: Duration?
+    /// For a request that may take several rounds: its tool or prompt name, or URI.
+    var target: String?
+    /// The earlier rounds of the call this request continues (it carried their `requestState`).
+    var earlier: EarlierRounds?
+}
+
+/// A response that arrived before its request was observed: the server's requests are observed after they
+/// are forwarded, so the thread relaying the client's answer can get there first.
+struct EarlyResponse {
+    var outcome: RPCOutcome
+    var instant: ContinuousClock.Instant
+}
+
+/// Who sent a message, and in which session: ids are unique per sender and session. Over stdio there is
+/// one session (`""`); over HTTP each `Mcp-Session-Id` is one.
+struct Lane: Hashable {
+    var side: RPCSide
+    var session: String
+
+    /// The other side of the same session.
+    var peer: Lane { Lane(side: side.peer, session: session) }
+}
+
+/// Everything the observer tracks, behind its lock.
+struct ObserverState {
+    /// Requests each side sent, awaiting the other side's response.
+    var pending: [Lane: [RPCID: PendingRequest]] = [:]
+    /// Progress tokens each side's requests carry, to the request's id.
+    var progressTokens: [Lane: [RPCID: RPCID]] = [:]
+    /// Ids each side cancelled recently: a late response to one is expected, not a violation.
+    var cancelled: [Lane: Set<RPCID>] = [:]
+    /// Responses to requests of each side that were not seen yet, by id.
+    var early: [Lane: [RPCID: EarlyResponse]] = [:]
+    var failures = FailureLog(capacity: MCPMetrics.maxListed)
+    var annotations: [String: ToolAnnotations] = [:]
+    var issues: [String: Int] = [:]
+    var server: MCPServerStatus
+    /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).
+    var sessionOpen = false
+    /// The MCP sessions (`Mcp-Session-Id`) the client used and that did not end, when sessions are counted by id.
+    var sessions: Set<String> = []
+    /// Calls waiting for the client's retry, by the `requestState` their last round's answer carried.
+    var openRounds: [RoundKey: OpenRound] = [:]
+    /// Streams open now, and the counts of all since start.
+    var streams: [StreamKey: StreamState] = [:]
+    var streamTotals = StreamTotals()
+    /// Messages tagged with a listen's id that came before the listen was observed, by stream.
+    var earlyEvents: [StreamKey: [String]] = [:]
+    var nextStream = 0
+    /// Client requests by protocol version; a handshake-era session's version, by session.
+    var requestsByVersion: [String: Int] = [:]
+    var sessionVersions: [String: String] = [:]
+    /// The client closed its side (stdio): no retry can come any more.
+    var clientClosed = false
+
+    /// At most this many requests are tracked per side and session; more are relayed and counted as
+    /// `untracked`.
+    static let maxPending = 100_000
+    /// At most this many cancelled ids are remembered per side.
+    static let maxCancelled = 1024
+    /// At most this many early responses wait per side for their request.
+    static let maxEarly = 256
+    /// An early response whose request has not shown up after this long was a stray.
+    static let earlyPatience: Duration = .seconds(1)
+
+    init(server: MCPServerStatus) {
+        self.server = server
+    }
+
+    mutating func count(_ issue: String, _ times: Int = 1) {
+        guard times > 0 else { return }
+        issues[issue, default: 0] += times
+    }
+
+    /// Keeps a response whose request is not known (yet), `whole` or only what it says of failure and rounds;
+    /// old ones are counted as unmatched.
+    mutating func keepEarly(
+        _ outcome: RPCOutcome,
+        whole: Bool,
+        id: RPCID,
+        for lane: Lane,
+        at instant: ContinuousClock.Instant
+    ) {
+        expireEarly(now: instant)
+        if (early[lane]?.count ?? 0) >= Self.maxEarly {
+            count("unmatched_response", early[lane]?.count ?? 0)
+            early[lane] = [:]
+        }
+        // A large body is never kept: only what a result says about failure and rounds.
+        var kept = outcome
+        if !whole, case .result(.object(let members)) = outcome {
+            let telling: Set<String> = ["isError", "resultType", "requestState"]
+            kept = .result(
+                .object(
+                    members.filter { telling.contains($0.key) }.map {
+                        JSONMember(key: $0.key, value: $0.value, range: 0..<0)
+                    }
+                )
+            )
+        }
+        early[lane, default: [:]][id] = EarlyResponse(outcome: kept, instant: instant)
+    }
+
+    /// Counts early responses older than the patience as unmatched.
+    mutating func expireEarly(now: ContinuousClock.Instant) {
+        guard !early.isEmpty else { return }
+        for (lane, waiting) in early {
+            let stale = waiting.filter { now - $0.value.instant > Self.earlyPatience }
+            guard !stale.isEmpty else { continue }
+            count("unmatched_response", stale.count)
+            if stale.count == waiting.count {
+                early[lane] = nil
+            } else {
+                for id in stale.keys { early[lane]?[id] = nil }
+            }
+        }
+    }
+
+    /// Removes the request `id` that `lane` sent (and its progress token); a lane left empty goes too, so
+    /// sessions that ended leave nothing behind.
+    mutating func removePending(_ id: RPCID, of lane: Lane) -> PendingRequest? {
+        guard let request = pending[lane]?.removeValue(forKey: id) else { return nil }
+        if pending[lane]?.isEmpty == true { pending[lane] = nil }
+        if let token = request.progressToken {
+            progressTokens[lane]?[token] = nil
+            if progressTokens[lane]?.isEmpty == true { progressTokens[lane] = nil }
+        }
+        return request
+    }
+
+    /// Forgets everything about `session`: its waiting requests are returned (oldest first).
+    mutating func endSession(_ session: String) -> [(RPCSide, PendingRequest)] {
+        var ended: [(RPCSide, PendingRequest)] = []
+        for side in [RPCSide.client, .server] {
+            let lane = Lane(side: side, session: session)
+            ended += (pending.removeValue(forKey: lane) ?? [:]).values.map { (side, $0) }
+            progressTokens[lane] = nil
+            cancelled[lane] = nil
+            if let stray = early.removeValue(forKey: lane) { count("unmatched_response", stray.count) }
+        }
+        sessionVersions[session] = nil
+        return ended.sorted { $0.1.start < $1.1.start }
+    }
+}
+
+/// The latest failures, newest first, in a fixed amount of memory.
+struct FailureLog {
+    let capacity: Int
+    private var entries: [CallFailure] = []
+    private var next = 0
+
+    init(capacity: Int) {
+        self.capacity = capacity
+    }
+
+    mutating func append(_ failure: CallFailure) {
+        if entries.count < capacity {
+            entries.append(failure)
+        } else {
+            entries[next] = failure
+        }
+        next = (next + 1) % capacity
+    }
+
+    /// Newest first.
+    var newestFirst: [CallFailure] {
+        guard entries.count == capacity else { return entries.reversed() }
+        return (entries[next...] + entries[..<next]).reversed()
+    }
+}

@@ -1,0 +1,328 @@
+import Engine
+import Foundation
+import MetricsWire
+
+/// Watches the JSON-RPC traffic between an MCP client and server and records it into a
+/// ``MetricsCollector``: `tools/call` per tool, other requests per method, in-flight calls with their
+/// progress, the latest failures, the peers' `initialize` info and tool annotations.
+///
+/// It reads lines the relay forwards unchanged (the client's just before, the server's just after): nothing
+/// here changes a byte on the wire, and no input — not JSON, too deep, invalid UTF-8 — can make it fail.
+/// Answers observed before their request (a server's request is observed after it is forwarded, so the
+/// client's answer can get there first) wait briefly for it.
+public final class ProxyObserver: Sendable {
+    /// The collector calls are recorded into.
+    public let collector: MetricsCollector
+    let cache: ProxyResultCache?
+    let state: Guarded<ObserverState>
+    /// Sessions are the ids the client sends (`Mcp-Session-Id`, Streamable HTTP), each open from its first
+    /// message to its end; otherwise there is one, opened by `initialize` (stdio).
+    let sessionsByID: Bool
+
+    /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
+    /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP).
+    public init(
+        collector: MetricsCollector,
+        server: MCPServerStatus,
+        cache: ProxyResultCache? = nil,
+        sessionsByID: Bool = false
+    ) {
+        self.collector = collector
+        self.cache = cache
+        self.sessionsByID = sessionsByID
+        self.state = Guarded(ObserverState(server: server))
+        collector.setMCPSource { [weak self] in
+            self?.metrics() ?? MCPMetrics(server: server)
+        }
+    }
+
+    /// An observer recording into `runtime`'s collector for the server `name`, answering repeated calls of
+    /// `cachedTools` from `runtime`'s response cache (none when empty; HTTP, `sessionsByID`, serves many
+    /// clients from it).
+    public convenience init(
+        runtime: EngineRuntime,
+        name: String,
+        executable: String,
+        cachedTools: [String: Duration?],
+        sessionsByID: Bool = false
+    ) {
+        let cache =
+            cachedTools.isEmpty
+            ? nil
+            : ProxyResultCache(
+                cache: runtime.responseCache,
+                serverName: name,
+                tools: cachedTools,
+                sharedByClients: sessionsByID
+            )
+        self.init(
+            collector: runtime.collector,
+            server: MCPServerStatus(name: name, executable: executable, running: true),
+            cache: cache,
+            sessionsByID: sessionsByID
+        )
+    }
+
+    /// Observes one line the client wrote (without its newline), read at `instant`. Returns the answer to
+    /// send the client instead of forwarding the line, when it is a call the cache answers.
+    @discardableResult
+    public func clientLine(_ line: UnsafeBufferPointer<UInt8>, at instant: ContinuousClock.Instant) -> [UInt8]? {
+        observe(line, from: Lane(side: .client, session: ""), at: instant).answer
+    }
+
+    /// Observes one line the server wrote (without its newline), written to the client at `instant`.
+    public func serverLine(_ line: UnsafeBufferPointer<UInt8>, at instant: ContinuousClock.Instant) {
+        _ = observe(line, from: Lane(side: .server, session: ""), at: instant)
+    }
+
+    /// Observes one JSON-RPC message (or batch) the client sent in `session`, whole, read at `instant`.
+    /// Returns the cache's answer when it has one, and the ids of the requests it carried.
+    /// `headers` are the request's `Mcp-Method` and `Mcp-Name` (HTTP), checked against the body.
+    public func clientMessage(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        session: String,
+        headers: MCPRequestHeaders? = nil,
+        at instant: ContinuousClock.Instant
+    ) -> (answer: [UInt8]?, requests: [RPCID]) {
+        observe(bytes, from: Lane(side: .client, session: session), headers: headers, at: instant)
+    }
+
+    /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`; on the
+    /// GET stream `stream` (``getStreamOpened(session:at:)``), if it came on one.
+    public func serverMessage(
+        _ bytes: UnsafeBufferPointer<UInt8>,
+        session: String,
+        stream: Int? = nil,
+        at instant: ContinuousClock.Instant
+    ) {
+        _ = observe(bytes, from: Lane(side: .server, session: session), stream: stream, at: instant)
+    }
+
+    /// Observes a line too long to parse whole: its first bytes (`head`) and last bytes (`tail`). The id is
+    /// found in the head's complete members or, failing that, as the object's last member in the tail.
+    /// Returns the id of the request it was, if it was one.
+    @discardableResult
+    public func oversizedLine(
+        from side: RPCSide,
+        session: String = "",
+        head: UnsafeBufferPointer<UInt8>,
+        tail: UnsafeBufferPointer<UInt8>,
+        at instant: ContinuousClock.Instant
+    ) -> RPCID? {
+        var members = JSONParser.members(ofTruncated: head)
+        if !members.contains(where: { $0.key == "id" }), let id = OversizedLine.trailingID(tail) {
+            members.append(JSONMember(key: "id", value: id, range: 0..<0))
+        }
+        let hasError = members.contains { $0.key == "error" }
+        let hasMethod = members.contains { $0.key == "method" }
+        if !hasError, !hasMethod, !members.contains(where: { $0.key == "result" }) {
+            // The result did not start in the head (the TypeScript SDK writes it first): it is a result.
+            members.append(JSONMember(key: "result", value: .object([]), range: 0..<0))
+        }
+        // A result cut short is read as what it says so far: `isError` only counts when seen.
+        let message = RPCMessage(.object(members))
+        state.withLock { state in
+            state.count("oversized_line")
+            handle(message, from: Lane(side: side, session: session), line: nil, at: instant, state: &state)
+        }
+        if case .request(let id, _, _) = message { return id }
+        return nil
+    }
+
+    /// Ends the client's requests `ids` of `session` that are still waiting as failed with `errorType`
+    /// (the upstream could not be reached, or answered without a response). Returns how many were waiting.
+    @discardableResult
+    public func fail(
+        _ ids: [RPCID],
+        session: String,
+        errorType: String,
+        message: String,
+        at instant: ContinuousClock.Instant = .now
+    ) -> Int {
+        state.withLock { state in
+            var ended = 0
+            for id in ids {
+                guard let request = state.removePending(id, of: Lane(side: .client, session: session)) else { continue }
+                finish(request, from: .client, errorType: errorType, message: message, at: instant, state: &state)
+                ended += 1
+            }
+            return ended
+        }
+    }
+
+    /// Stops waiting for the client's requests `ids` of `session` without counting them as calls: their
+    /// answer may have gone to a connection the client closed (not a cancellation). Each one still waiting
+    /// is counted as the protocol issue `issue`; returns how many were.
+    @discardableResult
+    public func forget(_ ids: [RPCID], session: String, issue: String) -> Int {
+        state.withLock { state in
+            let forgotten = ids.filter { state.removePending($0, of: Lane(side: .client, session: session)) != nil }
+            state.count(issue, forgotten.count)
+            return forgotten.count
+        }
+    }
+
+    /// The session ended (deleted by the client, or unknown to the server): its waiting requests end as
+    /// `session_ended`, not counted as the server's failures but listed. Returns how many were waiting.
+    @discardableResult
+    public func sessionEnded(_ session: String, at instant: ContinuousClock.Instant = .now) -> Int {
+        state.withLock { state in
+            if state.sessions.remove(session) != nil { collector.sessionClosed() }
+            abandonRounds(&state) { key, _ in key.session == session }
+            for case .listen(session, let id) in state.streams.keys {
+                state.closeStream(.listen(session: session, id: id), abruptly: false, at: instant)
+            }
+            let waiting = state.endSession(session)
+            state.count("pending_at_session_end", waiting.count)
+            return waiting.count
+        }
+    }
+
+    /// Counts a protocol issue seen outside the messages (an SSE stream that ended mid-event, an upstream
+    /// that dropped a connection).
+    public func count(_ issue: String, _ times: Int = 1) {
+        state.withLock { $0.count(issue, times) }
+    }
+
+    /// The server process started.
+    public func serverStarted(pid: Int32) {
+        state.withLock {
+            $0.server.pid = Int(pid)
+            $0.server.running = true
+        }
+    }
+
+    /// The server process ended with `status` (a shell's exit status): calls still waiting end as
+    /// `server_exited`. Returns how many were waiting.
+    @discardableResult
+    public func serverExited(status: Int32, at instant: ContinuousClock.Instant = .now) -> Int {
+        state.withLock { state in
+            state.server.running = false
+            state.server.exitStatus = Int(status)
+            if state.sessionOpen {
+                state.sessionOpen = false
+                collector.sessionClosed()
+            }
+            var waiting: [PendingRequest] = []
+            for (lane, requests) in state.pending where lane.side == .client { waiting += requests.values }
+            state.pending = [:]
+            state.progressTokens = [:]
+            // Answers that came before their request stay: the client's thread may not have observed the
+            // request yet (it is forwarded first); the patience counts the strays.
+            serverGone(&state, at: instant)
+            for request in waiting.sorted(by: { $0.start < $1.start }) {
+                finish(
+                    request,
+                    from: .client,
+                    errorType: "server_exited",
+                    message: "the server exited (status \(status)) before answering",
+                    at: instant,
+                    state: &state
+                )
+            }
+            return waiting.count
+        }
+    }
+
+    /// The `mcp` section of the snapshot (method metrics are added by the collector).
+    public func metrics(now: ContinuousClock.Instant = .now) -> MCPMetrics {
+        state.withLock { state in
+            state.expireEarly(now: now)
+            abandonRounds(&state) { _, round in now - round.answeredAt > ObserverState.roundPatience }
+            var waiting: [(RPCSide, RPCID, PendingRequest)] = []
+            for (lane, requests) in state.pending {
+                for (id, request) in requests { waiting.append((lane.side, id, request)) }
+            }
+            let oldest = waiting.sorted { $0.2.start < $1.2.start }.prefix(MCPMetrics.maxListed)
+            return MCPMetrics(
+                server: state.server,
+                inFlight: oldest.map { side, id, request in
+                    InFlightCall(
+                        id: id.description,
+                        method: DisplayText.singleLine(request.method, maxLength: 80),
+                        tool: request.tool,
+                        fromServer: side == .server,
+                        elapsedMs: MetricsRounding.twoDecimals((now - request.start).inMilliseconds),
+                        progress: request.progress,
+                        total: request.total,
+                        message: request.message,
+                        round: request.earlier.map { $0.count + 1 }
+                    )
+                },
+                inFlightCount: waiting.count,
+                recentFailures: state.failures.newestFirst,
+                toolAnnotations: state.annotations,
+                protocolIssues: state.issues,
+                requestsByVersion: state.requestsByVersion.isEmpty ? nil : state.requestsByVersion,
+                streams: state.streamMetrics(now: now),
+                awaitingInput: state.openRounds.isEmpty ? nil : state.openRounds.count
+            )
+        }
+    }
+
+    private func observe(
+        _ line: UnsafeBufferPointer<UInt8>,
+        from lane: Lane,
+        headers: MCPRequestHeaders? = nil,
+        stream: Int? = nil,
+        at instant: ContinuousClock.Instant
+    ) -> (answer: [UInt8]?, requests: [RPCID]) {
+        let value: JSONValue
+        do {
+            value = try JSONParser.parse(line)
+        } catch {
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
+                state.withLock { $0.count("not_json") }
+            }
+            return (nil, [])
+        }
+        if case .array(let elements) = value {
+            let messages = elements.map(RPCMessage.init)
+            state.withLock { state in
+                state.count("batch")
+                for message in messages {
+                    handle(
+                        message,
+                        from: lane,
+                        line: nil,
+                        at: instant,
+                        headerVersion: headers?.protocolVersion,
+                        state: &state
+                    )
+                }
+            }
+            return (nil, messages.compactMap(\.requestID))
+        }
+        let message = RPCMessage(value)
+        if let headers, let issue = headers.disagreement(with: message) { state.withLock { $0.count(issue) } }
+        if let stream, let method = message.method {
+            state.withLock { $0.countEvent(method, on: .get(stream)) }
+        }
+        var cacheEntry: ProxyResultCache.Entry?
+        if lane.side == .client, let cache, case .request(let id, "tools/call", let params) = message {
+            switch cache.lookup(id: id, params: params, line: line, members: value) {
+            case .answer(let answer):
+                collector.tool(Self.toolName(params)).record(latency: .now - instant, success: true)
+                return (answer, [])
+            case .miss(let entry): cacheEntry = entry
+            case .notCached: break
+            }
+        }
+        state.withLock { state in
+            handle(
+                message,
+                from: lane,
+                line: line,
+                at: instant,
+                cacheEntry: cacheEntry,
+                headerVersion: headers?.protocolVersion,
+                state: &state
+            )
+        }
+        return (nil, message.requestID.map { [$0] } ?? [])
+    }
+
+    static func toolName(_ params: JSONValue?) -> String {
+        params?["name"]?.stringValue ?? "(no name)"
+    }
+}
