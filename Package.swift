@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "MetricsClient", targets: ["MetricsClient"]),
         .library(name: "MetricsWire", targets: ["MetricsWire"]),
         .library(name: "ConfigFile", targets: ["ConfigFile"]),
+        .library(name: "DashboardUI", targets: ["DashboardUI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,12 +85,16 @@ let package = Package(
             name: "ConfigFile",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
         ),
+        .target(
+            name: "DashboardUI",
+            dependencies: ["CNcurses", "ConfigFile", "MetricsClient", "MetricsWire"]
+        ),
         .executableTarget(
             name: "Dashboard",
             dependencies: [
                 "CMalloc",
-                "CNcurses",
                 "ConfigFile",
+                "DashboardUI",
                 "Engine",
                 "MCPProxy",
                 "MetricsClient",
@@ -120,6 +125,7 @@ let package = Package(
             dependencies: [
                 "ConfigFile",
                 "Dashboard",
+                "DashboardUI",
                 "Engine",
                 "MCPProxy",
                 "MCPTestServer",

@@ -2,7 +2,7 @@ import ConfigFile
 import Foundation
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("configuration file")
 struct ConfigFileTests {

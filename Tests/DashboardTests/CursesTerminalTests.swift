@@ -2,7 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 #if canImport(Glibc)
 import Glibc

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("DisplayWidth")
 struct DisplayWidthTests {

@@ -2,7 +2,7 @@ import Foundation
 import MetricsClient
 import MetricsWire
 
-@testable import Dashboard
+@testable import DashboardUI
 
 /// A fleet read through Prometheus: the three tools merged over five instances, one of them down.
 extension Fixtures {

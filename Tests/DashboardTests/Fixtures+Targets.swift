@@ -2,7 +2,7 @@ import Foundation
 import MetricsClient
 import MetricsWire
 
-@testable import Dashboard
+@testable import DashboardUI
 
 /// Deterministic states with many targets: proxies with calls in flight and failures, a serve engine
 /// that uploads, a Python-original-shaped server, one reconnecting and one that ended.

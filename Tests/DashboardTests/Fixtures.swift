@@ -2,7 +2,7 @@ import Foundation
 import MetricsClient
 import MetricsWire
 
-@testable import Dashboard
+@testable import DashboardUI
 
 /// Deterministic states for the renderer tests.
 enum Fixtures {

@@ -3,7 +3,7 @@ import MetricsClient
 import MetricsWire
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("number formatting")
 struct FormatTests {

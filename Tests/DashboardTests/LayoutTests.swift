@@ -2,7 +2,7 @@ import MetricsClient
 import MetricsWire
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("layout")
 struct LayoutTests {

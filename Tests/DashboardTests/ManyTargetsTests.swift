@@ -6,7 +6,7 @@ import MetricsWire
 import TestSupport
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("many targets: pollers, discovery, a screen that keeps working", .serialized)
 struct ManyTargetsTests {
@@ -17,9 +17,9 @@ struct ManyTargetsTests {
         let folder = NSTemporaryDirectory() + "many-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        var engines: [EmbeddedEngine] = []
+        var engines: [(running: RunningEngine, port: Int)] = []
         for index in 0..<5 {
-            let engine = try await EmbeddedEngine.start(
+            let runtime = EngineRuntime(
                 configuration: EngineConfiguration(
                     fileCache: FileCacheConfiguration(path: "\(folder)/ids-\(index).sqlite"),
                     endpoint: EndpointConfiguration(port: 0, controlToken: "t")
@@ -27,11 +27,13 @@ struct ManyTargetsTests {
                 options: EngineOptions(mode: .serve, demo: nil, tokenPath: "\(folder)/token-\(index)", uploads: false),
                 logger: logger
             )
-            engine.runtime.collector.record(tool: "tool_\(index)", latencyMs: 12, success: true)
-            engines.append(engine)
+            let running = RunningEngine.start(runtime, logger: logger)
+            let port = try await #require(runtime.server).port()
+            runtime.collector.record(tool: "tool_\(index)", latencyMs: 12, success: true)
+            engines.append((running, port))
         }
         defer {
-            for engine in engines { Task { await engine.stop() } }
+            for engine in engines { Task { await engine.running.stop(grace: .milliseconds(400)) } }
         }
         let watcher = TargetWatcher(configuration: PollerConfiguration(interval: .milliseconds(250)))
         defer { watcher.stopAll() }

@@ -2,7 +2,7 @@ import MetricsClient
 import MetricsWire
 import Testing
 
-@testable import Dashboard
+@testable import DashboardUI
 
 @Suite("latency table sort and filter")
 struct ToolTableTests {

@@ -1,8 +1,9 @@
 import Benchmark
 import Foundation
 import MetricsClient
+import MetricsWire
 
-// Compiled together with the dashboard's rendering code (`Screen` links to Sources/Dashboard/Screen), so
+// Compiled together with the dashboard's rendering code (`Screen` links to Sources/DashboardUI/Screen), so
 // the benchmark calls the same pure `render(_:size:)` the dashboard draws every frame with.
 
 /// One dashboard frame: 50 tools with 80-point sparklines, two caches, errors and three uploads in flight,

@@ -1,3 +1,4 @@
+import DashboardUI
 import Engine
 import Foundation
 import Logging

@@ -1,5 +1,6 @@
 import ArgumentParser
 import ConfigFile
+import DashboardUI
 import Engine
 import Foundation
 import Logging
@@ -124,7 +125,6 @@ extension WatchCommand {
             )
         )
         var state = DashboardState(
-            targets: [],
             mode: settings.fleet != nil
                 ? .fleet : settings.isEmbedded ? .embedded : settings.local ? .local : .attached,
             refreshInterval: settings.refresh,

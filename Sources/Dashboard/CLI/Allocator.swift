@@ -1,3 +1,5 @@
+import DashboardUI
+
 #if os(Linux)
 import CMalloc
 import Glibc

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardUI
 import Engine
 
 /// `dashboard`: the live performance dashboard for AI tool servers, and its engine.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardUI
 import Engine
 import Foundation
 import MetricsClient

@@ -1,3 +1,4 @@
+import DashboardUI
 import MetricsClient
 import MetricsWire
 

@@ -1,3 +1,4 @@
+import DashboardUI
 import Foundation
 import MetricsClient
 import MetricsWire

@@ -7,7 +7,7 @@ import MetricsWire
 /// dropped after ``dropAfter`` seconds.
 ///
 /// When not adopting (plain `dashboard`, until `L`), it only counts the proxies it could add.
-struct LocalDiscovery: Sendable {
+public struct LocalDiscovery: Sendable {
     let watcher: TargetWatcher
     let folders: [String]
     /// Makes the control backend of a newly found proxy.
@@ -18,6 +18,18 @@ struct LocalDiscovery: Sendable {
     static let interval: Duration = .seconds(1)
     /// The files read so far, so an unchanged one is not read again each second.
     let cache = DiscoveryCache()
+
+    /// Discovery into `watcher` of the instances whose files are in `folders`; `backend` makes the control
+    /// backend of each one found.
+    public init(
+        watcher: TargetWatcher,
+        folders: [String],
+        backend: @escaping @Sendable (MetricsTarget) -> any DashboardBackend
+    ) {
+        self.watcher = watcher
+        self.folders = folders
+        self.backend = backend
+    }
 
     /// One scan: returns how many live instances are not watched (what `L` would add when not adopting)
     /// and the problems of files skipped.
@@ -57,13 +69,13 @@ struct LocalDiscovery: Sendable {
 }
 
 /// Runs ``LocalDiscovery`` every second in the background and remembers what the last scan found.
-final class DiscoveryLoop: Sendable {
+public final class DiscoveryLoop: Sendable {
     private let discovery: LocalDiscovery
     private let status = Guarded<(adopting: Bool, unwatched: Int)>((false, 0))
     private let task = Guarded<Task<Void, Never>?>(nil)
 
     /// A loop over `discovery`; `adopting` says whether found proxies are watched from the start.
-    init(_ discovery: LocalDiscovery, adopting: Bool) {
+    public init(_ discovery: LocalDiscovery, adopting: Bool) {
         self.discovery = discovery
         status.withLock { $0.adopting = adopting }
     }
@@ -73,7 +85,7 @@ final class DiscoveryLoop: Sendable {
     }
 
     /// Starts scanning (the first scan happens at once).
-    func start() {
+    public func start() {
         let loop = Task { [weak self] in
             while !Task.isCancelled, let self {
                 self.scanOnce()
@@ -91,7 +103,7 @@ final class DiscoveryLoop: Sendable {
     }
 
     /// Stops scanning.
-    func stop() {
+    public func stop() {
         task.withLock { $0?.cancel() }
     }
 

@@ -4,9 +4,9 @@ import MetricsWire
 
 /// One watched metrics endpoint as the screen shows it: its name, connection, latest snapshot and what
 /// was derived from the snapshots before it.
-struct TargetView: Sendable {
+public struct TargetView: Sendable {
     /// Where the target came from.
-    enum Origin: String, Sendable {
+    public enum Origin: String, Sendable {
         /// The engine running inside this process.
         case embedded
         /// Named with `--attach` or in the configuration file.

@@ -1,7 +1,7 @@
 /// How `CursesTerminal` sets the terminal up.
-struct TerminalOptions: Sendable, Equatable {
+public struct TerminalOptions: Sendable, Equatable {
     /// Use colours if the terminal has them; false draws with attributes only.
-    var useColor: Bool
+    public var useColor: Bool
     /// Watch SIGINT, SIGTERM and SIGHUP and report them as keys (`.ctrlC`, `.terminate`).
     var handleSignals: Bool
     /// How long curses waits after Esc for the rest of an escape sequence, in milliseconds.
@@ -14,7 +14,7 @@ struct TerminalOptions: Sendable, Equatable {
     var outputDescriptor: Int32
 
     /// Creates options: colours and signal handling on, `TERM` on standard input and output.
-    init(
+    public init(
         useColor: Bool = true,
         handleSignals: Bool = true,
         escapeDelayMilliseconds: Int = 25,
@@ -32,7 +32,7 @@ struct TerminalOptions: Sendable, Equatable {
 
     /// Whether colours are wanted: not with `--no-color`, and not when `NO_COLOR` is set to anything
     /// non-empty (https://no-color.org).
-    static func colorWanted(environment: [String: String], noColorFlag: Bool) -> Bool {
+    public static func colorWanted(environment: [String: String], noColorFlag: Bool) -> Bool {
         if noColorFlag { return false }
         if let value = environment["NO_COLOR"], !value.isEmpty { return false }
         return true

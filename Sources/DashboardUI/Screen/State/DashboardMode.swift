@@ -1,5 +1,5 @@
 /// What the dashboard watches: its own engine, named targets, or the local proxies it finds.
-enum DashboardMode: String, Sendable {
+public enum DashboardMode: String, Sendable {
     /// The engine runs inside this process.
     case embedded
     /// Watching `--attach HOST:PORT` targets (or the configuration file's).

@@ -1,7 +1,7 @@
 /// A one-line message under the panes: what just happened, or why something could not.
-struct StatusMessage: Sendable, Equatable {
+public struct StatusMessage: Sendable, Equatable {
     /// How the message is shown.
-    enum Kind: Sendable {
+    public enum Kind: Sendable {
         case info
         case error
     }
@@ -12,7 +12,7 @@ struct StatusMessage: Sendable, Equatable {
     var kind: Kind
 
     /// Creates a message.
-    init(_ text: String, kind: Kind = .info) {
+    public init(_ text: String, kind: Kind = .info) {
         self.text = text
         self.kind = kind
     }

@@ -1,5 +1,5 @@
 /// What the user has done to the view: everything the keys change, nothing that comes from the engine.
-struct UIState: Sendable, Equatable {
+public struct UIState: Sendable, Equatable {
     /// The latency table's order.
     var sortKey: SortKey
     /// The applied filter: only tools whose name contains it (ignoring case) are listed.
@@ -25,9 +25,9 @@ struct UIState: Sendable, Equatable {
     /// Whether the "reset all counters? y/n" prompt is up.
     var isConfirmingReset: Bool
     /// The message line's content.
-    var statusMessage: StatusMessage?
+    public var statusMessage: StatusMessage?
     /// Colours on, or attributes only (NO_COLOR, `--no-color`, or a terminal without colours).
-    var colorEnabled: Bool
+    public var colorEnabled: Bool
 
     /// Creates a UI state; every part defaults to a fresh dashboard's.
     init(

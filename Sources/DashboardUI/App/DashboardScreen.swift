@@ -8,7 +8,7 @@ import MetricsWire
 /// Runs on one task (curses is not thread-safe); everything slow (uploads, resets, discovery scans) runs
 /// in background tasks that report back through the ``StatusInbox`` or the ``TargetWatcher``. Keys are
 /// polled without blocking so the loop never holds a thread of the cooperative pool.
-struct DashboardScreen {
+public struct DashboardScreen {
     let terminal: CursesTerminal
     let watcher: TargetWatcher
     let discovery: DiscoveryLoop?
@@ -18,7 +18,7 @@ struct DashboardScreen {
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
-    init(
+    public init(
         terminal: CursesTerminal,
         watcher: TargetWatcher,
         discovery: DiscoveryLoop?,
@@ -33,7 +33,7 @@ struct DashboardScreen {
     }
 
     /// Runs until the user quits (q, Ctrl-C) or the process is asked to terminate.
-    mutating func run() async {
+    public mutating func run() async {
         var lastFrame = Date.distantPast
         var messageSince = Date()
         var lastKey = Date()

@@ -24,17 +24,17 @@ import Darwin
 ///         if let key = terminal.readKey(timeoutMilliseconds: 100), let command = handle(key, state: &state) { … }
 ///         // apply new snapshots to `state` here
 ///     }
-final class CursesTerminal {
+public final class CursesTerminal {
     private static let isActive = Atomic<Bool>(false)
 
     /// The terminal's size, updated on every resize.
     private(set) var size: ScreenSize
     /// Whether cells are drawn in colour (the terminal has colours and they were wanted).
-    let hasColor: Bool
+    public let hasColor: Bool
     /// Colours the terminal has (8, 16, 256 …); 0 when drawing in monochrome.
-    let colorCount: Int
+    public let colorCount: Int
     /// Whether the locale's encoding is UTF-8, so that non-ASCII glyphs show as drawn.
-    let isUTF8: Bool
+    public let isUTF8: Bool
 
     private var screen: OpaquePointer?
     private var input: UnsafeMutablePointer<FILE>?
@@ -51,7 +51,7 @@ final class CursesTerminal {
     ///
     /// - Throws: `TerminalError` when the descriptors are not a terminal, the terminal type is unknown, or
     ///   another instance is active.
-    init(options: TerminalOptions = TerminalOptions()) throws {
+    public init(options: TerminalOptions = TerminalOptions()) throws {
         guard isatty(options.inputDescriptor) == 1, isatty(options.outputDescriptor) == 1 else {
             throw TerminalError.notATerminal
         }
@@ -100,7 +100,7 @@ final class CursesTerminal {
 
     /// Restores the terminal: cursor shown, echo and line buffering back, curses mode left. Safe to call more
     /// than once; after it, `draw` and `readKey` do nothing.
-    func shutdown() {
+    public func shutdown() {
         guard let screen else { return }
         self.screen = nil
         window = nil

@@ -7,9 +7,9 @@ import MetricsWire
 /// was derived from the ones before, and the user's view settings.
 ///
 /// A plain value: the pollers and the key handler fill it in, `render(_:size:)` draws it.
-struct DashboardState: Sendable {
+public struct DashboardState: Sendable {
     /// The watched targets in the order they were added.
-    var targets: [TargetView]
+    public var targets: [TargetView]
     /// Embedded engine or attached to others.
     var mode: DashboardMode
     /// Seconds between polls, shown in the footer.
@@ -21,11 +21,23 @@ struct DashboardState: Sendable {
     /// Local proxies found but not watched (plain `dashboard` offers them: `L` adds them).
     var localOffer: Int
     /// The user's view settings.
-    var ui: UIState
+    public var ui: UIState
     /// The time the header's clock shows.
     var now: Date
     /// The time zone of the header's clock.
     var clockZone: ClockZone
+
+    /// A dashboard with no targets yet, in `mode`, refreshed every `refreshInterval` seconds, rates over
+    /// `rateWindow` seconds, latencies coloured by `thresholds`.
+    public init(mode: DashboardMode, refreshInterval: Double, rateWindow: Double, thresholds: LatencyThresholds) {
+        self.init(
+            targets: [],
+            mode: mode,
+            refreshInterval: refreshInterval,
+            rateWindow: rateWindow,
+            thresholds: thresholds
+        )
+    }
 
     /// Creates a state of `targets`.
     init(

@@ -6,7 +6,7 @@ import MetricsWire
 /// screen runs (local proxies come and go).
 ///
 /// Thread-safe; the screen loop reads ``targets`` every turn, the discovery scan adds and ends entries.
-final class TargetWatcher: Sendable {
+public final class TargetWatcher: Sendable {
     /// One watched endpoint.
     struct Entry: Sendable {
         var id: String
@@ -24,7 +24,7 @@ final class TargetWatcher: Sendable {
     private let configuration: Guarded<PollerConfiguration>
 
     /// A watcher whose pollers poll as `configuration` says.
-    init(configuration: PollerConfiguration) {
+    public init(configuration: PollerConfiguration) {
         self.configuration = Guarded(configuration)
     }
 
@@ -38,7 +38,7 @@ final class TargetWatcher: Sendable {
     /// Starts watching `target` unless it is watched already; returns whether it was added. With
     /// `source`, the poller reads that (a fleet through Prometheus) and `target` is its address.
     @discardableResult
-    func add(
+    public func add(
         _ target: MetricsTarget,
         name: String? = nil,
         origin: TargetView.Origin,
@@ -91,7 +91,7 @@ final class TargetWatcher: Sendable {
     }
 
     /// Stops every poller.
-    func stopAll() {
+    public func stopAll() {
         for task in tasks.withLock({ tasks in
             defer { tasks.removeAll() }
             return Array(tasks.values)
