@@ -18,6 +18,8 @@ public struct DashboardScreen {
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
+    /// A screen on `terminal` of what `watcher` (and `discovery`) watch, starting from `state`; background
+    /// work leaves status lines in `inbox`.
     public init(
         terminal: CursesTerminal,
         watcher: TargetWatcher,

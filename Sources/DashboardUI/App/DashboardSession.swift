@@ -29,6 +29,7 @@ public struct AttachedBackend: DashboardBackend {
         self.testFileBytes = testFileBytes
     }
 
+    /// Asks the engine's control API for a test upload.
     public func startTestUpload() async throws -> String {
         do {
             let receipt = try await client().startTestUpload(files: TestUpload.files, sizeBytes: testFileBytes)
@@ -38,6 +39,7 @@ public struct AttachedBackend: DashboardBackend {
         }
     }
 
+    /// Asks the engine's control API to reset its counters.
     public func resetCounters() async throws -> String {
         do {
             try await client().reset()
@@ -76,8 +78,10 @@ public struct FleetBackend: DashboardBackend {
     /// A fleet's backend.
     public init() {}
 
+    /// Asks the engine's control API for a test upload.
     public func startTestUpload() async throws -> String { throw CommandFailure(Self.message) }
 
+    /// Asks the engine's control API to reset its counters.
     public func resetCounters() async throws -> String { throw CommandFailure(Self.message) }
 }
 
