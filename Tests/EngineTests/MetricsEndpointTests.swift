@@ -126,6 +126,7 @@ struct MetricsEndpointTests {
 
             let cases: [(String, String)] = [
                 ("[{\"tool\": \"a\", \"latency_ms\": 1, \"success\": tru", "malformed JSON"),
+                ("[{\"tool\": \"a\",\n \"latency_ms\": 1, \"success\": tru", "around line 2, column"),
                 (
                     "[{\"tool\": \"a\", \"latency_ms\": \"fast\", \"success\": true}]",
                     "body[0].latency_ms has the wrong type"

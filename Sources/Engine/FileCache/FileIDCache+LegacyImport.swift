@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
+import MetricsWire
 
 /// What ``FileIDCache/importLegacyJSON(at:)`` did.
 public struct LegacyImportResult: Sendable, Equatable {
@@ -29,44 +30,38 @@ extension FileIDCache {
                 "cannot read legacy file cache \(path): \(error.localizedDescription)"
             )
         }
-        let items: [String: Any]
+        let root: JSONValue
         do {
-            guard let root = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
-                throw FileIDCacheError(
-                    .legacyImportFailed,
-                    path: path,
-                    "legacy file cache \(path) is not a JSON object"
-                )
-            }
-            guard let found = root["items"] as? [String: Any] else {
-                throw FileIDCacheError(
-                    .legacyImportFailed,
-                    path: path,
-                    "legacy file cache \(path) has no \"items\" object at the top level"
-                )
-            }
-            items = found
-        } catch let error as FileIDCacheError {
-            throw error
+            root = try JSONParser.parse(data)
         } catch {
             throw FileIDCacheError(
                 .legacyImportFailed,
                 path: path,
-                "legacy file cache \(path) is not valid JSON: \(error.localizedDescription)"
+                "legacy file cache \(path) is not valid JSON: \(error.located(in: data))"
+            )
+        }
+        guard root.members != nil else {
+            throw FileIDCacheError(.legacyImportFailed, path: path, "legacy file cache \(path) is not a JSON object")
+        }
+        guard let items = root["items"]?.members else {
+            throw FileIDCacheError(
+                .legacyImportFailed,
+                path: path,
+                "legacy file cache \(path) has no \"items\" object at the top level"
             )
         }
         var rows: [(String, String, String, Double)] = []
         var skipped = 0
-        for (sha, value) in items {
-            guard let hash = try? Self.validHash(sha, path: path), let providers = value as? [String: Any] else {
+        for item in items {
+            guard let hash = try? Self.validHash(item.key, path: path), let providers = item.value.members else {
                 skipped += 1
                 continue
             }
-            for (provider, entry) in providers {
-                guard let entry = entry as? [String: Any],
-                    let id = entry["file_id"] as? String, !id.isEmpty,
-                    let ts = (entry["ts"] as? NSNumber)?.doubleValue, ts.isFinite,
-                    let name = try? Self.normalised(provider: provider, path: path)
+            for provider in providers {
+                let entry = provider.value
+                guard let id = entry["file_id"]?.stringValue, !id.isEmpty,
+                    let ts = entry["ts"]?.doubleValue, ts.isFinite,
+                    let name = try? Self.normalised(provider: provider.key, path: path)
                 else {
                     skipped += 1
                     continue

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import MetricsWire
 
 extension MetricsEndpoint {
     /// One call in a `POST /v1/tool-calls` body.
@@ -125,11 +126,10 @@ extension MetricsEndpoint {
     /// Where the JSON syntax goes wrong ("… around line 1, column 36"), which `JSONDecoder` does not say.
     private static func syntaxProblem(_ body: Data) -> String? {
         do {
-            _ = try JSONSerialization.jsonObject(with: body, options: [.fragmentsAllowed])
+            _ = try JSONParser.parse(body)
             return nil
         } catch {
-            let nsError = error as NSError
-            return (nsError.userInfo[NSDebugDescriptionErrorKey] as? String) ?? nsError.localizedDescription
+            return error.located(in: body)
         }
     }
 

@@ -21,12 +21,11 @@ public struct DiscoveryFile: Sendable {
 
     /// The document for an endpoint on `host:port`.
     public static func document(host: String, port: Int, server: String, pid: Int32, executable: String) -> [UInt8] {
-        let entry: [String: Any] = [
-            "targets": ["\(host):\(port)"],
-            "labels": ["server": server, "pid": String(pid), "executable": executable],
-        ]
-        let data = (try? JSONSerialization.data(withJSONObject: [entry], options: [.sortedKeys])) ?? Data("[]".utf8)
-        return Array(data) + [0x0A]
+        // Prometheus's file_sd shape, keys sorted.
+        let labels = [("executable", executable), ("pid", String(pid)), ("server", server)]
+            .map { "\(JSONText.quoted($0)):\(JSONText.quoted($1))" }.joined(separator: ",")
+        let text = "[{\"labels\":{\(labels)},\"targets\":[\(JSONText.quoted("\(host):\(port)"))]}]\n"
+        return Array(text.utf8)
     }
 
     /// Writes the file for this process; returns why not on failure (the proxy relays anyway).

@@ -100,12 +100,13 @@ public enum LocalInstances {
 
     /// The instance a discovery file's contents name (read from `path`), or what is wrong with them.
     public static func parse(_ data: Data, path: String) -> Result<LocalInstance, Problem> {
-        guard let document = try? JSONSerialization.jsonObject(with: data) else {
+        guard let document = try? JSONParser.parse(data) else {
             return .failure(Problem(reason: "not JSON (truncated?)"))
         }
-        guard let groups = document as? [[String: Any]], let group = groups.first, groups.count == 1,
-            let targets = group["targets"] as? [String], targets.count == 1,
-            let labels = group["labels"] as? [String: Any]
+        guard let groups = document.arrayValue, groups.count == 1, let group = groups.first, group.members != nil,
+            let targets = group["targets"]?.arrayValue?.compactMap(\.stringValue), targets.count == 1,
+            group["targets"]?.arrayValue?.count == 1,
+            let labels = group["labels"], labels.members != nil
         else {
             return .failure(Problem(reason: "not a discovery document ([{\"targets\":[…],\"labels\":{…}}])"))
         }
@@ -114,8 +115,8 @@ public enum LocalInstances {
                 Problem(reason: "target \(DisplayText.sanitized(targets[0], maxLength: 60)) is not host:port")
             )
         }
-        guard let server = labels["server"] as? String, !server.isEmpty,
-            let pidText = labels["pid"] as? String, let pid = Int32(pidText), pid > 0
+        guard let server = labels["server"]?.stringValue, !server.isEmpty,
+            let pidText = labels["pid"]?.stringValue, let pid = Int32(pidText), pid > 0
         else {
             return .failure(Problem(reason: "labels need a server name and a pid"))
         }
@@ -124,7 +125,7 @@ public enum LocalInstances {
                 target: targets[0],
                 server: server,
                 pid: pid,
-                executable: labels["executable"] as? String,
+                executable: labels["executable"]?.stringValue,
                 path: path
             )
         )

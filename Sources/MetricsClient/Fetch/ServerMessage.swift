@@ -6,13 +6,13 @@ import MetricsWire
 enum ServerMessage {
     static func extract(_ body: Data) -> String? {
         guard !body.isEmpty else { return nil }
-        if let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] {
-            if let error = object["error"] as? [String: Any] {
-                if let message = error["message"] as? String { return clean(message) }
-                if let type = error["type"] as? String { return clean(type) }
+        if let object = try? JSONParser.parse(body), object.members != nil {
+            if let error = object["error"], error.members != nil {
+                if let message = error["message"]?.stringValue { return clean(message) }
+                if let type = error["type"]?.stringValue { return clean(type) }
             }
             for key in ["error", "message", "detail"] {
-                if let text = object[key] as? String { return clean(text) }
+                if let text = object[key]?.stringValue { return clean(text) }
             }
             return nil
         }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Why a line is not JSON, with the byte offset where reading stopped.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What was wrong.
@@ -7,6 +9,21 @@ public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertibl
 
     /// The reason and where.
     public var description: String { "\(reason) at byte \(offset)" }
+
+    /// The reason and where, as a person finds it in `bytes`: `… around line 2, column 7`.
+    public func located(in bytes: some Collection<UInt8>) -> String {
+        var line = 1
+        var column = 1
+        for byte in bytes.prefix(offset) {
+            if byte == UInt8(ascii: "\n") {
+                line += 1
+                column = 1
+            } else {
+                column += 1
+            }
+        }
+        return "\(reason) around line \(line), column \(column)"
+    }
 }
 
 /// A strict JSON reader (RFC 8259) over bytes — for observing JSON-RPC lines and reading metrics
@@ -43,6 +60,11 @@ public struct JSONParser {
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.failure("unexpected text after the value") }
         return value
+    }
+
+    /// Parses bytes held in `Data`.
+    public static func parse(_ data: Data) throws(JSONParseError) -> JSONValue {
+        try parse(Array(data))
     }
 
     /// Parses bytes held in an array.

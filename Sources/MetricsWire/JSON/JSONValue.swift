@@ -20,6 +20,18 @@ public enum JSONValue: Sendable, Equatable {
         return members.last { $0.key == key }?.value
     }
 
+    /// The elements, for an array.
+    public var arrayValue: [JSONValue]? {
+        if case .array(let elements) = self { return elements }
+        return nil
+    }
+
+    /// The members in document order, for an object.
+    public var members: [JSONMember]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
     /// The string, for a string.
     public var stringValue: String? {
         if case .string(let value) = self { return value }
