@@ -64,7 +64,7 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         self.lastFailure = lastFailure
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case cacheName = "cache_name"
         case hits, misses
         case totalRequests = "total_requests"
@@ -78,4 +78,41 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         case failures
         case lastFailure = "last_failure"
     }
+}
+
+extension CacheMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.cacheName, \.cacheName),
+        .count(CodingKeys.hits, \.hits),
+        .count(CodingKeys.misses, \.misses),
+        .count(CodingKeys.evictions, \.evictions),
+        .count(CodingKeys.sizeRejections, \.sizeRejections),
+        .optionalCount(CodingKeys.expirations, \.expirations),
+        .optionalCount(CodingKeys.coalesced, \.coalesced),
+        .optionalCount(CodingKeys.entries, \.entries),
+        .optionalCount(CodingKeys.maxEntries, \.maxEntries),
+        .optionalCount(CodingKeys.bytes, \.bytes),
+        .optionalCount(CodingKeys.maxBytes, \.maxBytes),
+        .optionalCount(CodingKeys.failures, \.failures),
+        .optionalString(CodingKeys.lastFailure, \.lastFailure, displayLength: 240),
+        // After hits and misses: when the server's figure is unusable, the one they give.
+        WireField(
+            CodingKeys.totalRequests,
+            \.totalRequests,
+            write: { $1.member(CodingKeys.totalRequests, $0.totalRequests) },
+            read: { cache, fields in
+                cache.totalRequests = fields.count(CodingKeys.totalRequests) ?? cache.hits + cache.misses
+            }
+        ),
+        WireField(
+            CodingKeys.hitRate,
+            \.hitRate,
+            write: { $1.member(CodingKeys.hitRate, $0.hitRate) },
+            read: { cache, fields in
+                cache.hitRate =
+                    fields.percent(CodingKeys.hitRate)
+                    ?? MetricsRounding.percent(cache.hits, of: cache.hits + cache.misses)
+            }
+        ),
+    ])
 }

@@ -50,7 +50,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         self.fleet = fleet
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case schemaVersion = "schema_version"
         case enabled
         case timestamp
@@ -86,8 +86,18 @@ public struct EngineInfo: Codable, Sendable, Equatable {
         self.filesAPI = filesAPI
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, version, mode, demo
         case filesAPI = "files_api"
     }
+}
+
+extension EngineInfo: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.name, \.name),
+        .string(CodingKeys.version, \.version),
+        .name(CodingKeys.mode, \.mode),
+        .bool(CodingKeys.demo, \.demo),
+        .string(CodingKeys.filesAPI, \.filesAPI),
+    ])
 }

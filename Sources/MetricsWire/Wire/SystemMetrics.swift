@@ -41,7 +41,7 @@ public struct SystemMetrics: Codable, Sendable, Equatable {
         self.clampedSamples = clampedSamples
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case activeSessions = "active_sessions"
         case concurrentRequests = "concurrent_requests"
         case totalRequests = "total_requests"
@@ -52,4 +52,28 @@ public struct SystemMetrics: Codable, Sendable, Equatable {
         case rejectedSamples = "rejected_samples"
         case clampedSamples = "clamped_samples"
     }
+}
+
+extension SystemMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .count(CodingKeys.activeSessions, \.activeSessions),
+        .count(CodingKeys.concurrentRequests, \.concurrentRequests),
+        .count(CodingKeys.totalRequests, \.totalRequests),
+        .number(CodingKeys.startTime, \.startTime, range: 0...Plausibility.maxTimestamp),
+        .number(CodingKeys.uptimeSeconds, \.uptimeSeconds, range: 0...Plausibility.maxSeconds),
+        .optionalCount(CodingKeys.rssBytes, \.rssBytes),
+        .optionalCount(CodingKeys.rejectedSamples, \.rejectedSamples),
+        .optionalCount(CodingKeys.clampedSamples, \.clampedSamples),
+        // After uptime_seconds: when the server's hours are unusable, the ones its seconds give.
+        WireField(
+            CodingKeys.uptimeHours,
+            \.uptimeHours,
+            write: { $1.member(CodingKeys.uptimeHours, $0.uptimeHours) },
+            read: { system, fields in
+                system.uptimeHours =
+                    fields.number(CodingKeys.uptimeHours, required: true, range: 0...(Plausibility.maxSeconds / 3600))
+                    ?? MetricsRounding.twoDecimals(system.uptimeSeconds / 3600)
+            }
+        ),
+    ])
 }

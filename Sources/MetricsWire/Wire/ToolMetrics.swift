@@ -74,7 +74,7 @@ public struct ToolMetrics: Codable, Sendable, Equatable {
         self.rounds = rounds
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case toolName = "tool_name"
         case totalCalls = "total_calls"
         case successfulCalls = "successful_calls"
@@ -116,7 +116,7 @@ public struct CallRounds: Codable, Sendable, Equatable {
         self.abandonedCalls = abandonedCalls
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case rounds
         case multiRoundCalls = "multi_round_calls"
         case inputWaitMs = "input_wait_ms"
@@ -143,10 +143,49 @@ public struct LifetimePercentiles: Codable, Sendable, Equatable {
         self.p999Ms = p999Ms
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case p50Ms = "p50_ms"
         case p95Ms = "p95_ms"
         case p99Ms = "p99_ms"
         case p999Ms = "p999_ms"
     }
+}
+
+extension ToolMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.toolName, \.toolName),
+        .count(CodingKeys.totalCalls, \.totalCalls),
+        .count(CodingKeys.successfulCalls, \.successfulCalls),
+        .count(CodingKeys.failedCalls, \.failedCalls),
+        .percent(CodingKeys.successRate, \.successRate),
+        .latency(CodingKeys.avgLatencyMs, \.avgLatencyMs),
+        .latency(CodingKeys.p50LatencyMs, \.p50LatencyMs),
+        .latency(CodingKeys.p95LatencyMs, \.p95LatencyMs),
+        .latency(CodingKeys.p99LatencyMs, \.p99LatencyMs),
+        .latency(CodingKeys.minLatencyMs, \.minLatencyMs),
+        .latency(CodingKeys.maxLatencyMs, \.maxLatencyMs),
+        .counts(CodingKeys.errorTypes, \.errorTypes),
+        .optionalCount(CodingKeys.windowSamples, \.windowSamples),
+        .object(CodingKeys.lifetime, \.lifetime, read: LifetimePercentiles.lenient),
+        .object(CodingKeys.windowHistogram, \.windowHistogram, read: LatencyBuckets.lenient),
+        .object(CodingKeys.rounds, \.rounds),
+    ])
+}
+
+extension CallRounds: WireObject {
+    static let wire = WireSchema<Self>([
+        .count(CodingKeys.rounds, \.rounds),
+        .count(CodingKeys.multiRoundCalls, \.multiRoundCalls),
+        .number(CodingKeys.inputWaitMs, \.inputWaitMs, range: 0...Plausibility.maxSeconds * 1000),
+        .count(CodingKeys.abandonedCalls, \.abandonedCalls),
+    ])
+}
+
+extension LifetimePercentiles: WireObject {
+    static let wire = WireSchema<Self>([
+        .latency(CodingKeys.p50Ms, \.p50Ms),
+        .latency(CodingKeys.p95Ms, \.p95Ms),
+        .latency(CodingKeys.p99Ms, \.p99Ms),
+        .latency(CodingKeys.p999Ms, \.p999Ms),
+    ])
 }

@@ -38,7 +38,7 @@ public struct UploadMetrics: Codable, Sendable, Equatable {
         self.recent = recent
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case maxParallel = "max_parallel"
         case inFlight = "in_flight"
         case queued, completed, failed, cached
@@ -91,7 +91,7 @@ public struct UploadRecord: Codable, Sendable, Equatable {
         self.finishedAt = finishedAt
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, file, state
         case bytesTotal = "bytes_total"
         case bytesSent = "bytes_sent"
@@ -100,4 +100,31 @@ public struct UploadRecord: Codable, Sendable, Equatable {
         case startedAt = "started_at"
         case finishedAt = "finished_at"
     }
+}
+
+extension UploadMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .count(CodingKeys.maxParallel, \.maxParallel),
+        .count(CodingKeys.inFlight, \.inFlight),
+        .count(CodingKeys.queued, \.queued),
+        .count(CodingKeys.completed, \.completed),
+        .count(CodingKeys.failed, \.failed),
+        .count(CodingKeys.cached, \.cached),
+        .count(CodingKeys.bytesSent, \.bytesSent),
+        .objects(CodingKeys.recent, \.recent),
+    ])
+}
+
+extension UploadRecord: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.id, \.id),
+        .string(CodingKeys.file, \.file),
+        .name(CodingKeys.state, \.state),
+        .count(CodingKeys.bytesTotal, \.bytesTotal),
+        .count(CodingKeys.bytesSent, \.bytesSent),
+        .optionalString(CodingKeys.fileID, \.fileID),
+        .optionalString(CodingKeys.error, \.error),
+        .optionalNumber(CodingKeys.startedAt, \.startedAt, range: 0...Plausibility.maxTimestamp),
+        .optionalNumber(CodingKeys.finishedAt, \.finishedAt, range: 0...Plausibility.maxTimestamp),
+    ])
 }

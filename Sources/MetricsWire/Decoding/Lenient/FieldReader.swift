@@ -96,6 +96,20 @@ struct FieldReader {
         number(key, required: true, range: Plausibility.percentRange)
     }
 
+    /// `true` or `false`, else `nil` (flagged when present with another type).
+    func bool(_ key: some CodingKey, required: Bool) -> Bool? {
+        guard let member = member(key) else {
+            if required { flag(key, .missing) }
+            return nil
+        }
+        guard case .bool(let value) = member.value else {
+            if case .null = member.value, !required { return nil }
+            flag(key, .wrongType, JSONKind(member.value).name)
+            return nil
+        }
+        return value
+    }
+
     /// A string, else `nil` (flagged when present with another type).
     func string(_ key: some CodingKey, required: Bool) -> String? {
         guard let raw = value(key, required: required) else { return nil }
