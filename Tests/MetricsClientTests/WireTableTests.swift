@@ -45,10 +45,12 @@ struct WireTableTests {
             let reader = try #require(FieldReader(json, path: IssuePath(""), context: context))
             var read = blank
             field.read(&read, reader)
-            let written = Mirror(reflecting: value).children.first { $0.label == field.property }.map { "\($0.value)" }
-            let back = Mirror(reflecting: read).children.first { $0.label == field.property }.map { "\($0.value)" }
-            if written != back {
-                problems.append("\(field.name): wrote \(written ?? "?"), read back \(back ?? "?")")
+            let written = Mirror(reflecting: value).children.first { $0.label == field.property }?.value
+            let back = Mirror(reflecting: read).children.first { $0.label == field.property }?.value
+            if let written, let back, !Self.same(written, back) {
+                problems.append("\(field.name): wrote \(written), read back \(back)")
+            } else if written == nil || back == nil {
+                problems.append("\(field.name): no stored property \(field.property)")
             }
             let issues = log.result.issues
             if !issues.isEmpty { problems.append("\(field.name): flagged \(issues)") }
@@ -58,10 +60,19 @@ struct WireTableTests {
 
     static let fixture = WireSchemaTests.everyField
 
+    /// Whether two values of a stored property are equal (every wire field's type is `Equatable`).
+    static func same(_ a: Any, _ b: Any) -> Bool {
+        func equal<T: Equatable>(_ a: T, _ b: Any) -> Bool { a == b as? T }
+        guard let a = a as? any Equatable else { return false }
+        return equal(a, b)
+    }
+
     @Test(
         "table = stored properties = CodingKeys, and each field alone is written and read back unflagged",
         arguments: [
             "cache", "system", "tool", "lifetime", "histogram", "rounds", "engine", "upload", "upload record",
+            "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream",
+            "snapshot", "fleet", "fleet cache", "fleet instance",
         ]
     )
     func walk(_ type: String) throws {
@@ -142,6 +153,45 @@ struct WireTableTests {
                 ),
                 keys: UploadMetrics.CodingKeys.self
             )
+        case "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream":
+            problems = try Self.walkMCP(type)
+        case "snapshot":
+            problems = try Self.walk(
+                Self.fixture,
+                blank: MetricsSnapshot(
+                    enabled: false,
+                    timestamp: 0,
+                    toolMetrics: [:],
+                    cacheMetrics: [:],
+                    systemMetrics: SystemMetrics(
+                        activeSessions: 0,
+                        concurrentRequests: 0,
+                        totalRequests: 0,
+                        startTime: 0,
+                        uptimeSeconds: 0
+                    )
+                ),
+                keys: MetricsSnapshot.CodingKeys.self
+            )
+        case "fleet":
+            let fleet = try #require(Self.fixture.fleet)
+            problems = try Self.walk(
+                fleet,
+                blank: FleetMetrics(prometheus: "", windowSeconds: 0, scrapeIntervalSeconds: 0, queryMs: 0),
+                keys: FleetMetrics.CodingKeys.self
+            )
+        case "fleet cache":
+            problems = try Self.walk(
+                try #require(Self.fixture.fleet?.cacheRates.values.first),
+                blank: FleetCacheRates(hitsPerSecond: 0, missesPerSecond: 0),
+                keys: FleetCacheRates.CodingKeys.self
+            )
+        case "fleet instance":
+            problems = try Self.walk(
+                try #require(Self.fixture.fleet?.instances.first),
+                blank: FleetInstance(instance: "", job: "", up: false),
+                keys: FleetInstance.CodingKeys.self
+            )
         default:
             problems = try Self.walk(
                 try #require(upload.recent.first),
@@ -150,6 +200,67 @@ struct WireTableTests {
             )
         }
         #expect(problems.isEmpty, "\(type): \(problems)")
+    }
+
+    /// The MCP section's types.
+    static func walkMCP(_ type: String) throws -> [String] {
+        let mcp = try #require(fixture.mcp)
+        let server = MCPServerStatus(name: "", executable: "", running: false)
+        switch type {
+        case "mcp":
+            return try walk(
+                mcp,
+                blank: MCPMetrics(server: server, methodMetrics: [:], inFlight: [], recentFailures: []),
+                keys: MCPMetrics.CodingKeys.self
+            )
+        case "mcp server":
+            return try walk(mcp.server, blank: server, keys: MCPServerStatus.CodingKeys.self)
+        case "mcp peer":
+            return try walk(
+                try #require(mcp.server.client),
+                blank: MCPPeerInfo(name: ""),
+                keys: MCPPeerInfo.CodingKeys.self
+            )
+        case "in flight":
+            return try walk(
+                try #require(mcp.inFlight.first),
+                blank: InFlightCall(id: "", method: "", elapsedMs: 0),
+                keys: InFlightCall.CodingKeys.self
+            )
+        case "failure":
+            return try walk(
+                try #require(mcp.recentFailures.first),
+                blank: CallFailure(time: 0, method: "", errorType: "", message: "", latencyMs: 0),
+                keys: CallFailure.CodingKeys.self
+            )
+        case "annotations":
+            return try walk(
+                try #require(mcp.toolAnnotations.values.first),
+                blank: ToolAnnotations(),
+                keys: ToolAnnotations.CodingKeys.self
+            )
+        case "streams":
+            let streams = try #require(mcp.streams)
+            return try walk(
+                streams,
+                blank: MCPStreams(
+                    opened: 0,
+                    closed: 0,
+                    closedAbruptly: 0,
+                    closedDurationMs: 0,
+                    maxDurationMs: 0,
+                    events: [:],
+                    open: []
+                ),
+                keys: MCPStreams.CodingKeys.self
+            )
+        default:
+            return try walk(
+                try #require(mcp.streams?.open.first),
+                blank: OpenStream(kind: "", elapsedMs: 0, events: 0),
+                keys: OpenStream.CodingKeys.self
+            )
+        }
     }
 
     @Test("the walk fails a table that leaves a field out")

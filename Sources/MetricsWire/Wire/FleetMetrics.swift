@@ -58,7 +58,7 @@ public struct FleetMetrics: Codable, Sendable, Equatable {
     /// Instances whose last scrape succeeded.
     public var upCount: Int { instances.filter(\.up).count }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case prometheus, selector, instances, warnings
         case windowSeconds = "window_seconds"
         case scrapeIntervalSeconds = "scrape_interval_seconds"
@@ -89,7 +89,7 @@ public struct FleetCacheRates: Codable, Sendable, Equatable {
         return total > 0 ? hitsPerSecond * 100 / total : nil
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case hitsPerSecond = "hits_per_second"
         case missesPerSecond = "misses_per_second"
     }
@@ -151,7 +151,7 @@ public struct FleetInstance: Codable, Sendable, Equatable {
         self.lastError = lastError
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case instance, job, up, name, version
         case inFlight = "in_flight"
         case activeSessions = "active_sessions"
@@ -163,11 +163,42 @@ public struct FleetInstance: Codable, Sendable, Equatable {
     }
 }
 
-extension FleetMetrics {
-    /// The section as `JSONEncoder` with sorted keys writes it (every number in it is finite).
-    func encodedJSON() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return (try? Array(encoder.encode(self))) ?? Array("null".utf8)
-    }
+extension FleetMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.prometheus, \.prometheus),
+        .optionalString(CodingKeys.selector, \.selector),
+        .number(CodingKeys.windowSeconds, \.windowSeconds, range: 0...Plausibility.maxSeconds),
+        .number(CodingKeys.scrapeIntervalSeconds, \.scrapeIntervalSeconds, range: 0...Plausibility.maxSeconds),
+        .latency(CodingKeys.queryMs, \.queryMs),
+        .numbers(CodingKeys.callsPerSecond, \.callsPerSecond),
+        .numbers(CodingKeys.errorsPerSecond, \.errorsPerSecond),
+        .objects(CodingKeys.cacheRates, \.cacheRates),
+        .objects(CodingKeys.instances, \.instances),
+        .optionalBool(CodingKeys.recordingRules, \.recordingRules),
+        .strings(CodingKeys.warnings, \.warnings),
+    ])
+}
+
+extension FleetCacheRates: WireObject {
+    static let wire = WireSchema<Self>([
+        .number(CodingKeys.hitsPerSecond, \.hitsPerSecond, range: 0...Plausibility.maxCount),
+        .number(CodingKeys.missesPerSecond, \.missesPerSecond, range: 0...Plausibility.maxCount),
+    ])
+}
+
+extension FleetInstance: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.instance, \.instance),
+        .string(CodingKeys.job, \.job),
+        .bool(CodingKeys.up, \.up),
+        .optionalString(CodingKeys.name, \.name),
+        .optionalString(CodingKeys.version, \.version),
+        .optionalCount(CodingKeys.inFlight, \.inFlight),
+        .optionalCount(CodingKeys.activeSessions, \.activeSessions),
+        .optionalCount(CodingKeys.rssBytes, \.rssBytes),
+        .optionalNumber(CodingKeys.uptimeSeconds, \.uptimeSeconds, range: 0...Plausibility.maxSeconds),
+        .optionalNumber(CodingKeys.callsPerSecond, \.callsPerSecond, range: 0...Plausibility.maxCount),
+        .optionalNumber(CodingKeys.errorsPerSecond, \.errorsPerSecond, range: 0...Plausibility.maxCount),
+        .optionalString(CodingKeys.lastError, \.lastError),
+    ])
 }

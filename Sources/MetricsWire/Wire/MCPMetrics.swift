@@ -60,7 +60,7 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         self.awaitingInput = awaitingInput
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case server
         case methodMetrics = "method_metrics"
         case serverRequestMetrics = "server_request_metrics"
@@ -119,7 +119,7 @@ public struct MCPServerStatus: Codable, Sendable, Equatable {
         self.supportedVersions = supportedVersions
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, executable, pid, running
         case exitStatus = "exit_status"
         case protocolVersion = "protocol_version"
@@ -142,7 +142,7 @@ public struct MCPPeerInfo: Codable, Sendable, Equatable {
         self.version = version
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case name, version
     }
 }
@@ -191,7 +191,7 @@ public struct InFlightCall: Codable, Sendable, Equatable {
         self.round = round
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case id, method, tool, progress, total, message, round
         case fromServer = "from_server"
         case elapsedMs = "elapsed_ms"
@@ -230,7 +230,7 @@ public struct CallFailure: Codable, Sendable, Equatable {
         self.latencyMs = latencyMs
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case time, method, tool, message
         case errorType = "error_type"
         case latencyMs = "latency_ms"
@@ -265,11 +265,93 @@ public struct ToolAnnotations: Codable, Sendable, Equatable {
         self.openWorldHint = openWorldHint
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case title
         case readOnlyHint = "read_only_hint"
         case destructiveHint = "destructive_hint"
         case idempotentHint = "idempotent_hint"
         case openWorldHint = "open_world_hint"
     }
+}
+
+extension MCPMetrics: WireObject {
+    static let wire = WireSchema<Self>([
+        .object(CodingKeys.server, \.server),
+        .objects(CodingKeys.methodMetrics, \.methodMetrics),
+        .objects(CodingKeys.serverRequestMetrics, \.serverRequestMetrics),
+        .objects(CodingKeys.inFlight, \.inFlight),
+        .count(CodingKeys.inFlightCount, \.inFlightCount),
+        .objects(CodingKeys.recentFailures, \.recentFailures),
+        .objects(CodingKeys.toolAnnotations, \.toolAnnotations),
+        .counts(CodingKeys.protocolIssues, \.protocolIssues),
+        .optionalCounts(CodingKeys.requestsByVersion, \.requestsByVersion),
+        .object(CodingKeys.streams, \.streams),
+        .optionalCount(CodingKeys.awaitingInput, \.awaitingInput),
+    ])
+}
+
+extension MCPServerStatus: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.name, \.name),
+        .string(CodingKeys.executable, \.executable),
+        .optionalCount(CodingKeys.pid, \.pid),
+        .bool(CodingKeys.running, \.running),
+        WireField(
+            CodingKeys.exitStatus,
+            \.exitStatus,
+            write: { $1.member(CodingKeys.exitStatus, $0.exitStatus) },
+            // A signal's status is negative: any whole number.
+            read: { status, fields in
+                status.exitStatus = fields.number(CodingKeys.exitStatus, required: false, range: -255...255).map {
+                    Int($0)
+                }
+            }
+        ),
+        .optionalString(CodingKeys.protocolVersion, \.protocolVersion),
+        .object(CodingKeys.client, \.client),
+        .object(CodingKeys.implementation, \.implementation),
+        .optionalStrings(CodingKeys.supportedVersions, \.supportedVersions),
+    ])
+}
+
+extension MCPPeerInfo: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.name, \.name),
+        .optionalString(CodingKeys.version, \.version),
+    ])
+}
+
+extension InFlightCall: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.id, \.id),
+        .string(CodingKeys.method, \.method),
+        .optionalString(CodingKeys.tool, \.tool),
+        .bool(CodingKeys.fromServer, \.fromServer),
+        .latency(CodingKeys.elapsedMs, \.elapsedMs),
+        .optionalNumber(CodingKeys.progress, \.progress, range: -Plausibility.maxCount...Plausibility.maxCount),
+        .optionalNumber(CodingKeys.total, \.total, range: -Plausibility.maxCount...Plausibility.maxCount),
+        .optionalString(CodingKeys.message, \.message),
+        .optionalCount(CodingKeys.round, \.round),
+    ])
+}
+
+extension CallFailure: WireObject {
+    static let wire = WireSchema<Self>([
+        .number(CodingKeys.time, \.time, range: 0...Plausibility.maxTimestamp),
+        .string(CodingKeys.method, \.method),
+        .optionalString(CodingKeys.tool, \.tool),
+        .string(CodingKeys.errorType, \.errorType),
+        .string(CodingKeys.message, \.message),
+        .latency(CodingKeys.latencyMs, \.latencyMs),
+    ])
+}
+
+extension ToolAnnotations: WireObject {
+    static let wire = WireSchema<Self>([
+        .optionalString(CodingKeys.title, \.title),
+        .optionalBool(CodingKeys.readOnlyHint, \.readOnlyHint),
+        .optionalBool(CodingKeys.destructiveHint, \.destructiveHint),
+        .optionalBool(CodingKeys.idempotentHint, \.idempotentHint),
+        .optionalBool(CodingKeys.openWorldHint, \.openWorldHint),
+    ])
 }

@@ -40,7 +40,7 @@ public struct MCPStreams: Codable, Sendable, Equatable {
         self.open = open
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case opened, closed, events, open
         case closedAbruptly = "closed_abruptly"
         case closedDurationMs = "closed_duration_ms"
@@ -68,8 +68,30 @@ public struct OpenStream: Codable, Sendable, Equatable {
         self.events = events
     }
 
-    enum CodingKeys: String, CodingKey {
+    enum CodingKeys: String, CodingKey, CaseIterable {
         case kind, id, events
         case elapsedMs = "elapsed_ms"
     }
+}
+
+extension MCPStreams: WireObject {
+    static let wire = WireSchema<Self>([
+        .count(CodingKeys.opened, \.opened),
+        .count(CodingKeys.closed, \.closed),
+        .count(CodingKeys.closedAbruptly, \.closedAbruptly),
+        .latency(CodingKeys.closedDurationMs, \.closedDurationMs),
+        .latency(CodingKeys.maxDurationMs, \.maxDurationMs),
+        .counts(CodingKeys.events, \.events),
+        .count(CodingKeys.openCount, \.openCount),
+        .objects(CodingKeys.open, \.open),
+    ])
+}
+
+extension OpenStream: WireObject {
+    static let wire = WireSchema<Self>([
+        .string(CodingKeys.kind, \.kind),
+        .optionalString(CodingKeys.id, \.id),
+        .latency(CodingKeys.elapsedMs, \.elapsedMs),
+        .count(CodingKeys.events, \.events),
+    ])
 }

@@ -101,3 +101,21 @@ extension EngineInfo: WireObject {
         .string(CodingKeys.filesAPI, \.filesAPI),
     ])
 }
+
+extension MetricsSnapshot: WireObject {
+    /// The document's fields. The lenient reader reads the top level itself (LenientDocument: a section of
+    /// the wrong shape refuses the whole document, and a disabled collector may send nothing else), each
+    /// section with its type's table.
+    static let wire = WireSchema<Self>([
+        .optionalCount(CodingKeys.schemaVersion, \.schemaVersion),
+        .bool(CodingKeys.enabled, \.enabled),
+        .number(CodingKeys.timestamp, \.timestamp, range: 1...Plausibility.maxTimestamp),
+        .object(CodingKeys.engine, \.engine),
+        .objects(CodingKeys.toolMetrics, \.toolMetrics),
+        .objects(CodingKeys.cacheMetrics, \.cacheMetrics),
+        .object(CodingKeys.systemMetrics, \.systemMetrics),
+        .object(CodingKeys.uploadMetrics, \.uploadMetrics),
+        .object(CodingKeys.mcp, \.mcp),
+        .object(CodingKeys.fleet, \.fleet),
+    ])
+}

@@ -1,48 +1,11 @@
 extension MetricsSnapshot {
     /// The snapshot as `/metrics` serves it: byte for byte what `JSONEncoder` with `.sortedKeys` writes
     /// (the tests compare the two), written straight into one buffer instead of through an intermediate
-    /// tree, because the encoder's tree dominated the cost of a snapshot (figures in BENCHMARKS.md). Keys
-    /// come from the types' `CodingKeys`, as they do for `Codable` and the lenient reader.
+    /// tree, because the encoder's tree dominated the cost of a snapshot (figures in BENCHMARKS.md). Every
+    /// type's fields come from its table (``WireSchema``).
     public func encodedJSON() -> [UInt8] {
         var out = JSONOutput(capacity: 1024 + toolMetrics.count * 640)
-        out.beginObject()
-        out.member(CodingKeys.cacheMetrics)
-        out.beginObject()
-        for name in cacheMetrics.keys.sorted() {
-            out.member(name)
-            cacheMetrics[name]?.write(to: &out)
-        }
-        out.endObject()
-        out.member(CodingKeys.enabled, enabled)
-        if let engine {
-            out.member(CodingKeys.engine)
-            engine.write(to: &out)
-        }
-        if let fleet {
-            // Rare and small: written by the encoder itself, byte for byte what it writes for the whole.
-            out.member(CodingKeys.fleet)
-            out.raw(fleet.encodedJSON())
-        }
-        if let mcp {
-            out.member(CodingKeys.mcp)
-            mcp.write(to: &out)
-        }
-        out.member(CodingKeys.schemaVersion, schemaVersion)
-        out.member(CodingKeys.systemMetrics)
-        systemMetrics.write(to: &out)
-        out.member(CodingKeys.timestamp, timestamp)
-        out.member(CodingKeys.toolMetrics)
-        out.beginObject()
-        for name in toolMetrics.keys.sorted() {
-            out.member(name)
-            toolMetrics[name]?.write(to: &out)
-        }
-        out.endObject()
-        if let uploadMetrics {
-            out.member(CodingKeys.uploadMetrics)
-            uploadMetrics.write(to: &out)
-        }
-        out.endObject()
+        write(to: &out)
         return out.bytes
     }
 }
@@ -131,6 +94,12 @@ struct JSONOutput {
         guard let value else { return }
         member(key)
         bytes.append(contentsOf: String(value).utf8)
+    }
+
+    mutating func member(_ key: String, _ value: Double?) {
+        guard let value else { return }
+        member(key)
+        number(value)
     }
 
     mutating func member(_ key: some CodingKey, _ value: Bool?) {

@@ -105,6 +105,18 @@ extension WireField {
         )
     }
 
+    /// `true` or `false` that may be absent.
+    static func optionalBool<Key: CodingKey>(_ key: Key, _ path: WritableKeyPath<Root, Bool?> & Sendable) -> Self {
+        Self(
+            key,
+            path,
+            write: { $1.member(key, $0[keyPath: path]) },
+            read: { root, fields in
+                root[keyPath: path] = fields.bool(key, required: false)
+            }
+        )
+    }
+
     /// A wire name (`mode`, `state`), required; a name this build does not know is kept as `other`.
     static func name<Key: CodingKey, Value: WireName>(
         _ key: Key,
@@ -163,6 +175,128 @@ extension WireField {
                 out.endObject()
             },
             read: { root, fields in root[keyPath: path] = fields.counts(key) }
+        )
+    }
+
+    /// A map of names to counts that may be absent.
+    static func optionalCounts<Key: CodingKey>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, [String: Int]?> & Sendable
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                guard let counts = root[keyPath: path] else { return }
+                out.member(key)
+                out.beginObject()
+                for name in counts.keys.sorted() { out.member(name, counts[name]) }
+                out.endObject()
+            },
+            read: { root, fields in root[keyPath: path] = fields.contains(key) ? fields.counts(key) : nil }
+        )
+    }
+
+    /// A map of names to finite numbers within `range` (rates); read strictly (a bad map is flagged and read
+    /// as empty).
+    static func numbers<Key: CodingKey>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, [String: Double]> & Sendable
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                out.member(key)
+                out.beginObject()
+                let numbers = root[keyPath: path]
+                for name in numbers.keys.sorted() { out.member(name, numbers[name]) }
+                out.endObject()
+            },
+            read: { root, fields in root[keyPath: path] = fields.tolerant([String: Double].self, key) ?? [:] }
+        )
+    }
+
+    /// An array of strings, read strictly (a bad one is flagged and read as empty).
+    static func strings<Key: CodingKey>(_ key: Key, _ path: WritableKeyPath<Root, [String]> & Sendable) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                out.member(key)
+                out.beginArray()
+                for string in root[keyPath: path] {
+                    out.element()
+                    out.string(string)
+                }
+                out.endArray()
+            },
+            read: { root, fields in root[keyPath: path] = fields.tolerant([String].self, key) ?? [] }
+        )
+    }
+
+    /// An array of strings that may be absent, read strictly (a bad one is flagged and dropped).
+    static func optionalStrings<Key: CodingKey>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, [String]?> & Sendable
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                guard let strings = root[keyPath: path] else { return }
+                out.member(key)
+                out.beginArray()
+                for string in strings {
+                    out.element()
+                    out.string(string)
+                }
+                out.endArray()
+            },
+            read: { root, fields in root[keyPath: path] = fields.tolerant([String].self, key) }
+        )
+    }
+
+    /// An object of another wire type, required, written by its own fields and read strictly (with
+    /// `Codable`): a missing or bad one is flagged and leaves the blank's.
+    static func object<Key: CodingKey, Value: WireObject & Decodable>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, Value> & Sendable
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                out.member(key)
+                root[keyPath: path].write(to: &out)
+            },
+            read: { root, fields in
+                guard fields.contains(key) else { return fields.flag(key, .missing) }
+                if let value = fields.tolerant(Value.self, key) { root[keyPath: path] = value }
+            }
+        )
+    }
+
+    /// A map of names to objects of another wire type, written by their own fields and read strictly (with
+    /// `Codable`): a bad map is flagged and read as empty.
+    static func objects<Key: CodingKey, Value: WireObject & Decodable>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, [String: Value]> & Sendable
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { root, out in
+                out.member(key)
+                out.beginObject()
+                let values = root[keyPath: path]
+                for name in values.keys.sorted() {
+                    out.member(name)
+                    values[name]?.write(to: &out)
+                }
+                out.endObject()
+            },
+            read: { root, fields in root[keyPath: path] = fields.tolerant([String: Value].self, key) ?? [:] }
         )
     }
 
