@@ -77,20 +77,7 @@ struct WireTableTests {
     )
     func walk(_ type: String) throws {
         let tool = try #require(Self.fixture.toolMetrics["chat"])
-        let blankTool = ToolMetrics(
-            toolName: "",
-            totalCalls: 0,
-            successfulCalls: 0,
-            failedCalls: 0,
-            successRate: 0,
-            avgLatencyMs: 0,
-            p50LatencyMs: 0,
-            p95LatencyMs: 0,
-            p99LatencyMs: 0,
-            minLatencyMs: 0,
-            maxLatencyMs: 0,
-            errorTypes: [:]
-        )
+        let blankTool = ToolMetrics.blank(name: "")
         let upload = try #require(Self.fixture.uploadMetrics)
         let problems: [String]
         switch type {

@@ -57,33 +57,7 @@ public struct LatencyBuckets: Codable, Sendable, Equatable {
 
 extension LatencyBuckets: WireObject {
     static let wire = WireSchema<Self>([
-        WireField(
-            CodingKeys.counts,
-            \.counts,
-            write: { buckets, out in
-                out.member(CodingKeys.counts)
-                out.beginArray()
-                for count in buckets.counts { out.element(count) }
-                out.endArray()
-            },
-            read: { buckets, fields in
-                if let counts = fields.tolerant([Int].self, CodingKeys.counts) { buckets.counts = counts }
-            }
-        ),
-        WireField(
-            CodingKeys.upperBoundsMs,
-            \.upperBoundsMs,
-            write: { buckets, out in
-                out.member(CodingKeys.upperBoundsMs)
-                out.beginArray()
-                for bound in buckets.upperBoundsMs { out.element(bound) }
-                out.endArray()
-            },
-            read: { buckets, fields in
-                if let bounds = fields.tolerant([Double].self, CodingKeys.upperBoundsMs) {
-                    buckets.upperBoundsMs = bounds
-                }
-            }
-        ),
+        .array(CodingKeys.counts, \.counts) { $0.member($1, $2) },
+        .array(CodingKeys.upperBoundsMs, \.upperBoundsMs) { $0.member($1, $2) },
     ])
 }

@@ -151,6 +151,26 @@ public struct LifetimePercentiles: Codable, Sendable, Equatable {
     }
 }
 
+extension ToolMetrics {
+    /// A tool named `name` with every figure 0: what the lenient reader fills.
+    static func blank(name: String) -> ToolMetrics {
+        ToolMetrics(
+            toolName: name,
+            totalCalls: 0,
+            successfulCalls: 0,
+            failedCalls: 0,
+            successRate: 0,
+            avgLatencyMs: 0,
+            p50LatencyMs: 0,
+            p95LatencyMs: 0,
+            p99LatencyMs: 0,
+            minLatencyMs: 0,
+            maxLatencyMs: 0,
+            errorTypes: [:]
+        )
+    }
+}
+
 extension ToolMetrics: WireObject {
     static let wire = WireSchema<Self>([
         .string(CodingKeys.toolName, \.toolName),

@@ -9,21 +9,7 @@ struct LenientTool: Sendable {
             metrics = nil
             return
         }
-        let blank = ToolMetrics(
-            toolName: name,
-            totalCalls: 0,
-            successfulCalls: 0,
-            failedCalls: 0,
-            successRate: 0,
-            avgLatencyMs: 0,
-            p50LatencyMs: 0,
-            p95LatencyMs: 0,
-            p99LatencyMs: 0,
-            minLatencyMs: 0,
-            maxLatencyMs: 0,
-            errorTypes: [:]
-        )
-        metrics = ToolMetrics.wire.read(fields, over: blank)
+        metrics = ToolMetrics.wire.read(fields, over: .blank(name: name))
     }
 }
 

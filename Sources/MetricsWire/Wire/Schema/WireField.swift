@@ -167,13 +167,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                out.beginObject()
-                let counts = root[keyPath: path]
-                for name in counts.keys.sorted() { out.member(name, counts[name]) }
-                out.endObject()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.counts(key) }
         )
     }
@@ -186,14 +180,24 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                guard let counts = root[keyPath: path] else { return }
-                out.member(key)
-                out.beginObject()
-                for name in counts.keys.sorted() { out.member(name, counts[name]) }
-                out.endObject()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.contains(key) ? fields.counts(key) : nil }
+        )
+    }
+
+    /// An array of numbers (or whole numbers), read strictly (a bad one is flagged and leaves the blank's).
+    static func array<Key: CodingKey, Element: Decodable & Sendable>(
+        _ key: Key,
+        _ path: WritableKeyPath<Root, [Element]> & Sendable,
+        write: @escaping @Sendable (inout JSONOutput, Key, [Element]) -> Void
+    ) -> Self {
+        Self(
+            key,
+            path,
+            write: { write(&$1, key, $0[keyPath: path]) },
+            read: { root, fields in
+                if let values = fields.tolerant([Element].self, key) { root[keyPath: path] = values }
+            }
         )
     }
 
@@ -206,13 +210,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                out.beginObject()
-                let numbers = root[keyPath: path]
-                for name in numbers.keys.sorted() { out.member(name, numbers[name]) }
-                out.endObject()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.tolerant([String: Double].self, key) ?? [:] }
         )
     }
@@ -222,15 +220,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                out.beginArray()
-                for string in root[keyPath: path] {
-                    out.element()
-                    out.string(string)
-                }
-                out.endArray()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.tolerant([String].self, key) ?? [] }
         )
     }
@@ -243,16 +233,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                guard let strings = root[keyPath: path] else { return }
-                out.member(key)
-                out.beginArray()
-                for string in strings {
-                    out.element()
-                    out.string(string)
-                }
-                out.endArray()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.tolerant([String].self, key) }
         )
     }
@@ -266,10 +247,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                root[keyPath: path].write(to: &out)
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in
                 guard fields.contains(key) else { return fields.flag(key, .missing) }
                 if let value = fields.tolerant(Value.self, key) { root[keyPath: path] = value }
@@ -286,16 +264,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                out.beginObject()
-                let values = root[keyPath: path]
-                for name in values.keys.sorted() {
-                    out.member(name)
-                    values[name]?.write(to: &out)
-                }
-                out.endObject()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.tolerant([String: Value].self, key) ?? [:] }
         )
     }
@@ -309,15 +278,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                out.member(key)
-                out.beginArray()
-                for value in root[keyPath: path] {
-                    out.element()
-                    value.write(to: &out)
-                }
-                out.endArray()
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = fields.tolerant([Value].self, key) ?? [] }
         )
     }
@@ -340,11 +301,7 @@ extension WireField {
         Self(
             key,
             path,
-            write: { root, out in
-                guard let value = root[keyPath: path] else { return }
-                out.member(key)
-                value.write(to: &out)
-            },
+            write: { $1.member(key, $0[keyPath: path]) },
             read: { root, fields in root[keyPath: path] = read(fields) }
         )
     }
