@@ -83,6 +83,12 @@ public final class RefusingPort: Sendable {
             close(socket)
             throw POSIXError(code)
         }
+        if reuse {
+            // Off again once bound: a socket that keeps SO_REUSEADDR while bound and not listening lets any
+            // other socket with it (every NIO server) bind the same port, even one asking for port 0.
+            var off: Int32 = 0
+            setsockopt(socket, SOL_SOCKET, SO_REUSEADDR, &off, socklen_t(MemoryLayout<Int32>.size))
+        }
         return (socket, Int(UInt16(bigEndian: address.sin_port)))
     }
 }
