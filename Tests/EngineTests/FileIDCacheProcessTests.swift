@@ -20,6 +20,23 @@ struct FileIDCacheProcessTests {
         return (process, output)
     }
 
+    /// Writers of `count` rows each, one per prefix, all at once (spawned raw, their output in files:
+    /// Foundation's `Process` and `Pipe` were seen to hand back an empty output for a writer that printed,
+    /// with the suite's other tests spawning beside); their exit statuses and outputs.
+    static func writers(path: String, prefixes: [String], count: Int) async throws -> [(Int32, String)] {
+        try await withThrowingTaskGroup(of: (Int, Int32, String).self) { group in
+            for (index, prefix) in prefixes.enumerated() {
+                group.addTask {
+                    let outcome = try await SpawnedCommand.run(writerPath, [path, prefix, String(count)])
+                    return (index, outcome.status, outcome.output + outcome.error)
+                }
+            }
+            var outputs: [(Int, Int32, String)] = []
+            for try await output in group { outputs.append(output) }
+            return outputs.sorted { $0.0 < $1.0 }.map { ($0.1, $0.2) }
+        }
+    }
+
     static func acknowledged(_ output: String) -> [(hash: String, id: String)] {
         output.split(separator: "\n").compactMap { line in
             let parts = line.split(separator: " ")
@@ -33,15 +50,7 @@ struct FileIDCacheProcessTests {
         let directory = try TemporaryDirectory()
         defer { directory.cleanup() }
         let path = directory.file("ids.sqlite")
-        let outputs = try await offThePool {
-            let first = try Self.writer(path: path, prefix: "a", count: 300)
-            let second = try Self.writer(path: path, prefix: "b", count: 300)
-            return [first, second].map { process, pipe in
-                let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                process.waitUntilExit()
-                return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-            }
-        }
+        let outputs = try await Self.writers(path: path, prefixes: ["a", "b"], count: 300)
         #expect(
             outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") },
             "\(outputs.map { ($0.0, $0.1.split(separator: "\n").suffix(2)) })"
@@ -64,14 +73,7 @@ struct FileIDCacheProcessTests {
             let directory = try TemporaryDirectory()
             defer { directory.cleanup() }
             let path = directory.file("ids.sqlite")
-            let outputs = try await offThePool {
-                let writers = try ["a", "b"].map { try Self.writer(path: path, prefix: $0, count: 5) }
-                return writers.map { process, pipe in
-                    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-                    process.waitUntilExit()
-                    return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-                }
-            }
+            let outputs = try await Self.writers(path: path, prefixes: ["a", "b"], count: 5)
             #expect(outputs.allSatisfy { $0.0 == 0 && $0.1.hasSuffix("done\n") }, "round \(round): \(outputs)")
         }
     }
