@@ -398,23 +398,14 @@ struct HTTPProxyTests {
     @Test("a --listen address in use: exit 1 with one line naming it")
     func listenInUse() async throws {
         let taken = try RawSSEUpstream()
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
-        process.arguments = [
-            "proxy", "--http", "--listen", "127.0.0.1:\(taken.port)", "--upstream", "http://127.0.0.1:1/mcp",
-        ]
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = NSTemporaryDirectory() + "listen-in-use-\(UUID().uuidString)"
-        process.environment = environment
-        let stderr = Pipe()
-        process.standardError = stderr
-        process.standardOutput = FileHandle.nullDevice
-        try process.run()
-        let (status, message) = try await offThePool { () -> (Int32, String) in
-            let data = stderr.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            return (process.terminationStatus, String(decoding: data, as: UTF8.self))
-        }
+        let outcome = try await SpawnedCommand.run(
+            BuiltExecutable.path("dashboard"),
+            ["proxy", "--http", "--listen", "127.0.0.1:\(taken.port)", "--upstream", "http://127.0.0.1:1/mcp"],
+            environment: environment
+        )
+        let (status, message) = (outcome.status, outcome.error)
         #expect(status == 1)
         #expect(
             message
