@@ -91,14 +91,12 @@ public struct FilesAPIClient: Sendable {
         return file
     }
 
+    /// When a body has been written whole.
+    private typealias Written = EventLoopFuture<Void>
+
     /// Writes `body` chunk by chunk, each once the client is ready for it: off the event loop, in a task,
     /// so that neither a file read nor a long chain of futures runs on the loop.
-    private static func write(
-        _ body: MultipartFileBody,
-        to writer: HTTPClient.Body.StreamWriter
-    ) -> EventLoopFuture<
-        Void
-    > {
+    private static func write(_ body: MultipartFileBody, to writer: HTTPClient.Body.StreamWriter) -> Written {
         let promise = HTTPClient.defaultEventLoopGroup.any().makePromise(of: Void.self)
         promise.completeWithTask {
             var chunks = body.chunks()

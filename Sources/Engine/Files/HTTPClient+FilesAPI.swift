@@ -9,12 +9,12 @@ extension HTTPClient {
     /// The client the Files API client talks through by default: `.shared`'s settings, with each
     /// connection's socket holding at most ``unsentLimit`` bytes it has not yet put on the wire.
     ///
-    /// Upload progress counts a chunk of the file when the client takes it for writing. Without a limit the
-    /// kernel takes megabytes at once into the socket's send buffer (on loopback the whole 2 MB file of a
-    /// test upload), so the bar reached 100 % within a second and then sat while the provider read. With
-    /// `TCP_NOTSENT_LOWAT` the socket takes more only when what it holds unsent is under the limit: a
-    /// chunk is counted once the bytes before it are on their way, at most one TCP window (what the
-    /// provider has not yet acknowledged) ahead of the provider. Unlike a small `SO_SNDBUF`, it leaves the
+    /// Upload progress counts a part of the file once it is written to the socket (``UploadDelegate``).
+    /// Without a limit the kernel takes megabytes at once into the socket's send buffer (on loopback the
+    /// whole 2 MB file of a test upload), so the bar would reach 100 % within a second and then sit while
+    /// the provider read. With `TCP_NOTSENT_LOWAT` the socket takes more only when what it holds unsent is
+    /// under the limit: a part is counted once the bytes before it are on their way, at most one TCP window
+    /// (what the provider has not yet acknowledged) ahead of the provider. Unlike a small `SO_SNDBUF`, it leaves the
     /// window itself alone, so a long, fast path still fills.
     public static let filesAPI: HTTPClient = {
         var configuration = HTTPClient.Configuration.singletonConfiguration
