@@ -1,144 +1,101 @@
+import NIOCore
 import NIOHTTP1
 
 @testable import Engine
 @testable import MCPProxy
 
 extension FuzzTarget {
-    /// What the HTTP proxy read of one connection's bytes, message after message.
-    struct HTTPReading: Equatable {
-        /// Each head as it is written on.
-        var heads: [[UInt8]] = []
-        /// Each body's length on the wire, and all the payload handed to the observer.
-        var bodies: [Int] = []
-        var payload: [UInt8] = []
-        /// Why reading stopped, when the bytes were refused.
-        var refused: String?
+    /// What one side of the relay wrote, given one side's bytes.
+    struct HTTPRelayed: Equatable {
+        /// The bytes written on, in order (to the upstream for a client's bytes, to the client for the
+        /// upstream's).
+        var written: [UInt8] = []
+        /// The client was answered by the relay itself (a refusal, a 502), or its connection closed.
+        var refused = false
+        var closed = false
     }
 
-    /// The HTTP proxy's byte relay reading a connection (`HeadFields`, `RequestHead`, `ResponseHead`,
-    /// `BodyReader`). The first byte says whose bytes the rest are — bit 0: the client's, or the upstream's
-    /// answering a POST (or a HEAD, bit 1) — and the size of the pieces they arrive in (the bits above).
-    /// Checks: read in pieces, the bytes are read exactly as when they arrive at once (no message ends
-    /// elsewhere); a head written on is read back the same way (what the relay sends cannot be read as
-    /// another message; whether a connection is kept is the relay's to say on each side, so not compared);
-    /// payload never exceeds the body it came in.
+    /// The HTTP proxy's relay (`RelayStateMachine`, with `HeadFields`, `RequestHead`, `ResponseHead` and
+    /// `BodyReader`) given one connection's bytes. The first byte says whose bytes the rest are — bit 0: the
+    /// client's, or the upstream's answering a POST (or a HEAD, bit 1) — and the size of the pieces they
+    /// arrive in (the bits above). Each request the client sends is answered once it ended.
+    /// Checks: read in pieces, the bytes are relayed exactly as when they arrive at once (no message ends
+    /// elsewhere; when they were refused, what was relayed before is the same as far as the whole read got);
+    /// and what the relay writes on, relayed once more, comes out unchanged (what it sends cannot be read as
+    /// another message).
     static func relayHTTP(_ input: UnsafeBufferPointer<UInt8>) {
         guard let control = input.first else { return }
-        let bytes = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: input[1...]))
+        let bytes = Array(input[1...])
         let fromClient = control & 1 == 0
-        let method: HTTPMethod = control & 2 == 0 ? .POST : .HEAD
-        let whole = readHTTP(bytes, fromClient: fromClient, method: method, piece: max(1, bytes.count))
-        let pieces = readHTTP(bytes, fromClient: fromClient, method: method, piece: Int(control >> 2) + 1)
-        check(whole == pieces, "read in pieces of \(Int(control >> 2) + 1), the bytes were read differently")
-        check(whole.bodies.reduce(0, +) >= whole.payload.count, "more payload than body")
-    }
-
-    private static func readHTTP(
-        _ bytes: UnsafeRawBufferPointer,
-        fromClient: Bool,
-        method: HTTPMethod,
-        piece: Int
-    ) -> HTTPReading {
-        var reading = HTTPReading()
-        var pending: [UInt8] = []
-        var scanned = 0
-        var body: BodyReader?
-        var bodyLength = 0
-        var payloadBefore = 0
-        var offset = 0
-        while offset < bytes.count, reading.refused == nil {
-            let end = min(bytes.count, offset + piece)
-            pending += bytes[offset..<end]
-            offset = end
-            while reading.refused == nil {
-                if body == nil {
-                    if fromClient {
-                        // As the relay does: empty lines before a request are skipped.
-                        let blank = pending.prefix { $0 == 0x0D || $0 == 0x0A }.count
-                        pending.removeFirst(blank)
-                    }
-                    let head = pending.withUnsafeBytes {
-                        readHead($0, &scanned, fromClient: fromClient, method: method)
-                    }
-                    switch head {
-                    case .none: break
-                    case .refused(let reason): reading.refused = reason
-                    case .read(let written, let length, let framing, let informational):
-                        reading.heads.append(written)
-                        pending.removeFirst(length)
-                        scanned = 0
-                        if !informational {
-                            body = BodyReader(framing)
-                            payloadBefore = reading.payload.count
-                        }
-                        continue
-                    }
-                    break
-                }
-                do {
-                    let length = try pending.withUnsafeBytes { pending in
-                        try body!.read(pending) { reading.payload += $0 }
-                    }
-                    pending.removeFirst(length)
-                    bodyLength += length
-                } catch {
-                    // What was read of a refused body depends on where its bytes were cut: not compared.
-                    reading.refused = (error as? BodyReader.Malformed)?.reason ?? "\(error)"
-                    reading.payload.removeLast(reading.payload.count - payloadBefore)
-                    body = nil
-                    break
-                }
-                guard body!.isDone else { break }
-                reading.bodies.append(bodyLength)
-                bodyLength = 0
-                body = nil
-            }
-        }
-        if body != nil { reading.bodies.append(bodyLength) }
-        return reading
-    }
-
-    private enum HeadRead {
-        case none
-        case refused(String)
-        case read(written: [UInt8], length: Int, framing: BodyFraming, informational: Bool)
-    }
-
-    /// Reads a head as the relay does, and reads what it writes on once more: it must say the same.
-    private static func readHead(
-        _ bytes: UnsafeRawBufferPointer,
-        _ scanned: inout Int,
-        fromClient: Bool,
-        method: HTTPMethod
-    ) -> HeadRead {
-        do {
-            guard let length = try HeadFields.completeHead(bytes, scanned: &scanned) else { return .none }
-            if fromClient {
-                let head = try RequestHead(bytes, length: length, host: "upstream:1")
-                let written = Array(head.upstreamHead.readableBytesView)
-                let again = try written.withUnsafeBytes { written in
-                    var scanned = 0
-                    let length = HeadFields.headLength(written, scanned: &scanned)
-                    check(length == written.count, "a head written on is not one head")
-                    return try RequestHead(written, length: written.count, host: "upstream:1")
-                }
-                check(
-                    again.framing == head.framing && again.method == head.method && again.session == head.session
-                        && again.upstreamHead == head.upstreamHead,
-                    "a request head written on reads differently"
-                )
-                return .read(written: written, length: length, framing: head.framing, informational: false)
-            }
-            let head = try ResponseHead(bytes, length: length, method: method)
-            let written = Array(head.clientHead.readableBytesView) + Array("\r\n".utf8)
-            let again = try written.withUnsafeBytes { try ResponseHead($0, length: $0.count, method: method) }
+        let method = control & 2 == 0 ? "POST" : "HEAD"
+        let piece = Int(control >> 2) + 1
+        let whole = relay(bytes, fromClient: fromClient, method: method, piece: max(1, bytes.count))
+        let pieces = relay(bytes, fromClient: fromClient, method: method, piece: piece)
+        if whole.refused || pieces.refused {
+            check(whole.refused == pieces.refused, "read in pieces of \(piece), the bytes were refused differently")
             check(
-                again.framing == head.framing && again.status == head.status && again.content == head.content,
-                "an answer head written on reads differently"
+                pieces.written.starts(with: whole.written) || whole.written.starts(with: pieces.written),
+                "read in pieces of \(piece), the bytes before the refusal were relayed differently"
             )
-            return .read(written: written, length: length, framing: head.framing, informational: head.isInformational)
-        } catch {
-            return .refused((error as? HeadError)?.reason ?? "\(error)")
+            return
         }
+        check(whole == pieces, "read in pieces of \(piece), the bytes were relayed differently")
+        let again = relay(whole.written, fromClient: fromClient, method: method, piece: max(1, whole.written.count))
+        check(again.written == whole.written, "what the relay wrote on reads differently when relayed again")
+    }
+
+    /// Relays `bytes` from one side, `piece` bytes at a time.
+    private static func relay(_ bytes: [UInt8], fromClient: Bool, method: String, piece: Int) -> HTTPRelayed {
+        let upstream = try! UpstreamURL("http://up:9/mcp")
+        var machine = RelayStateMachine(
+            config: RelayStateMachine.Config(
+                hostHeader: upstream.hostHeader,
+                upstream: upstream,
+                responseTimeout: .seconds(30),
+                messageLimit: 4096,
+                consultsCache: false
+            )
+        )
+        var relayed = HTTPRelayed()
+        var toUpstream: [UInt8] = []
+        var toClient: [UInt8] = []
+        func perform(_ actions: [RelayAction]) {
+            for action in actions {
+                switch action {
+                case .connectUpstream(let number): perform(machine.upstreamConnected(number))
+                case .writeUpstream(let buffer, _): toUpstream += buffer.readableBytesView
+                case .writeClient(let buffer): toClient += buffer.readableBytesView
+                case .closeClient: relayed.closed = true
+                case .observe(.refused), .observe(.failed), .observe(.misframedAnswer): relayed.refused = true
+                default: break
+                }
+            }
+        }
+        var offset = 0
+        if fromClient {
+            while offset < bytes.count, !relayed.closed {
+                let end = min(bytes.count, offset + piece)
+                perform(machine.clientRead(ByteBuffer(bytes: bytes[offset..<end])))
+                offset = end
+                // Each request that ended is answered, so the next one (pipelined) is read.
+                while case .exchange(let exchange) = machine.state, exchange.requestEnded, !exchange.answered,
+                    let number = machine.upstream.number
+                {
+                    perform(machine.upstreamRead(number, ByteBuffer(string: "HTTP/1.1 204 No Content\r\n\r\n")))
+                }
+            }
+            relayed.written = toUpstream
+        } else {
+            perform(machine.clientRead(ByteBuffer(string: "\(method) /mcp HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}")))
+            while offset < bytes.count, !relayed.closed, let number = machine.upstream.number {
+                let end = min(bytes.count, offset + piece)
+                perform(machine.upstreamRead(number, ByteBuffer(bytes: bytes[offset..<end])))
+                offset = end
+            }
+            // An answer framed by the connection's end ends with it.
+            if let number = machine.upstream.number { perform(machine.upstreamClosed(number, error: nil)) }
+            relayed.written = toClient
+        }
+        return relayed
     }
 }

@@ -9,6 +9,53 @@ import Testing
 /// end, and what it refuses (a head or framing the upstream might read differently is never relayed).
 @Suite("HTTP proxy framing")
 struct HTTPFramingTests {
+    /// Request heads the upstream could read differently than the relay.
+    static let refusedHeadTexts = [
+        "POST /mcp HTTP/1.1\r\nNot a header\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length : 2\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length: 1 2\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
+        "POST /mcp HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nX-A: a\rb\r\n\r\n",
+        "POST /mcp HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n",
+        "POST /mcp HTTP/2.0\r\n\r\n",
+        "POST  /mcp HTTP/1.1\r\n\r\n",
+        "POST /mcp\r\n\r\n",
+        "POST /m cp HTTP/1.1\r\n\r\n",
+        "\u{1}\u{2}\u{3} not HTTP at all\r\n\r\n",
+        "POST /mcp HTTP/1.1 \r\n\r\n",
+        "PO(ST /mcp HTTP/1.1\r\n\r\n",
+        "GET /mcp HTTP\u{0F}1\u{0E}1\r\n\r\n",
+        "GET /mcp http/1.1\r\n\r\n",
+    ]
+
+    /// Answer heads the client could read differently than the relay.
+    static let refusedAnswerTexts = [
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n",
+        "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
+        "HTTP/1.1 2000 OK\r\n\r\n",
+        "HTTP/2 200 OK\r\n\r\n",
+        "ICY 200 OK\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n",
+        "HTTP\u{0F}1.1 200 OK\r\n\r\n",
+        "http/1.1 200 OK\r\n\r\n",
+        "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
+    ]
+
+    /// Chunk framing the upstream could read differently than the relay.
+    static let refusedChunkTexts = [
+        "5\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5\r\nhelloX\r\n0\r\n\r\n", "\r\nhello\r\n0\r\n\r\n",
+        "-5\r\nhello\r\n", "0x5\r\nhello\r\n", "5 5\r\nhello\r\n", "ffffffffffffffffff\r\n",
+        "5;a\u{0}\r\nhello\r\n", "0\r\nX: 1\n\r\n", "0\r\n\n", "5\r\nhello\r\n0\r\nX\u{1}: 1\r\n\r\n",
+    ]
+
     private static func request(_ text: String, host: String = "up:9") throws -> (RequestHead, Int)? {
         let bytes = Array(text.utf8)
         return try bytes.withUnsafeBytes { bytes in
@@ -78,30 +125,7 @@ struct HTTPFramingTests {
 
     @Test(
         "heads the upstream could read differently are refused",
-        arguments: [
-            "POST /mcp HTTP/1.1\r\nNot a header\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length : 2\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nX-A: 1\r\n folded\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length: 2\r\nContent-Length: 2\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nTransfer-Encoding: chunked\r\nContent-Length: 2\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length: -1\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length: 1 2\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nContent-Length: 99999999999999999999\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nTransfer-Encoding: chunked, gzip\r\n\r\n",
-            "POST /mcp HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nX-A: a\rb\r\n\r\n",
-            "POST /mcp HTTP/1.1\r\nX-A: a\u{0}b\r\n\r\n",
-            "POST /mcp HTTP/2.0\r\n\r\n",
-            "POST  /mcp HTTP/1.1\r\n\r\n",
-            "POST /mcp\r\n\r\n",
-            "POST /m cp HTTP/1.1\r\n\r\n",
-            "\u{1}\u{2}\u{3} not HTTP at all\r\n\r\n",
-            "POST /mcp HTTP/1.1 \r\n\r\n",
-            "PO(ST /mcp HTTP/1.1\r\n\r\n",
-            "GET /mcp HTTP\u{0F}1\u{0E}1\r\n\r\n",
-            "GET /mcp http/1.1\r\n\r\n",
-        ]
+        arguments: refusedHeadTexts
     )
     func refusedHeads(_ text: String) {
         #expect(throws: HeadError.self, "\(text.debugDescription)") { try Self.request(text) }
@@ -154,18 +178,7 @@ struct HTTPFramingTests {
 
     @Test(
         "answer heads the client could read differently are refused",
-        arguments: [
-            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
-            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n",
-            "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\n\r\n",
-            "HTTP/1.1 2000 OK\r\n\r\n",
-            "HTTP/2 200 OK\r\n\r\n",
-            "ICY 200 OK\r\n\r\n",
-            "HTTP/1.1 200 OK\r\nBad Header\r\n\r\n",
-            "HTTP\u{0F}1.1 200 OK\r\n\r\n",
-            "http/1.1 200 OK\r\n\r\n",
-            "HTTP/1.0 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n",
-        ]
+        arguments: refusedAnswerTexts
     )
     func refusedAnswers(_ text: String) {
         #expect(throws: HeadError.self, "\(text.debugDescription)") { try Self.response(text) }
@@ -251,11 +264,7 @@ struct HTTPFramingTests {
 
     @Test(
         "chunk framing the upstream could read differently is refused",
-        arguments: [
-            "5\nhello\r\n0\r\n\r\n", "5\r\nhello\n0\r\n\r\n", "5\r\nhelloX\r\n0\r\n\r\n", "\r\nhello\r\n0\r\n\r\n",
-            "-5\r\nhello\r\n", "0x5\r\nhello\r\n", "5 5\r\nhello\r\n", "ffffffffffffffffff\r\n",
-            "5;a\u{0}\r\nhello\r\n", "0\r\nX: 1\n\r\n", "0\r\n\n", "5\r\nhello\r\n0\r\nX\u{1}: 1\r\n\r\n",
-        ]
+        arguments: refusedChunkTexts
     )
     func refusedChunks(_ text: String) {
         #expect(throws: BodyReader.Malformed.self, "\(text.debugDescription)") {

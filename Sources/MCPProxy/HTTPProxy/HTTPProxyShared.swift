@@ -15,9 +15,6 @@ struct HTTPProxyShared: Sendable {
     private let tls: NIOSSLContext?
     /// The name TLS asks the upstream's certificate for (none for an IP address).
     private let serverName: String?
-    /// Bodies announced up to this length are read whole before they go upstream (the cache may answer
-    /// them); longer ones, and those of unknown length, are relayed as they arrive.
-    static let wholeBodyLimit = 1024 * 1024
 
     init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger) throws {
         self.settings = settings
@@ -39,9 +36,10 @@ struct HTTPProxyShared: Sendable {
         }
     }
 
-    /// Connects `link` for `owner` on `eventLoop` (the owner's own), telling the owner how it went.
-    func connect(for owner: ProxyConnection, link: UpstreamLink, on eventLoop: any EventLoop) {
-        let bound = NIOLoopBound((owner, link), eventLoop: eventLoop)
+    /// Opens upstream connection `number` for `owner` on `eventLoop` (the owner's own), telling the owner how
+    /// it went.
+    func connect(for owner: ProxyConnection, number: Int, on eventLoop: any EventLoop) {
+        let bound = NIOLoopBound(owner, eventLoop: eventLoop)
         let upstream = settings.upstream
         let tls = self.tls
         let serverName = self.serverName
@@ -50,21 +48,21 @@ struct HTTPProxyShared: Sendable {
             .channelOption(.socketOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
-                    let (owner, link) = bound.value
+                    let owner = bound.value
                     let pipeline = channel.pipeline.syncOperations
                     if let tls {
                         try pipeline.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverName))
                     }
-                    try pipeline.addHandler(UpstreamHandler(owner: owner, link: link))
+                    try pipeline.addHandler(UpstreamHandler(owner: owner, number: number))
                 }
             }
             .connect(host: upstream.host, port: upstream.port)
             .assumeIsolated()
             .whenComplete { result in
-                let (owner, link) = bound.value
+                let owner = bound.value
                 switch result {
-                case .success(let channel): owner.upstreamConnected(link, channel: channel)
-                case .failure(let error): owner.upstreamFailedToConnect(link, error)
+                case .success(let channel): owner.upstreamConnected(number, channel: channel)
+                case .failure(let error): owner.upstreamFailedToConnect(number, error)
                 }
             }
     }

@@ -1,44 +1,45 @@
 import Engine
-import Foundation
 import Logging
-import MetricsWire
 import NIOCore
-import NIOHTTP1
 
 /// One client connection of `dashboard proxy --http`, relaying its requests over one upstream connection
 /// of its own, on the same event loop: bytes read on one side are written to the other in the same turn,
-/// with no hand-off between threads. The observer reads the payload as it passes.
+/// with no hand-off between threads.
 ///
-/// The relay moves bytes, not decoded messages: it reads each head in place, writes it on with only the
-/// hop-by-hop fields changed (``HeadFields``), and forwards the body exactly as its sender framed it, finding
-/// its end with a ``BodyReader``. Requests on a connection come one after another (HTTP/1.1; pipelined ones
-/// wait, unread, until the answer before them ended), so one upstream connection serves them all and is
-/// reused between them. Each side is read only as fast as the other takes what is written to it.
+/// What to do with the bytes is the ``RelayStateMachine``'s to say: this handler feeds it the events of both
+/// connections and performs the ``RelayAction``s it returns (writes, flushes, connections opened and
+/// closed, reading paused and resumed, the response timeout, what the observer is told).
 final class ProxyConnection: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
     typealias OutboundOut = ByteBuffer
 
     let shared: HTTPProxyShared
-    // The relay's state, touched only on the connection's event loop (also by `ProxyConnection+Request` and
-    // `ProxyConnection+Answer`).
+    // Touched only on the connection's event loop.
+    var machine: RelayStateMachine
     var context: ChannelHandlerContext?
-    var upstream: UpstreamLink?
-    var exchange: ProxyExchange?
-    var flushUpstream = false
-    var flushClient = false
-    var quiescing = false
-    /// The client's bytes not relayed yet: a head still incomplete, or requests that came while the one
-    /// before was still being answered (pipelined).
-    var inbound = ByteBuffer()
-    /// How far an incomplete head in `inbound` was searched for its end.
-    var scanned = 0
-    /// `relayClientBytes` is running (an exchange that ends inside it does not start it again).
-    var relaying = false
-    /// Checks the current exchange's deadline; one per connection, moved on as requests come.
-    var timer: Scheduled<Void>?
+    /// The upstream connection being opened (no channel yet) or open, by its number.
+    var upstream: (number: Int, channel: (any Channel)?)?
+    /// Actions returned while others were being performed: they run after them, in order.
+    private var queued: [RelayAction] = []
+    private var performing = false
+    /// When the current read began: the instant the observer reads a request at (before it was sent).
+    var eventTime = ContinuousClock.now
+    /// The running response timeout: whose it is and when it passes. One timer per connection checks it and
+    /// moves on to it when it is later (no timer is scheduled and cancelled per request).
+    private var deadline: (exchange: Int, at: NIODeadline)?
+    private var timer: Scheduled<Void>?
 
     init(shared: HTTPProxyShared) {
         self.shared = shared
+        self.machine = RelayStateMachine(
+            config: RelayStateMachine.Config(
+                hostHeader: shared.hostHeader,
+                upstream: shared.settings.upstream,
+                responseTimeout: shared.settings.responseTimeout,
+                messageLimit: shared.settings.messageLimit,
+                consultsCache: !shared.settings.cachedTools.isEmpty
+            )
+        )
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -49,147 +50,156 @@ final class ProxyConnection: ChannelInboundHandler {
         self.context = nil
     }
 
+    // MARK: The client's events
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        var bytes = unwrapInboundIn(data)
-        if inbound.readableBytes == 0 {
-            inbound = bytes
-        } else {
-            inbound.writeBuffer(&bytes)
-        }
-        relayClientBytes()
-    }
-
-    /// Relays what the client sent, up to the end of the request being answered.
-    func relayClientBytes() {
-        relaying = true
-        defer { relaying = false }
-        while context != nil, inbound.readableBytes > 0 {
-            if let exchange {
-                if exchange.requestEnded || !readBody(exchange) { break }
-            } else if !readHead() {
-                break
-            }
-        }
-        updateReading()
-    }
-
-    /// Reads from the client only while nothing waits in `inbound` but an incomplete head, the upstream
-    /// connection (if any) is there and it takes what is written to it.
-    func updateReading() {
-        guard let context else { return }
-        let waiting = inbound.readableBytes > 0 && exchange != nil
-        let upstreamTakes = upstream.map { $0.channel?.isWritable ?? false } ?? true
-        context.channel.setAutoRead(!waiting && upstreamTakes)
+        eventTime = .now
+        perform(machine.clientRead(unwrapInboundIn(data)))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if flushUpstream, let channel = upstream?.channel {
-            flushUpstream = false
-            channel.flush()
-        }
+        perform(machine.clientReadComplete())
         context.fireChannelReadComplete()
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        upstream?.channel?.setAutoRead(context.channel.isWritable)
+        perform(machine.clientWritabilityChanged(context.channel.isWritable))
         context.fireChannelWritabilityChanged()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is ChannelShouldQuiesceEvent {
-            quiescing = true
-            if exchange == nil { context.close(promise: nil) }
+            perform(machine.quiesce())
             return
         }
         context.fireUserInboundEventTriggered(event)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        // The client left: not a cancellation (it may resume a stream); its requests are waited for a while.
-        if let exchange, !exchange.answerEnded {
-            exchange.answer?.clientLeft()
-            exchange.exchange.forgetLater(shared.observer)
-        }
-        exchange?.cancelTimeout()
-        exchange = nil
+        perform(machine.clientClosed())
         timer?.cancel()
         timer = nil
-        inbound = ByteBuffer()
-        closeUpstream()
         context.fireChannelInactive()
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         shared.logger.debug("client connection error", metadata: ["error": "\(error)"])
-        context.close(promise: nil)
+        perform(machine.clientFailed())
     }
 
-    // MARK: Ending an exchange
+    // MARK: The upstream's events (from `UpstreamHandler` and `HTTPProxyShared.connect`)
 
-    /// Answers the client here: with the cache's answer, or a 502/504 naming the upstream.
-    func answerLocally(_ status: HTTPResponseStatus, body: ByteBuffer) {
-        guard let context, let exchange else { return }
-        exchange.answered = true
-        exchange.answerEnded = true
-        var answer = context.channel.allocator.buffer(capacity: 160 + body.readableBytes)
-        answer.writeString(
-            "HTTP/1.\(exchange.head.minorVersion) \(status.code) \(status.reasonPhrase)\r\n"
-                + "Content-Type: application/json\r\nContent-Length: \(body.readableBytes)\r\n"
-        )
-        if !keepsClient(exchange) { answer.writeStaticString("Connection: close\r\n") }
-        answer.writeStaticString("\r\n")
-        answer.writeImmutableBuffer(body)
-        context.writeAndFlush(wrapOutboundOut(answer), promise: nil)
-        if exchange.requestEnded {
-            finished(exchange)
-        } else {
-            // The rest of the body is read and dropped; the upstream gets none of it.
-            closeUpstream()
-        }
-    }
-
-    func fail(_ failure: UpstreamFailure) {
-        guard let exchange else { return }
-        exchange.failure = failure
-        record(failure, of: exchange)
-        shared.logger.warning("\(failure.message)")
-        answerLocally(failure.status, body: failure.body(for: exchange.exchange.requests))
-    }
-
-    func record(_ failure: UpstreamFailure, of exchange: ProxyExchange) {
-        shared.observer.fail(
-            exchange.exchange.requests,
-            session: exchange.exchange.session,
-            errorType: failure.errorType,
-            message: failure.message
-        )
-    }
-
-    func finished(_ exchange: ProxyExchange) {
-        exchange.cancelTimeout()
-        self.exchange = nil
-        guard keepsClient(exchange) else {
-            inbound = ByteBuffer()
-            context?.close(promise: nil)
+    func upstreamConnected(_ number: Int, channel: any Channel) {
+        guard upstream?.number == number else {
+            channel.close(promise: nil)
             return
         }
-        // The requests that waited (pipelined) go on now.
-        if !relaying { relayClientBytes() }
-        if flushUpstream, let channel = upstream?.channel {
-            flushUpstream = false
-            channel.flush()
+        upstream = (number, channel)
+        perform(machine.upstreamConnected(number))
+    }
+
+    func upstreamFailedToConnect(_ number: Int, _ error: any Error) {
+        guard upstream?.number == number else { return }
+        upstream = nil
+        perform(machine.upstreamConnectFailed(number, error))
+    }
+
+    func upstreamRead(_ number: Int, _ bytes: ByteBuffer) {
+        // An answer's end may start a request that waited (pipelined): it is read now.
+        eventTime = .now
+        perform(machine.upstreamRead(number, bytes))
+    }
+
+    func upstreamReadComplete(_ number: Int) {
+        perform(machine.upstreamReadComplete(number))
+    }
+
+    func upstreamWritabilityChanged(_ number: Int, _ writable: Bool) {
+        perform(machine.upstreamWritabilityChanged(number, writable))
+    }
+
+    func upstreamClosed(_ number: Int, error: (any Error)?) {
+        guard upstream?.number == number else { return }
+        upstream = nil
+        perform(machine.upstreamClosed(number, error: error))
+    }
+
+    // MARK: Performing
+
+    /// Performs `actions` in order; those of events they cause (a close, a failed write, a full buffer) run
+    /// after them.
+    func perform(_ actions: [RelayAction]) {
+        guard !actions.isEmpty else { return }
+        if performing {
+            queued.append(contentsOf: actions)
+            return
+        }
+        performing = true
+        defer { performing = false }
+        for action in actions { perform(action) }
+        while !queued.isEmpty {
+            let next = queued
+            queued = []
+            for action in next { perform(action) }
         }
     }
 
-    func keepsClient(_ exchange: ProxyExchange) -> Bool {
-        exchange.head.keepAlive && !quiescing && !exchange.closesClient
+    private func perform(_ action: RelayAction) {
+        switch action {
+        case .connectUpstream(let number):
+            guard let context else { return }
+            upstream = (number, nil)
+            shared.connect(for: self, number: number, on: context.eventLoop)
+        case .writeUpstream(let bytes, let exchange):
+            guard let channel = upstream?.channel else { return }
+            let promise = exchange.map { exchange in
+                let promise = channel.eventLoop.makePromise(of: Void.self)
+                promise.futureResult.assumeIsolated().whenFailure { [weak self] _ in
+                    guard let self else { return }
+                    self.perform(self.machine.upstreamWriteFailed(exchange: exchange))
+                }
+                return promise
+            }
+            channel.write(bytes, promise: promise)
+        case .flushUpstream:
+            upstream?.channel?.flush()
+        case .closeUpstream:
+            let channel = upstream?.channel
+            upstream = nil
+            channel?.close(promise: nil)
+        case .writeClient(let bytes):
+            context?.write(wrapOutboundOut(bytes), promise: nil)
+        case .flushClient:
+            context?.flush()
+        case .closeClient:
+            context?.close(promise: nil)
+        case .readClient(let enabled):
+            context?.channel.setAutoRead(enabled)
+        case .readUpstream(let enabled):
+            upstream?.channel?.setAutoRead(enabled)
+        case .startTimeout(let exchange):
+            let due = NIODeadline.now() + shared.settings.responseTimeout.timeAmount
+            deadline = (exchange, due)
+            if timer == nil { armTimer(at: due) }
+        case .cancelTimeout:
+            deadline = nil
+        case .observe(let observation):
+            observe(observation)
+        }
     }
 
-    func closeUpstream() {
-        guard let link = upstream else { return }
-        upstream = nil
-        link.channel?.close(promise: nil)
-        // Reading may have waited for that connection to take more: the client's bytes are read again.
-        updateReading()
+    private func armTimer(at due: NIODeadline) {
+        guard let context else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: due) { [weak self] in
+            guard let self else { return }
+            self.timer = nil
+            guard let deadline = self.deadline else { return }
+            if deadline.at > .now() {
+                self.armTimer(at: deadline.at)
+                return
+            }
+            self.deadline = nil
+            self.perform(self.machine.timedOut(exchange: deadline.exchange))
+        }
     }
 }

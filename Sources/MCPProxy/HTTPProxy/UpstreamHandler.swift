@@ -1,41 +1,30 @@
 import Engine
 import NIOCore
 
-/// One connection to the upstream, owned by one ``ProxyConnection``: connecting (`channel` nil, the
-/// parts to send waiting in `pending`), then connected and reused from request to request.
-final class UpstreamLink {
-    var channel: (any Channel)?
-    var pending: [ByteBuffer] = []
-    /// It carried a whole answer before (the upstream may have closed it as idle since).
-    var reused = false
-    /// Part of the current answer arrived.
-    var answering = false
-}
-
-/// The end of an upstream connection's pipeline: hands the bytes of its answers to the ``ProxyConnection``
-/// that owns the connection (both run on the same event loop).
+/// The end of an upstream connection's pipeline: hands its events to the ``ProxyConnection`` that owns the
+/// connection (both run on the same event loop), naming the connection by its number.
 final class UpstreamHandler: ChannelInboundHandler {
     typealias InboundIn = ByteBuffer
 
     private var owner: ProxyConnection?
-    private let link: UpstreamLink
+    private let number: Int
     private var error: (any Error)?
 
-    init(owner: ProxyConnection, link: UpstreamLink) {
+    init(owner: ProxyConnection, number: Int) {
         self.owner = owner
-        self.link = link
+        self.number = number
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        owner?.upstreamRead(link, unwrapInboundIn(data))
+        owner?.upstreamRead(number, unwrapInboundIn(data))
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        owner?.upstreamReadComplete(link)
+        owner?.upstreamReadComplete(number)
     }
 
     func channelWritabilityChanged(context: ChannelHandlerContext) {
-        owner?.upstreamWritabilityChanged(link)
+        owner?.upstreamWritabilityChanged(number, context.channel.isWritable)
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
@@ -44,7 +33,7 @@ final class UpstreamHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        owner?.upstreamClosed(link, error: error)
+        owner?.upstreamClosed(number, error: error)
         owner = nil
     }
 }
