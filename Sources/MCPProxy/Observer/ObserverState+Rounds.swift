@@ -9,6 +9,8 @@ struct EarlierRounds {
     var serverTime: Duration = .zero
     /// The time between each answer and the client's retry, summed.
     var inputWait: Duration = .zero
+    /// The call's number (``ObserverState/calls``).
+    var call = 0
 }
 
 /// A call whose last round was answered `input_required`: it goes on when the client retries with the
@@ -110,6 +112,7 @@ extension ObserverState {
         at instant: ContinuousClock.Instant
     ) -> OpenRound? {
         var rounds = request.earlier ?? EarlierRounds()
+        rounds.call = request.call
         rounds.count += 1
         rounds.serverTime += max(.zero, instant - request.start)
         let key: RoundKey

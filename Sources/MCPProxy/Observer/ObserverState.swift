@@ -4,6 +4,7 @@ import MetricsWire
 /// A request awaiting its response.
 struct PendingRequest {
     var method: String
+    var id: RPCID
     /// The tool, for `tools/call`.
     var tool: String?
     var start: ContinuousClock.Instant
@@ -18,6 +19,13 @@ struct PendingRequest {
     var target: String?
     /// The earlier rounds of the call this request continues (it carried their `requestState`).
     var earlier: EarlierRounds?
+    /// What its span needs (kept only when spans are made): the caller's trace context, the protocol
+    /// version, the call it is a round of, its progress notifications.
+    var trace: TraceParent?
+    var session = ""
+    var version: String?
+    var call = 0
+    var progressMarks: [ProgressMark] = []
 }
 
 /// A response that arrived before its request was observed: the server's requests are observed after they
@@ -68,6 +76,8 @@ struct ObserverState {
     var sessionVersions: [String: String] = [:]
     /// The client closed its side (stdio): no retry can come any more.
     var clientClosed = false
+    /// Calls numbered so far (their spans' rounds link to the first round's).
+    var calls = 0
 
     /// At most this many requests are tracked per side and session; more are relayed and counted as
     /// `untracked`.

@@ -42,8 +42,14 @@ extension ProxyObserver {
                 return
             }
             if state.pending[lane]?[id] != nil { state.count("duplicate_id") }
-            var request = PendingRequest(method: method, start: instant)
+            var request = PendingRequest(method: method, id: id, start: instant)
             if method == "tools/call" { request.tool = Self.toolName(params) }
+            if spans != nil {
+                request.trace = TraceParent(meta: params?["_meta"])
+                request.session = lane.session
+                request.version =
+                    ObserverState.modernVersion(params) ?? headerVersion ?? state.sessionVersions[lane.session]
+            }
             if lane.side == .client, ObserverState.multiRoundMethods.contains(method) {
                 request.target = ObserverState.target(of: method, params)
                 request.earlier = state.continueRound(
@@ -53,6 +59,12 @@ extension ProxyObserver {
                     session: lane.session,
                     at: instant
                 )
+            }
+            if let call = request.earlier?.call {
+                request.call = call
+            } else {
+                state.calls += 1
+                request.call = state.calls
             }
             if let token = RPCID(params?["_meta"]?["progressToken"]) {
                 request.progressToken = token
@@ -114,6 +126,7 @@ extension ProxyObserver {
         if lane.side == .server, case .result(let result) = outcome {
             if state.asksForInput(result, method: request.method) {
                 // A round, not the call: it goes on when the client retries.
+                spanEnded(request, errorType: nil, message: "", at: instant, asksForInput: true)
                 if let displaced = state.openRound(after: request, result: result, session: lane.session, at: instant) {
                     abandon(displaced)
                 }
@@ -124,11 +137,14 @@ extension ProxyObserver {
                 cache.store(resultOf: line, result: result, key: key, ttl: request.cacheTTL)
             }
         }
+        var code: Int?
+        if case .error(let number?, _) = outcome { code = number }
         finish(
             request,
             from: lane.side.peer,
             errorType: errorType,
             message: errorType == nil ? "" : outcome.failureMessage,
+            code: code,
             at: instant,
             state: &state
         )
@@ -146,15 +162,24 @@ extension ProxyObserver {
         }
     }
 
-    /// Records a request that ended: as a tool call, a client request or a server request.
+    /// Records a request that ended: as a tool call, a client request or a server request (its span's
+    /// `error.type` is the JSON-RPC error `code`, when it was answered with one).
     func finish(
         _ request: PendingRequest,
         from side: RPCSide,
         errorType: String?,
         message: String,
+        code: Int? = nil,
         at instant: ContinuousClock.Instant,
         state: inout ObserverState
     ) {
+        spanEnded(
+            request,
+            fromServer: side == .server,
+            errorType: code.map { String($0) } ?? errorType,
+            message: message,
+            at: instant
+        )
         var latency = max(.zero, instant - request.start)
         let recorder = self.recorder(method: request.method, tool: request.tool, fromServer: side == .server)
         if let earlier = request.earlier {
@@ -217,6 +242,16 @@ extension ProxyObserver {
             request.progress = params?["progress"]?.doubleValue
             request.total = params?["total"]?.doubleValue
             request.message = params?["message"]?.stringValue.map { DisplayText.singleLine($0, maxLength: 120) }
+            if spans != nil, request.progressMarks.count < RequestSpan.maxProgressMarks {
+                request.progressMarks.append(
+                    ProgressMark(
+                        instant: instant,
+                        progress: request.progress,
+                        total: request.total,
+                        message: request.message
+                    )
+                )
+            }
             state.pending[lane.peer]?[id] = request
         default:
             return

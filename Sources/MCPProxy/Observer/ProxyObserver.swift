@@ -18,18 +18,23 @@ public final class ProxyObserver: Sendable {
     /// Sessions are the ids the client sends (`Mcp-Session-Id`, Streamable HTTP), each open from its first
     /// message to its end; otherwise there is one, opened by `initialize` (stdio).
     let sessionsByID: Bool
+    /// Where each request's span goes as it ends; none are made without it.
+    let spans: (any SpanSink)?
 
     /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
-    /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP).
+    /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP); each request
+    /// that ends is handed to `spans` as a ``RequestSpan``.
     public init(
         collector: MetricsCollector,
         server: MCPServerStatus,
         cache: ProxyResultCache? = nil,
-        sessionsByID: Bool = false
+        sessionsByID: Bool = false,
+        spans: (any SpanSink)? = nil
     ) {
         self.collector = collector
         self.cache = cache
         self.sessionsByID = sessionsByID
+        self.spans = spans
         self.state = Guarded(ObserverState(server: server))
         collector.setMCPSource { [weak self] in
             self?.metrics() ?? MCPMetrics(server: server)
@@ -44,7 +49,8 @@ public final class ProxyObserver: Sendable {
         name: String,
         executable: String,
         cachedTools: [String: Duration?],
-        sessionsByID: Bool = false
+        sessionsByID: Bool = false,
+        spans: (any SpanSink)? = nil
     ) {
         let cache =
             cachedTools.isEmpty
@@ -59,7 +65,8 @@ public final class ProxyObserver: Sendable {
             collector: runtime.collector,
             server: MCPServerStatus(name: name, executable: executable, running: true),
             cache: cache,
-            sessionsByID: sessionsByID
+            sessionsByID: sessionsByID,
+            spans: spans
         )
     }
 
