@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "dashboard", targets: ["Dashboard"]),
         .library(name: "Engine", targets: ["Engine"]),
         .library(name: "MCPProxy", targets: ["MCPProxy"]),
+        .library(name: "Traces", targets: ["Traces"]),
         .library(name: "MetricsClient", targets: ["MetricsClient"]),
         .library(name: "MetricsWire", targets: ["MetricsWire"]),
         .library(name: "ConfigFile", targets: ["ConfigFile"]),
@@ -28,6 +29,8 @@ let package = Package(
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-otel/swift-otel", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-distributed-tracing", from: "1.7.3"),
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
@@ -82,6 +85,17 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Traces",
+            dependencies: [
+                "Engine",
+                "MetricsWire",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "OTel", package: "swift-otel"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Tracing", package: "swift-distributed-tracing"),
+            ]
+        ),
+        .target(
             name: "ConfigFile",
             dependencies: [.product(name: "TOMLKit", package: "TOMLKit")]
         ),
@@ -99,6 +113,7 @@ let package = Package(
                 "MCPProxy",
                 "MetricsClient",
                 "MetricsWire",
+                "Traces",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -185,6 +200,7 @@ let package = Package(
                 "MetricsWire",
                 "ProxyTestPeer",
                 "TestSupport",
+                "Traces",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Hummingbird", package: "hummingbird"),

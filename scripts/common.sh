@@ -1,12 +1,13 @@
 # Sourced by the scripts that drive the real binary with Python peers: the venv they share and the binary.
 
-# The venv of the reference MCP SDK and mcp-server-time (INTEROP_VENV, default .build/interop-venv), made
-# on first use, never system-wide.
+# The venv of the reference MCP SDK, mcp-server-time and the OpenTelemetry SDK with its OTLP/HTTP exporter
+# (INTEROP_VENV, default .build/interop-venv), made on first use, never system-wide.
 interop_venv() {
     local venv="${INTEROP_VENV:-.build/interop-venv}"
-    if [[ ! -x "$venv/bin/mcp-server-time" ]]; then
+    if [[ ! -x "$venv/bin/mcp-server-time" ]] || ! "$venv/bin/python" -c "import opentelemetry.sdk" 2>/dev/null; then
         python3 -m venv "$venv" >&2
-        "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time" >&2
+        "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time" \
+            opentelemetry-sdk opentelemetry-exporter-otlp-proto-http >&2
     fi
     realpath "$venv"
 }

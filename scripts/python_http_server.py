@@ -3,10 +3,11 @@ benchmarks: tools that answer at once, slowly, with an error, with progress, and
 (elicitation: over 2026-07-28 an `input_required` round and a retry, over 2025-11-25 a request mid-call).
 It speaks both protocol eras, as the SDK's `MCPServer` does.
 
-Usage: python python_http_server.py PORT [--json] [--record FILE]   (Streamable HTTP)
-       python python_http_server.py --stdio                          (stdio)
+Usage: python python_http_server.py PORT [--json] [--record FILE] [--otlp URL]   (Streamable HTTP)
+       python python_http_server.py --stdio [--otlp URL]                          (stdio)
 PORT 0 takes a free port ("listening on N" is printed). --record appends one JSON line per POST exchange to
 FILE: the request body and the response body exactly as the server received and sent them (base64).
+--otlp exports the SDK's own spans (service `mcp-server`) to the OTLP/HTTP collector at URL, each at once.
 """
 
 import asyncio
@@ -102,7 +103,22 @@ def recording(app, path):
     return wrapped
 
 
+def export_spans(url):
+    """Sends the SDK's spans to the collector at `url` as each ends (no batch to lose at exit)."""
+    from opentelemetry import trace
+    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+    from opentelemetry.sdk.resources import Resource
+    from opentelemetry.sdk.trace import TracerProvider
+    from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+
+    provider = TracerProvider(resource=Resource.create({"service.name": "mcp-server"}))
+    provider.add_span_processor(SimpleSpanProcessor(OTLPSpanExporter(endpoint=url.rstrip("/") + "/v1/traces")))
+    trace.set_tracer_provider(provider)
+
+
 if __name__ == "__main__":
+    if "--otlp" in sys.argv:
+        export_spans(sys.argv[sys.argv.index("--otlp") + 1])
     if "--stdio" in sys.argv:
         server.run()
         sys.exit(0)

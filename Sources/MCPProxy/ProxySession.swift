@@ -16,7 +16,8 @@ public enum ProxySession {
         _ settings: ProxySettings,
         runtime: EngineRuntime,
         environment: [String: String],
-        logger: Logger
+        logger: Logger,
+        spans: (any SpanSink)? = nil
     ) async throws(ServerStartError) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let process = try ServerProcess.start(executable: settings.executable, arguments: settings.arguments)
@@ -27,7 +28,8 @@ public enum ProxySession {
             runtime: runtime,
             name: settings.name,
             executable: settings.executableName,
-            cachedTools: settings.cachedTools
+            cachedTools: settings.cachedTools,
+            spans: spans
         )
         observer.serverStarted(pid: process.pid)
         let output = ClientOutput(fd: 1)

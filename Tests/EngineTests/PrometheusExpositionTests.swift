@@ -142,6 +142,30 @@ struct PrometheusExpositionTests {
         }
     }
 
+    @Test(
+        "span export counts are one counter by outcome, in the JSON as `otlp` (the collector's host only); promtool passes"
+    )
+    func otlpCounts() async throws {
+        try await RunningEndpoint.with { server in
+            server.collector.setOTLPSource {
+                OTLPMetrics(endpoint: "https://collector.example:4318", exported: 40, dropped: 2, failed: 5)
+            }
+            let text = String(decoding: try await server.request("/metrics/prometheus").body, as: UTF8.self)
+            let spans = Self.samples(text).filter { $0.name == "dashboard_otlp_spans_total" }
+            #expect(
+                Dictionary(uniqueKeysWithValues: spans.map { ($0.labels["outcome"] ?? "", $0.value) })
+                    == ["exported": 40, "dropped": 2, "failed": 5]
+            )
+            let json = try SnapshotDecoder().decode(try await server.request("/metrics").body, receivedAt: 0)
+            #expect(
+                json.snapshot.otlp
+                    == OTLPMetrics(endpoint: "https://collector.example:4318", exported: 40, dropped: 2, failed: 5)
+            )
+            let (status, output) = try Self.check(text)
+            #expect(status == 0, "\(output)")
+        }
+    }
+
     @Test("a proxy's rounds, requests by protocol version and streams are series of their own, and pass promtool")
     func modernEra() async throws {
         try await RunningEndpoint.with { server in

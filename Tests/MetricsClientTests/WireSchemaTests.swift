@@ -170,7 +170,8 @@ struct WireSchemaTests {
                 )
             ],
             warnings: ["partial response"]
-        )
+        ),
+        otlp: OTLPMetrics(endpoint: "http://127.0.0.1:4318", exported: 120, dropped: 3, failed: 7)
     )
 
     static func toolFixture(_ name: String) -> ToolMetrics {

@@ -72,7 +72,7 @@ struct WireTableTests {
         arguments: [
             "cache", "system", "tool", "lifetime", "histogram", "rounds", "engine", "upload", "upload record",
             "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream",
-            "snapshot", "fleet", "fleet cache", "fleet instance",
+            "snapshot", "fleet", "fleet cache", "fleet instance", "otlp",
         ]
     )
     func walk(_ type: String) throws {
@@ -166,6 +166,12 @@ struct WireTableTests {
                 fleet,
                 blank: FleetMetrics(prometheus: "", windowSeconds: 0, scrapeIntervalSeconds: 0, queryMs: 0),
                 keys: FleetMetrics.CodingKeys.self
+            )
+        case "otlp":
+            problems = try Self.walk(
+                try #require(Self.fixture.otlp),
+                blank: OTLPMetrics(endpoint: ""),
+                keys: OTLPMetrics.CodingKeys.self
             )
         case "fleet cache":
             problems = try Self.walk(

@@ -11,9 +11,11 @@ import Testing
 /// and nothing of arguments or results.
 @Suite("Proxy observer: request spans")
 struct RequestSpanTests {
-    /// Keeps the spans handed to it.
+    /// Keeps the spans handed to it (with the calls' payloads when `wantsPayloads`).
     final class Spans: SpanSink {
+        let wantsPayloads: Bool
         let ended = Guarded<[RequestSpan]>([])
+        init(wantsPayloads: Bool = false) { self.wantsPayloads = wantsPayloads }
         func spanEnded(_ span: RequestSpan) { ended.withLock { $0.append(span) } }
         var all: [RequestSpan] { ended.withLock { $0 } }
     }
@@ -23,11 +25,11 @@ struct RequestSpanTests {
     let start = ContinuousClock.now
     static let traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01"
 
-    func observer() -> ProxyObserver {
+    func observer(_ spans: Spans? = nil) -> ProxyObserver {
         ProxyObserver(
             collector: collector,
             server: MCPServerStatus(name: "test", executable: "test-server", running: true),
-            spans: spans
+            spans: spans ?? self.spans
         )
     }
 
@@ -156,5 +158,55 @@ struct RequestSpanTests {
         let all = spans.all
         #expect(all.count == 2 && all.allSatisfy { $0.parent == nil })
         #expect(all[0].progress.count == RequestSpan.maxProgressMarks && all[0].progress.last?.progress == 99)
+    }
+
+    @Test("--otlp-payloads: a call's arguments and result, secret-looking values redacted at any depth, cut at 4 KiB")
+    func payloads() throws {
+        let spans = Spans(wantsPayloads: true)
+        let observer = self.observer(spans)
+        let arguments =
+            #"{"q":"find","nested":[{"API-Key":"k1","Authorization":"Bearer t"}],"max_tokens":5,"password":{"a":1}}"#
+        client(
+            observer,
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"s","arguments":\#(arguments)}}"#,
+            at: 0
+        )
+        server(
+            observer,
+            #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"ok"}],"token":"t2"}}"#,
+            at: 1
+        )
+        let long = String(repeating: "x", count: 5000)
+        client(
+            observer,
+            #"{"jsonrpc":"2.0","id":2,"method":"tools/call","params":{"name":"s","arguments":{"text":"\#(long)"}}}"#,
+            at: 2
+        )
+        server(observer, #"{"jsonrpc":"2.0","id":2,"result":{}}"#, at: 3)
+        client(
+            observer,
+            #"{"jsonrpc":"2.0","id":3,"method":"prompts/get","params":{"name":"p","arguments":{"a":"b"}}}"#,
+            at: 4
+        )
+        server(observer, #"{"jsonrpc":"2.0","id":3,"result":{"messages":[]}}"#, at: 5)
+        let all = spans.all
+        #expect(
+            all[0].arguments
+                == #"{"q":"find","nested":[{"API-Key":"‹redacted›","Authorization":"‹redacted›"}],"max_tokens":5,"password":"‹redacted›"}"#
+        )
+        #expect(all[0].result == #"{"content":[{"type":"text","text":"ok"}],"token":"‹redacted›"}"#)
+        let cut = try #require(all[1].arguments)
+        #expect(cut.utf8.count <= RequestSpan.maxPayloadBytes && cut.hasSuffix("…") && cut.hasPrefix(#"{"text":"xxx"#))
+        #expect(all[2].arguments == nil && all[2].result == nil, "payloads of tool calls only")
+        // Without the opt-in, nothing.
+        #expect(self.spans.all.isEmpty)
+        let plain = self.observer(self.spans)
+        client(
+            plain,
+            #"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"s","arguments":\#(arguments)}}"#,
+            at: 0
+        )
+        server(plain, #"{"jsonrpc":"2.0","id":1,"result":{}}"#, at: 1)
+        #expect(self.spans.all.first?.arguments == nil && self.spans.all.first?.result == nil)
     }
 }

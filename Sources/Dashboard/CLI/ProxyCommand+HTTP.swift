@@ -5,6 +5,7 @@ import Foundation
 import MCPProxy
 import MetricsClient
 import MetricsWire
+import Traces
 
 extension ProxyCommand {
     func validateHTTP() throws {
@@ -67,8 +68,22 @@ extension ProxyCommand {
             responseTimeout: DurationText.parse(timeout) ?? .seconds(300)
         )
         settings.name = settings.name.isEmpty ? upstream.host : settings.name
+        let export = try traces.start(
+            serviceName: settings.name,
+            peer: OTLPExporter.Peer(transport: "tcp", address: upstream.host, port: upstream.port),
+            environment: environment,
+            collector: runtime.collector,
+            logger: logger
+        )
+        defer { if let export { Task { await export.stop(within: .seconds(1)) } } }
         do {
-            try await HTTPProxySession.run(settings, runtime: runtime, environment: environment, logger: logger) {
+            try await HTTPProxySession.run(
+                settings,
+                runtime: runtime,
+                environment: environment,
+                logger: logger,
+                spans: export?.exporter
+            ) {
                 let base = "http://\(host.contains(":") ? "[\(host)]" : host):\($0)"
                 printError(
                     "proxy listening on \(base) for \(upstream.origin); "
@@ -79,5 +94,6 @@ extension ProxyCommand {
             printError(error.description)
             throw ExitCode(1)
         }
+        await export?.stop(within: HTTPProxyServer.shutdownGrace)
     }
 }

@@ -6,6 +6,7 @@ import Logging
 import MCPProxy
 import MetricsClient
 import MetricsWire
+import Traces
 
 /// `dashboard proxy -- COMMAND…`: stands in the pipes between an MCP client and a stdio server, relaying
 /// every byte unchanged and timing every request.
@@ -119,6 +120,8 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @OptionGroup var log: LogOptions
 
+    @OptionGroup var traces: TraceOptions
+
     @Argument(
         parsing: .postTerminator,
         help: ArgumentHelp("The server command and its arguments, after --.", valueName: "command")
@@ -189,6 +192,14 @@ struct ProxyCommand: AsyncParsableCommand {
             throw ExitCode(error.exitStatus)
         }
         let (runtime, logger) = try proxyEngine(environment)
+        let serverName = (name ?? (arguments[0] as NSString).lastPathComponent).trimmingCharacters(in: .whitespaces)
+        let export = try traces.start(
+            serviceName: serverName,
+            peer: OTLPExporter.Peer(transport: "pipe"),
+            environment: environment,
+            collector: runtime.collector,
+            logger: logger
+        )
         var settings = ProxySettings(
             name: name ?? (arguments[0] as NSString).lastPathComponent,
             arguments: arguments,
@@ -199,11 +210,19 @@ struct ProxyCommand: AsyncParsableCommand {
         settings.name = settings.name.trimmingCharacters(in: .whitespaces)
         let status: Int32
         do {
-            status = try await ProxySession.run(settings, runtime: runtime, environment: environment, logger: logger)
+            status = try await ProxySession.run(
+                settings,
+                runtime: runtime,
+                environment: environment,
+                logger: logger,
+                spans: export?.exporter
+            )
         } catch {
+            await export?.stop(within: .seconds(1))
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(error.exitStatus)
         }
+        await export?.stop(within: DurationText.parse(grace) ?? .seconds(5))
         throw ExitCode(status)
     }
 

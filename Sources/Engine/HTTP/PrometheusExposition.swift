@@ -119,6 +119,12 @@ enum PrometheusExposition {
                 sample(&out, "dashboard_uploads_total", [("state", state)], count)
             }
         }
+        if let otlp = snapshot.otlp {
+            family(&out, "dashboard_otlp_spans_total", "counter", "Spans handed to the OTLP exporter, by outcome.")
+            for (outcome, count) in [("exported", otlp.exported), ("dropped", otlp.dropped), ("failed", otlp.failed)] {
+                sample(&out, "dashboard_otlp_spans_total", [("outcome", outcome)], count)
+            }
+        }
         return out
     }
 

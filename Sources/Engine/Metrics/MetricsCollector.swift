@@ -33,6 +33,7 @@ public final class MetricsCollector: Sendable {
         var engine: EngineInfo?
         var uploads: (@Sendable () -> UploadMetrics)?
         var mcp: (@Sendable () -> MCPMetrics)?
+        var otlp: (@Sendable () -> OTLPMetrics)?
     }
 
     /// Recorders of MCP request methods other than `tools/call`, by who asked.
@@ -133,6 +134,11 @@ public final class MetricsCollector: Sendable {
         sources.withLock { $0.uploads = source }
     }
 
+    /// Sets where the snapshot's `otlp` section comes from (a span exporter).
+    public func setOTLPSource(_ source: @escaping @Sendable () -> OTLPMetrics) {
+        sources.withLock { $0.otlp = source }
+    }
+
     /// Sets where the snapshot's `mcp` section comes from (a proxy's observer); method metrics are added.
     public func setMCPSource(_ source: @escaping @Sendable () -> MCPMetrics) {
         sources.withLock { $0.mcp = source }
@@ -226,7 +232,7 @@ public final class MetricsCollector: Sendable {
 
     private func computeSnapshot() -> MetricsSnapshot {
         let uptime = (ContinuousClock.now - startInstant) / .seconds(1)
-        let (engine, uploads, mcpSource) = sources.withLock { ($0.engine, $0.uploads, $0.mcp) }
+        let (engine, uploads, mcpSource, otlp) = sources.withLock { ($0.engine, $0.uploads, $0.mcp, $0.otlp) }
         var tools: [String: ToolMetrics] = [:]
         var cacheMetrics: [String: CacheMetrics] = [:]
         var totalCalls = 0
@@ -271,7 +277,8 @@ public final class MetricsCollector: Sendable {
                     mcp.serverRequestMetrics[recorder.name] = recorder.metrics(scratch: &scratch)
                 }
                 return mcp
-            }
+            },
+            otlp: otlp?()
         )
     }
 }

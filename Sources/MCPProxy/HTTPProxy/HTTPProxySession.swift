@@ -20,6 +20,7 @@ public enum HTTPProxySession {
         runtime: EngineRuntime,
         environment: [String: String],
         logger: Logger,
+        spans: (any SpanSink)? = nil,
         listening: @Sendable (Int) -> Void = { _ in }
     ) async throws {
         let observer = ProxyObserver(
@@ -27,7 +28,8 @@ public enum HTTPProxySession {
             name: settings.name,
             executable: "http",
             cachedTools: settings.cachedTools,
-            sessionsByID: true
+            sessionsByID: true,
+            spans: spans
         )
         let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(

@@ -26,6 +26,8 @@ struct PendingRequest {
     var version: String?
     var call = 0
     var progressMarks: [ProgressMark] = []
+    /// The call's arguments, for its span (`--otlp-payloads`).
+    var arguments: String?
 }
 
 /// A response that arrived before its request was observed: the server's requests are observed after they

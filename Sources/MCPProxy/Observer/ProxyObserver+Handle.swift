@@ -47,8 +47,13 @@ extension ProxyObserver {
             if spans != nil {
                 request.trace = TraceParent(meta: params?["_meta"])
                 request.session = lane.session
+                if spanPayloads, let arguments = params?["arguments"] {
+                    request.arguments = arguments.redactedText(limit: RequestSpan.maxPayloadBytes)
+                }
+                // A server's request over HTTP names no version: its session's, as agreed, is it.
                 request.version =
                     ObserverState.modernVersion(params) ?? headerVersion ?? state.sessionVersions[lane.session]
+                    ?? state.server.protocolVersion
             }
             if lane.side == .client, ObserverState.multiRoundMethods.contains(method) {
                 request.target = ObserverState.target(of: method, params)
@@ -126,7 +131,7 @@ extension ProxyObserver {
         if lane.side == .server, case .result(let result) = outcome {
             if state.asksForInput(result, method: request.method) {
                 // A round, not the call: it goes on when the client retries.
-                spanEnded(request, errorType: nil, message: "", at: instant, asksForInput: true)
+                spanEnded(request, errorType: nil, message: "", at: instant, asksForInput: true, result: result)
                 if let displaced = state.openRound(after: request, result: result, session: lane.session, at: instant) {
                     abandon(displaced)
                 }
@@ -138,13 +143,19 @@ extension ProxyObserver {
             }
         }
         var code: Int?
-        if case .error(let number?, _) = outcome { code = number }
+        var result: JSONValue?
+        switch outcome {
+        case .error(let number?, _): code = number
+        case .result(let value): result = value
+        case .error: break
+        }
         finish(
             request,
             from: lane.side.peer,
             errorType: errorType,
             message: errorType == nil ? "" : outcome.failureMessage,
             code: code,
+            result: result,
             at: instant,
             state: &state
         )
@@ -170,6 +181,7 @@ extension ProxyObserver {
         errorType: String?,
         message: String,
         code: Int? = nil,
+        result: JSONValue? = nil,
         at instant: ContinuousClock.Instant,
         state: inout ObserverState
     ) {
@@ -178,7 +190,8 @@ extension ProxyObserver {
             fromServer: side == .server,
             errorType: code.map { String($0) } ?? errorType,
             message: message,
-            at: instant
+            at: instant,
+            result: result
         )
         var latency = max(.zero, instant - request.start)
         let recorder = self.recorder(method: request.method, tool: request.tool, fromServer: side == .server)

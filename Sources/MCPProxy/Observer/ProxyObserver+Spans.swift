@@ -1,4 +1,5 @@
 import Engine
+import MetricsWire
 
 extension ProxyObserver {
     /// Hands `request`'s span to the sink, if spans are made: it ended at `instant` (failed when
@@ -9,28 +10,32 @@ extension ProxyObserver {
         errorType: String?,
         message: String,
         at instant: ContinuousClock.Instant,
-        asksForInput: Bool = false
+        asksForInput: Bool = false,
+        result: JSONValue? = nil
     ) {
         guard let spans else { return }
-        spans.spanEnded(
-            RequestSpan(
-                method: request.method,
-                target: request.target ?? request.tool,
-                tool: request.tool,
-                requestID: request.id.jsonText,
-                session: request.session,
-                protocolVersion: request.version,
-                fromServer: fromServer,
-                start: request.start,
-                end: instant,
-                errorType: errorType,
-                message: message,
-                parent: request.trace,
-                call: request.call,
-                round: (request.earlier?.count ?? 0) + 1,
-                asksForInput: asksForInput,
-                progress: request.progressMarks
-            )
+        var span = RequestSpan(
+            method: request.method,
+            target: request.target ?? request.tool,
+            tool: request.tool,
+            requestID: request.id.jsonText,
+            session: request.session,
+            protocolVersion: request.version,
+            fromServer: fromServer,
+            start: request.start,
+            end: instant,
+            errorType: errorType,
+            message: message,
+            parent: request.trace,
+            call: request.call,
+            round: (request.earlier?.count ?? 0) + 1,
+            asksForInput: asksForInput,
+            progress: request.progressMarks
         )
+        if spanPayloads, request.tool != nil {
+            span.arguments = request.arguments
+            span.result = result?.redactedText(limit: RequestSpan.maxPayloadBytes)
+        }
+        spans.spanEnded(span)
     }
 }

@@ -20,6 +20,8 @@ public final class ProxyObserver: Sendable {
     let sessionsByID: Bool
     /// Where each request's span goes as it ends; none are made without it.
     let spans: (any SpanSink)?
+    /// Spans carry the calls' arguments and results.
+    let spanPayloads: Bool
 
     /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
     /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP); each request
@@ -35,6 +37,7 @@ public final class ProxyObserver: Sendable {
         self.cache = cache
         self.sessionsByID = sessionsByID
         self.spans = spans
+        self.spanPayloads = spans?.wantsPayloads ?? false
         self.state = Guarded(ObserverState(server: server))
         collector.setMCPSource { [weak self] in
             self?.metrics() ?? MCPMetrics(server: server)

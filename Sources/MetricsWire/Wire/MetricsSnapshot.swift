@@ -24,6 +24,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
     public var mcp: MCPMetrics?
     /// The instances and window of a snapshot read from Prometheus; absent for one engine's.
     public var fleet: FleetMetrics?
+    /// Span export over OTLP; absent when the engine exports none.
+    public var otlp: OTLPMetrics?
 
     /// Creates a snapshot from its parts.
     public init(
@@ -36,7 +38,8 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         systemMetrics: SystemMetrics,
         uploadMetrics: UploadMetrics? = nil,
         mcp: MCPMetrics? = nil,
-        fleet: FleetMetrics? = nil
+        fleet: FleetMetrics? = nil,
+        otlp: OTLPMetrics? = nil
     ) {
         self.schemaVersion = schemaVersion
         self.enabled = enabled
@@ -48,6 +51,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         self.uploadMetrics = uploadMetrics
         self.mcp = mcp
         self.fleet = fleet
+        self.otlp = otlp
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -61,6 +65,7 @@ public struct MetricsSnapshot: Codable, Sendable, Equatable {
         case uploadMetrics = "upload_metrics"
         case mcp
         case fleet
+        case otlp
     }
 }
 
@@ -117,5 +122,6 @@ extension MetricsSnapshot: WireObject {
         .object(CodingKeys.uploadMetrics, \.uploadMetrics),
         .object(CodingKeys.mcp, \.mcp),
         .object(CodingKeys.fleet, \.fleet),
+        .object(CodingKeys.otlp, \.otlp),
     ])
 }

@@ -77,7 +77,8 @@ struct LenientDocument: Sendable {
                 ),
             uploadMetrics: fields.tolerant(UploadMetrics.self, Key.uploadMetrics).map { Self.checked($0, fields) },
             mcp: fields.tolerant(MCPMetrics.self, Key.mcp),
-            fleet: fields.tolerant(FleetMetrics.self, Key.fleet)
+            fleet: fields.tolerant(FleetMetrics.self, Key.fleet),
+            otlp: fields.tolerant(OTLPMetrics.self, Key.otlp)
         )
     }
 

@@ -22,7 +22,7 @@ public struct TraceParent: Sendable, Equatable {
     }
 
     /// The trace context in a request's `_meta`, if it carries a `traceparent`.
-    init?(meta: JSONValue?) {
+    public init?(meta: JSONValue?) {
         func field(_ key: String) -> String? {
             guard let text = meta?[key]?.stringValue, text.utf8.count <= Self.maxLength else { return nil }
             return text
@@ -42,6 +42,14 @@ public struct ProgressMark: Sendable, Equatable {
     public var total: Double?
     /// Its `message`, when given.
     public var message: String?
+
+    /// A progress notification relayed at `instant`.
+    public init(instant: ContinuousClock.Instant, progress: Double?, total: Double?, message: String?) {
+        self.instant = instant
+        self.progress = progress
+        self.total = total
+        self.message = message
+    }
 }
 
 /// One request the proxy saw end — or one round of a multi-round call (MCP 2026-07-28) — as a span is made
@@ -80,9 +88,54 @@ public struct RequestSpan: Sendable {
     public var asksForInput: Bool
     /// Progress notifications, at most ``maxProgressMarks``.
     public var progress: [ProgressMark]
+    /// With `--otlp-payloads` only: the call's arguments and its result, as JSON cut at ``maxPayloadBytes``,
+    /// secret-looking values redacted.
+    public var arguments: String?
+    /// With `--otlp-payloads` only: the result (see ``arguments``).
+    public var result: String?
 
     /// At most this many progress notifications become events of a span.
     public static let maxProgressMarks = 100
+    /// Arguments and results are cut at this many bytes.
+    public static let maxPayloadBytes = 4096
+
+    /// A request of `method` (about `target`, its `tool` for `tools/call`) with id `requestID`, relayed from
+    /// `start` to `end`; see the properties for the rest.
+    public init(
+        method: String,
+        target: String?,
+        tool: String?,
+        requestID: String,
+        session: String,
+        protocolVersion: String?,
+        fromServer: Bool,
+        start: ContinuousClock.Instant,
+        end: ContinuousClock.Instant,
+        errorType: String?,
+        message: String,
+        parent: TraceParent?,
+        call: Int,
+        round: Int,
+        asksForInput: Bool,
+        progress: [ProgressMark]
+    ) {
+        self.method = method
+        self.target = target
+        self.tool = tool
+        self.requestID = requestID
+        self.session = session
+        self.protocolVersion = protocolVersion
+        self.fromServer = fromServer
+        self.start = start
+        self.end = end
+        self.errorType = errorType
+        self.message = message
+        self.parent = parent
+        self.call = call
+        self.round = round
+        self.asksForInput = asksForInput
+        self.progress = progress
+    }
 }
 
 /// Where the observer hands each request span as it ends (called under the observer's lock: it must only
@@ -90,4 +143,11 @@ public struct RequestSpan: Sendable {
 public protocol SpanSink: Sendable {
     /// Takes one request's span, as it ended.
     func spanEnded(_ span: RequestSpan)
+    /// Whether spans carry the calls' arguments and results (`--otlp-payloads`).
+    var wantsPayloads: Bool { get }
+}
+
+extension SpanSink {
+    /// Spans carry no payloads unless a sink asks.
+    public var wantsPayloads: Bool { false }
 }
