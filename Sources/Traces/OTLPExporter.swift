@@ -63,7 +63,9 @@ public final class OTLPExporter: SpanSink, Service {
         configuration.traces.sampler = Self.sampler(settings.sampler)
         configuration.traces.batchSpanProcessor.scheduleDelay = settings.scheduleDelay
         configuration.traces.batchSpanProcessor.maxQueueSize = Self.queueLimit
-        configuration.traces.batchSpanProcessor.maxExportBatchSize = 2048
+        // A full queue is sent at once, whole: one batch a tick would fall behind at thousands of calls a
+        // second.
+        configuration.traces.batchSpanProcessor.maxExportBatchSize = Self.queueLimit
         // A collector that hangs holds neither the queue nor the proxy's exit for long.
         configuration.traces.batchSpanProcessor.exportTimeout = .seconds(3)
         configuration.traces.otlpExporter.timeout = .seconds(3)

@@ -38,6 +38,19 @@ struct RenderTests {
         #expect(sorted.lines[2].contains("p99▼"))
     }
 
+    @Test("a target exporting spans says where in the header, by host and port only, and how many failed")
+    func tracesInHeader() {
+        var snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        snapshot.otlp = OTLPMetrics(endpoint: "https://collector.example:4318", exported: 10)
+        let size = ScreenSize(width: 160, height: 24)
+        #expect(render(Fixtures.state(snapshot), size: size).lines[0].contains("traces → collector.example:4318"))
+        snapshot.otlp = OTLPMetrics(endpoint: "http://user:pw@c:1/v1/traces?key=s", exported: 0, failed: 7)
+        let header = render(Fixtures.state(snapshot), size: size).lines[0]
+        #expect(header.contains("traces → c:1 (7 failed)") && !header.contains("pw") && !header.contains("key"))
+        snapshot.otlp = nil
+        #expect(!render(Fixtures.state(snapshot), size: size).lines[0].contains("traces"))
+    }
+
     @Test("an engine without an uploader (a proxy) is not offered u; one with an uploader is")
     func noUploader() {
         let size = ScreenSize(width: 120, height: 40)

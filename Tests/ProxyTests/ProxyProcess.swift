@@ -21,14 +21,15 @@ final class ProxyProcess: Sendable {
         let ended = Atomic<Int>(0)
     }
 
-    /// Starts `dashboard proxy <options> -- <server…>`.
-    init(options: [String] = [], server: [String]) throws {
+    /// Starts `dashboard proxy <options> -- <server…>`, with `environment` added to the test's own.
+    init(options: [String] = [], server: [String], environment added: [String: String] = [:]) throws {
         stateHome = NSTemporaryDirectory() + "proxy-state-\(UUID().uuidString)"
         process = Process()
         process.executableURL = URL(fileURLWithPath: BuiltExecutable.path("dashboard"))
         process.arguments = ["proxy"] + options + ["--"] + server
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = stateHome
+        environment.merge(added) { _, new in new }
         process.environment = environment
         let stdin = Pipe()
         let stdout = Pipe()

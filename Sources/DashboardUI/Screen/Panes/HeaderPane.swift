@@ -59,6 +59,9 @@ struct HeaderPane {
         if let era = target?.snapshot?.mcp?.era {
             result.append(Segment(text: Self.eraText(era), style: bar, priority: 3))
         }
+        if let otlp = target?.snapshot?.otlp {
+            result.append(Segment(text: Self.tracesText(otlp), style: bar, priority: 2))
+        }
         if let rate = target?.totalCallsPerSecond {
             result.append(Segment(text: rateText(rate), style: bar, priority: 2))
         }
@@ -91,6 +94,10 @@ struct HeaderPane {
             let text = eras.sorted { $0.key > $1.key }.map { "\($0.value.count) × \($0.key)" }.joined(separator: ", ")
             result.append(Segment(text: text, style: bar, priority: 3))
         }
+        let exporting = state.targets.filter { $0.snapshot?.otlp != nil }.count
+        if exporting > 0 {
+            result.append(Segment(text: "\(exporting) exporting traces", style: bar, priority: 4))
+        }
         let rates = state.targets.compactMap(\.totalCallsPerSecond)
         if !rates.isEmpty {
             result.append(Segment(text: rateText(rates.reduce(0, +)) + " in all", style: bar, priority: 2))
@@ -114,6 +121,17 @@ struct HeaderPane {
         let label = DisplayText.sanitized(era.label, maxLength: 40)
         if case .modern = era { return "MCP \(label) stateless" }
         return "MCP \(label)"
+    }
+
+    /// Where a target sends its spans, by host and port only (`traces → 127.0.0.1:4318`), and how many
+    /// failed to go.
+    static func tracesText(_ otlp: OTLPMetrics) -> String {
+        var host = Substring(otlp.endpoint)
+        if let scheme = host.range(of: "://") { host = host[scheme.upperBound...] }
+        host = host.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = host.lastIndex(of: "@") { host = host[host.index(after: at)...] }
+        let text = "traces → " + DisplayText.sanitized(String(host), maxLength: 60)
+        return otlp.failed > 0 ? text + " (\(otlp.failed) failed)" : text
     }
 
     /// How the header names a target: its server's name and its address, or the address alone.
