@@ -75,7 +75,6 @@ extension ProxyCommand {
             collector: runtime.collector,
             logger: logger
         )
-        defer { if let export { Task { await export.stop(within: .seconds(1)) } } }
         do {
             try await HTTPProxySession.run(
                 settings,
@@ -91,8 +90,12 @@ extension ProxyCommand {
                 )
             }
         } catch let error as HTTPProxySession.ListenError {
+            await export?.stop(within: .seconds(1))
             printError(error.description)
             throw ExitCode(1)
+        } catch {
+            await export?.stop(within: .seconds(1))
+            throw error
         }
         await export?.stop(within: HTTPProxyServer.shutdownGrace)
     }
