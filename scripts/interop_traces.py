@@ -22,6 +22,7 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import otlp_receiver  # noqa: E402
+from interop_http import start  # noqa: E402
 from mcp import Client, StdioServerParameters  # noqa: E402
 from mcp.client.streamable_http import streamable_http_client  # noqa: E402
 from mcp.types import ElicitResult  # noqa: E402
@@ -57,19 +58,6 @@ async def exercise(client):
     await client.call_tool("greet", {})
 
 
-def start(command, pattern, stream="stdout"):
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    source = process.stdout if stream == "stdout" else process.stderr
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        line = source.readline()
-        if pattern in line:
-            return process, line
-        if process.poll() is not None:
-            fail(f"{command[0]} exited: {process.stderr.read()}")
-    fail(f"{command[0]} did not start in 20 s")
-
-
 async def run_stdio(dashboard, url, name, mode, work):
     proxy = [dashboard, "proxy", "--name", name, "--otlp-endpoint", url, "--", *SERVER, "--stdio", "--otlp", url]
     env = {"PATH": os.environ["PATH"], "HOME": os.environ.get("HOME", "/tmp"), "XDG_STATE_HOME": work}
@@ -80,11 +68,11 @@ async def run_stdio(dashboard, url, name, mode, work):
 
 
 async def run_http(dashboard, url, name, mode, work):
-    server, line = start([*SERVER, "0", "--otlp", url], "listening on")
+    server, line = start([*SERVER, "0", "--otlp", url])
     upstream_port = int(line.split()[-1])
     proxy, line = start([dashboard, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
                          f"http://127.0.0.1:{upstream_port}/mcp", "--name", name, "--port", "0",
-                         "--otlp-endpoint", url], "proxy listening on", stream="stderr")
+                         "--otlp-endpoint", url], pattern="proxy listening on")
     base = line.split("proxy listening on ")[1].split()[0]
     try:
         async with Client(streamable_http_client(f"{base}/mcp"), mode=mode, elicitation_callback=user) as client:
@@ -132,8 +120,11 @@ def check(spans, name, transport, mode, version, upstream_port):
     if len(failed) != 1 or failed[0]["status"]["code"] != ERROR or failed[0]["attributes"].get("error.type") != "tool_error":
         fail(f"{label}: the failing tool's span: {failed}")
     progress = by_tool.get("progress", [])
-    if len(progress) != 1 or [e["name"] for e in progress[0]["events"]] != ["notifications/progress"] * 3:
-        fail(f"{label}: the progress tool's span events: {progress and progress[0]['events']}")
+    # The SDK's server may write a notification after the answer it belongs to (its writes are queued):
+    # those come too late to be events of the call's span, so at least one of the three must be.
+    events = [e["name"] for e in progress[0]["events"]] if len(progress) == 1 else None
+    if not events or len(events) > 3 or set(events) != {"notifications/progress"}:
+        fail(f"{label}: the progress tool's spans and their events: {progress}")
     greets = sorted(by_tool.get("greet", []), key=lambda s: s["start"])
     if mode == "auto":
         # 2026-07-28: an input_required round, then the retry: its span links to the first round's.
