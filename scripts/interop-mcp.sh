@@ -5,7 +5,8 @@
 # every body and SSE event compared byte for byte, then both protocol eras (the SDK's Client in modes auto
 # and legacy: 2026-07-28's multi-round calls and listen streams, 2025-11-25's handshake) over stdio and HTTP,
 # with and without --cache; then a traced run (scripts/interop_traces.py): client, proxy and server export
-# their spans to one OTLP receiver, and the proxy's must join the client's trace. Makes its own venv (never
+# their spans to one OTLP receiver, and the proxy's must join the client's trace; and an engine's spans
+# (scripts/engine_traces.py: `serve` and `upload`, tool calls and uploads). Makes its own venv (never
 # system-wide).
 # Usage: scripts/interop-mcp.sh [path/to/dashboard]   (default: a debug build, built if missing)
 set -euo pipefail
@@ -17,3 +18,4 @@ venv=$(interop_venv)
 "$venv/bin/python" scripts/interop_http.py "$dashboard"
 "$venv/bin/python" scripts/interop_eras.py "$dashboard"
 "$venv/bin/python" scripts/interop_traces.py "$dashboard"
+"$venv/bin/python" scripts/engine_traces.py "$dashboard"

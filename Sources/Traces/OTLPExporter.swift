@@ -5,8 +5,9 @@ import OTel
 import ServiceLifecycle
 import Tracing
 
-/// Exports the spans of the requests a proxy sees (``RequestSpan``) over OTLP with swift-otel, off the relay's
-/// path: the observer only queues each span (a bounded queue; a full one drops and counts), and this
+/// Exports the spans of the requests a proxy sees (``RequestSpan``) and of an engine's tool calls and uploads
+/// (``OperationSpan``) over OTLP with swift-otel, off the relay's and the engine's paths: they only queue each
+/// span (a bounded queue; a full one drops and counts), and this
 /// service makes and ends the spans on its own task. On shutdown it sends what is queued, within the grace
 /// period. It bootstraps the process's tracer: one exporter per process.
 public final class OTLPExporter: SpanSink, Service {
@@ -30,7 +31,7 @@ public final class OTLPExporter: SpanSink, Service {
 
     /// Where and how the spans go.
     public let settings: TraceSettings
-    let peer: Peer
+    let peer: Peer?
     let logger: Logger
     private let queue = Guarded(SpanQueue())
     private let tally = ExportTally()
@@ -43,9 +44,9 @@ public final class OTLPExporter: SpanSink, Service {
     /// At most this many spans wait to be made; more are dropped and counted.
     public static let queueLimit = 8192
 
-    /// Bootstraps the tracer for `settings`; spans say they went to `peer`. Its warnings (a collector that
-    /// is down) go to `logger`, at most one a minute.
-    public init(settings: TraceSettings, peer: Peer, logger: Logger) throws {
+    /// Bootstraps the tracer for `settings`; a proxy's request spans say they went to `peer` (an engine has
+    /// none). Its warnings (a collector that is down) go to `logger`, at most one a minute.
+    public init(settings: TraceSettings, peer: Peer?, logger: Logger) throws {
         self.settings = settings
         self.peer = peer
         self.logger = logger
@@ -110,6 +111,15 @@ public final class OTLPExporter: SpanSink, Service {
 
     /// Queues `span` to be made and exported (dropped and counted when the queue is full).
     public func spanEnded(_ span: RequestSpan) {
+        enqueue(.request(span))
+    }
+
+    /// Queues an engine's `span` (and its children) to be made and exported, as ``spanEnded(_:)`` does.
+    public func operationEnded(_ span: OperationSpan) {
+        enqueue(.operation(span))
+    }
+
+    private func enqueue(_ span: EndedSpan) {
         let wasEmpty = queue.withLock { $0.push(span) }
         if wasEmpty { wakeUp.yield() }
     }
@@ -152,22 +162,36 @@ public final class OTLPExporter: SpanSink, Service {
     }
 }
 
+/// A span handed to the exporter: a proxy's request, or an engine's operation.
+enum EndedSpan: Sendable {
+    case request(RequestSpan)
+    case operation(OperationSpan)
+
+    /// How many spans it makes: an operation's children are spans too.
+    var count: Int {
+        switch self {
+        case .request: 1
+        case .operation(let operation): 1 + operation.children.count
+        }
+    }
+}
+
 /// The spans waiting to be made, bounded.
 struct SpanQueue {
-    var spans: [RequestSpan] = []
+    var spans: [EndedSpan] = []
     var dropped = 0
 
     /// Queues `span` (or counts it dropped); returns whether the queue was empty before.
-    mutating func push(_ span: RequestSpan) -> Bool {
+    mutating func push(_ span: EndedSpan) -> Bool {
         guard spans.count < OTLPExporter.queueLimit else {
-            dropped += 1
+            dropped += span.count
             return false
         }
         spans.append(span)
         return spans.count == 1
     }
 
-    mutating func take() -> [RequestSpan] {
+    mutating func take() -> [EndedSpan] {
         defer { spans = [] }
         return spans
     }
@@ -186,6 +210,11 @@ public final class RunningExport: Sendable {
         let group = ServiceGroup(services: [exporter], gracefulShutdownSignals: [], logger: exporter.logger)
         self.group = group
         running = Task { try? await group.run() }
+    }
+
+    /// Makes `collector`'s `/metrics` say how the export fares (the `otlp` object).
+    public func report(to collector: MetricsCollector) {
+        collector.setOTLPSource { [exporter] in exporter.metrics }
     }
 
     /// Sends what is queued and stops, giving up after `grace` (a collector that hangs).

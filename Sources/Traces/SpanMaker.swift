@@ -11,8 +11,45 @@ struct SpanMaker {
     var firstRounds: [Int: ServiceContext] = [:]
     static let maxOpenCalls = 10_000
 
-    mutating func make(_ spans: [RequestSpan]) {
-        for span in spans { make(span) }
+    mutating func make(_ spans: [EndedSpan]) {
+        for span in spans {
+            switch span {
+            case .request(let request): make(request)
+            case .operation(let operation): make(operation, context: .topLevel)
+            }
+        }
+    }
+
+    /// Makes an engine's operation span, a child of `context`, and its children's under it.
+    func make(_ operation: OperationSpan, context: ServiceContext) {
+        let kind: SpanKind =
+            switch operation.kind {
+            case .server: .server
+            case .client: .client
+            case .internal: .internal
+            }
+        let span = tracer.startSpan(
+            operation.name,
+            context: context,
+            ofKind: kind,
+            at: exporter.wallClock(operation.start)
+        )
+        var attributes: SpanAttributes = [:]
+        for (name, value) in operation.attributes {
+            switch value {
+            case .string(let text): attributes[name] = text
+            case .int(let number): attributes[name] = Int64(number)
+            case .double(let number): attributes[name] = number
+            case .bool(let flag): attributes[name] = flag
+            }
+        }
+        if let errorType = operation.errorType {
+            attributes["error.type"] = errorType
+            span.setStatus(SpanStatus(code: .error, message: errorType))
+        }
+        span.attributes = attributes
+        for child in operation.children { make(child, context: span.context) }
+        span.end(at: exporter.wallClock(operation.end))
     }
 
     mutating func make(_ request: RequestSpan) {
@@ -40,9 +77,11 @@ struct SpanMaker {
         attributes["jsonrpc.request.id"] = request.requestID
         if let version = request.protocolVersion { attributes["mcp.protocol.version"] = version }
         if !request.session.isEmpty { attributes["mcp.session.id"] = request.session }
-        attributes["network.transport"] = exporter.peer.transport
-        if let address = exporter.peer.address { attributes["server.address"] = address }
-        if let port = exporter.peer.port { attributes["server.port"] = Int64(port) }
+        if let peer = exporter.peer {
+            attributes["network.transport"] = peer.transport
+            if let address = peer.address { attributes["server.address"] = address }
+            if let port = peer.port { attributes["server.port"] = Int64(port) }
+        }
         if let errorType = request.errorType {
             attributes["error.type"] = errorType
             span.setStatus(SpanStatus(code: .error, message: request.message.isEmpty ? errorType : request.message))

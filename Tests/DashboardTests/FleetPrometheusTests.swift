@@ -221,7 +221,7 @@ struct FleetPrometheusTests {
         // started on an ephemeral port can answer Prometheus there in its place.
         let holder = try await RefusingPort(port: stopped)
         defer { holder.release() }
-        deadline = ContinuousClock.now + .seconds(30)
+        deadline = ContinuousClock.now + .seconds(60)
         var after: [[String: Any]] = []
         while ContinuousClock.now < deadline {
             after =
@@ -235,6 +235,14 @@ struct FleetPrometheusTests {
             try await Task.sleep(for: .milliseconds(300))
         }
         let down = after.first { $0["instance"] as? String == "127.0.0.1:\(stopped)" }
+        if down?["up"] as? Bool != false {
+            // What Prometheus itself says of its scrapes, for a run where it did not see the stop.
+            let targets = (try? await prometheus.get("/api/v1/targets?state=active")).map {
+                String(decoding: $0, as: UTF8.self)
+            }
+            let log = (try? String(contentsOfFile: home + "/prometheus.log", encoding: .utf8)) ?? ""
+            Issue.record("Prometheus's targets: \(targets ?? "none")\nits log: \(log.suffix(3000))")
+        }
         #expect(down?["up"] as? Bool == false, "\(after)")
         #expect(after.filter { $0["up"] as? Bool == true }.count == 2)
         let (textStatus, text, _) = try await Self.snapshot([

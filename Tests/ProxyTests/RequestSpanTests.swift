@@ -17,6 +17,8 @@ struct RequestSpanTests {
         let ended = Guarded<[RequestSpan]>([])
         init(wantsPayloads: Bool = false) { self.wantsPayloads = wantsPayloads }
         func spanEnded(_ span: RequestSpan) { ended.withLock { $0.append(span) } }
+        /// A proxy makes no operation spans: one arriving here fails the test.
+        func operationEnded(_ span: OperationSpan) { Issue.record("a proxy made an operation span: \(span.name)") }
         var all: [RequestSpan] { ended.withLock { $0 } }
     }
 

@@ -6,6 +6,7 @@ import Foundation
 import Logging
 import MetricsClient
 import MetricsWire
+import Traces
 
 extension WatchCommand {
     /// Opens the dashboard: of an embedded engine, of the `--attach` targets, or of every local proxy.
@@ -94,6 +95,12 @@ extension WatchCommand {
             rateWindow = file.rateWindow ?? 10
             thresholds = file.thresholds
             colorOff = command.noColor || file.color == false
+            if !isEmbedded, command.traces.endpoint != nil {
+                throw CommandFailure(
+                    "--otlp-endpoint exports the spans of the dashboard's own engine, and with --attach, --local or "
+                        + "--prometheus it runs none: give --otlp-endpoint to the engines and proxies it watches"
+                )
+            }
         }
 
         /// Whether the dashboard runs its own engine: nothing else to watch was named.
@@ -185,6 +192,12 @@ extension WatchCommand {
     private func embedded(environment: [String: String], logger: Logger) async throws -> EmbeddedEngine {
         var configuration = try engineConfiguration(environment)
         if let port { configuration.endpoint.port = port }
+        let export: RunningExport?
+        do {
+            export = try traces.start(serviceName: "dashboard", environment: environment, logger: logger)
+        } catch {
+            throw CommandFailure("\(error)")
+        }
         return try await EmbeddedEngine.start(
             configuration: configuration,
             options: EngineOptions(
@@ -193,6 +206,7 @@ extension WatchCommand {
                 tokenPath: ControlToken.defaultPath(environment: environment),
                 sandbox: .visible
             ),
+            export: export,
             logger: logger
         )
     }

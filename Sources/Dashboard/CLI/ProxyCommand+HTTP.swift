@@ -72,9 +72,9 @@ extension ProxyCommand {
             serviceName: settings.name,
             peer: OTLPExporter.Peer(transport: "tcp", address: upstream.host, port: upstream.port),
             environment: environment,
-            collector: runtime.collector,
             logger: logger
         )
+        export?.report(to: runtime.collector)
         do {
             try await HTTPProxySession.run(
                 settings,

@@ -120,7 +120,7 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @OptionGroup var log: LogOptions
 
-    @OptionGroup var traces: TraceOptions
+    @OptionGroup var traces: ProxyTraceOptions
 
     @Argument(
         parsing: .postTerminator,
@@ -197,9 +197,9 @@ struct ProxyCommand: AsyncParsableCommand {
             serviceName: serverName,
             peer: OTLPExporter.Peer(transport: "pipe"),
             environment: environment,
-            collector: runtime.collector,
             logger: logger
         )
+        export?.report(to: runtime.collector)
         var settings = ProxySettings(
             name: name ?? (arguments[0] as NSString).lastPathComponent,
             arguments: arguments,

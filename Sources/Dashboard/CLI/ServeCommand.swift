@@ -52,6 +52,8 @@ struct ServeCommand: AsyncParsableCommand {
     )
     var sandboxDropRate: Double = 0
 
+    @OptionGroup var traces: TraceOptions
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -66,6 +68,9 @@ struct ServeCommand: AsyncParsableCommand {
             throw ValidationError("--demo-rate must be greater than 0 and at most 10000 calls/s, got \(demoRate)")
         }
     }
+
+    /// How long, after SIGTERM or SIGINT, the spans still queued may take to reach the collector.
+    static let flushGrace: Duration = .seconds(5)
 
     /// The sandbox's knobs: as visible as the dashboard's, with the faults asked for.
     var sandbox: SandboxConfiguration {
@@ -93,6 +98,7 @@ struct ServeCommand: AsyncParsableCommand {
                     + "machines.\(tokenNote)"
             )
         }
+        let export = try traces.start(serviceName: "dashboard", environment: environment, logger: logger)
         let runtime = EngineRuntime(
             configuration: configuration,
             options: EngineOptions(
@@ -101,8 +107,10 @@ struct ServeCommand: AsyncParsableCommand {
                 tokenPath: ControlToken.defaultPath(environment: environment),
                 sandbox: sandbox
             ),
+            spans: export?.exporter,
             logger: logger
         )
+        export?.report(to: runtime.collector)
         for warning in runtime.warnings { printError("warning: \(warning)") }
         let discovery = Guarded<DiscoveryFile?>(nil)
         if let server = runtime.server {
@@ -131,8 +139,10 @@ struct ServeCommand: AsyncParsableCommand {
         do {
             try await runtime.run(gracefulShutdownSignals: [.sigterm, .sigint])
         } catch let error as EndpointBindError {
+            await export?.stop(within: .seconds(1))
             printError(error.description)
             throw ExitCode(1)
         }
+        await export?.stop(within: Self.flushGrace)
     }
 }

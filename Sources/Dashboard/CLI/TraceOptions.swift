@@ -4,22 +4,20 @@ import Foundation
 import Logging
 import Traces
 
-/// `--otlp-endpoint` and `--otlp-payloads`: span export over OTLP, for every subcommand that runs a proxy.
+/// `--otlp-endpoint`: span export over OTLP, for every subcommand that runs a proxy or an engine.
 struct TraceOptions: ParsableArguments {
     @Option(
         name: .customLong("otlp-endpoint"),
         help: ArgumentHelp(
-            "Export a span per request over OTLP to this collector: its base URL, as OTEL_EXPORTER_OTLP_ENDPOINT "
-                + "(/v1/traces is added for HTTP). OTEL_EXPORTER_OTLP_* variables are read too; flags win.",
+            "Export spans over OTLP to this collector (each request, tool call or upload): its base URL, as "
+                + "OTEL_EXPORTER_OTLP_ENDPOINT (/v1/traces is added for HTTP). OTEL_EXPORTER_OTLP_* variables are "
+                + "read too; flags win.",
             valueName: "url"
         )
     )
     var endpoint: String?
 
-    @Flag(
-        name: .customLong("otlp-payloads"),
-        help: "Put tool arguments and results in the spans (4 KiB at most, secret-looking values redacted)."
-    )
+    /// Whether spans carry tool arguments and results: only a proxy sees them (``ProxyTraceOptions``).
     var payloads = false
 
     /// Refuses a bad flag or `OTEL_*` variable before anything starts.
@@ -36,13 +34,12 @@ struct TraceOptions: ParsableArguments {
         }
     }
 
-    /// The exporter the flags and `environment` ask for, running; nil when export is off. A bad setting
-    /// stops the command with one line naming it.
+    /// The exporter the flags and `environment` ask for, running; nil when export is off. A proxy's spans say
+    /// they went to `peer`. A bad setting stops the command with one line naming it.
     func start(
         serviceName: String,
-        peer: OTLPExporter.Peer,
+        peer: OTLPExporter.Peer? = nil,
         environment: [String: String],
-        collector: MetricsCollector,
         logger: Logger
     ) throws -> RunningExport? {
         let settings: TraceSettings?
@@ -63,7 +60,30 @@ struct TraceOptions: ParsableArguments {
         } catch {
             throw ValidationError("span export to \(settings.displayTarget) cannot start: \(error)")
         }
-        collector.setOTLPSource { exporter.metrics }
         return RunningExport(exporter)
+    }
+}
+
+/// A proxy's span export: ``TraceOptions`` and `--otlp-payloads`, since only a proxy sees the calls' arguments
+/// and results.
+struct ProxyTraceOptions: ParsableArguments {
+    @OptionGroup var export: TraceOptions
+
+    @Flag(
+        name: .customLong("otlp-payloads"),
+        help: "Put tool arguments and results in the spans (4 KiB at most, secret-looking values redacted)."
+    )
+    var payloads = false
+
+    /// ``TraceOptions/start(serviceName:peer:environment:logger:)`` with `--otlp-payloads`.
+    func start(
+        serviceName: String,
+        peer: OTLPExporter.Peer,
+        environment: [String: String],
+        logger: Logger
+    ) throws -> RunningExport? {
+        var export = self.export
+        export.payloads = payloads
+        return try export.start(serviceName: serviceName, peer: peer, environment: environment, logger: logger)
     }
 }

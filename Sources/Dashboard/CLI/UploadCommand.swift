@@ -53,6 +53,8 @@ struct UploadCommand: AsyncParsableCommand {
     )
     var sandboxLatency: Int = 50
 
+    @OptionGroup var traces: TraceOptions
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -76,6 +78,7 @@ struct UploadCommand: AsyncParsableCommand {
         var logOptions = log
         if logOptions.logFile == nil { logOptions.logLevel = .error }
         let logger = try logOptions.bootstrap(label: "dashboard.upload")
+        let export = try traces.start(serviceName: "dashboard", environment: environment, logger: logger)
         let runtime = EngineRuntime(
             configuration: configuration,
             options: EngineOptions(
@@ -85,10 +88,12 @@ struct UploadCommand: AsyncParsableCommand {
                 sandbox: SandboxConfiguration(latency: .milliseconds(sandboxLatency)),
                 filesTarget: filesURL.map { .provider(url: $0) } ?? .automatic
             ),
+            spans: export?.exporter,
             logger: logger
         )
         guard let uploads = runtime.uploads else {
             for warning in runtime.warnings { printError(warning) }
+            await export?.stop(within: .seconds(1))
             throw ExitCode(78)
         }
         for warning in runtime.warnings { printError("warning: \(warning)") }
@@ -104,6 +109,7 @@ struct UploadCommand: AsyncParsableCommand {
         } catch {
             printError("cannot reach the Files API: \(error)")
             await group.triggerGracefulShutdown()
+            await export?.stop(within: .seconds(1))
             throw ExitCode(1)
         }
         let progress =
@@ -119,6 +125,7 @@ struct UploadCommand: AsyncParsableCommand {
 
         await group.triggerGracefulShutdown()
         _ = try? await running.value
+        await export?.stop(within: ServeCommand.flushGrace)
         if json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

@@ -95,6 +95,8 @@ struct WatchCommand: AsyncParsableCommand {
     )
     var uploadSize: Int = WatchCommand.defaultUploadMiB
 
+    @OptionGroup var traces: TraceOptions
+
     @OptionGroup var log: LogOptions
 
     /// The default size of a test-upload file: 24 MiB, or 2 MiB in a debug build, where the sandbox parses

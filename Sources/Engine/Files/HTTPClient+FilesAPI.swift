@@ -20,6 +20,9 @@ extension HTTPClient {
         var configuration = HTTPClient.Configuration.singletonConfiguration
         configuration.http1_1ConnectionDebugInitializer = limitUnsent
         configuration.http2ConnectionDebugInitializer = limitUnsent
+        // Its requests are not spans of their own: each file's span says how it went, and a health check
+        // every few seconds would bury the uploads in a trace backend.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }()
 

@@ -7,9 +7,12 @@ final class CollectorCounters: Sendable {
     let clampedSamples = Atomic<Int>(0)
     let inFlight = Atomic<Int>(0)
     let activeSessions = Atomic<Int>(0)
+    /// Where each recorded call goes as a span, when the engine exports them.
+    let spans: (any SpanSink)?
 
-    init(enabled: Bool) {
+    init(enabled: Bool, spans: (any SpanSink)? = nil) {
         self.enabled = enabled
+        self.spans = spans
     }
 
     func reset() {

@@ -51,10 +51,11 @@ public final class MetricsCollector: Sendable {
         var lastRead: ContinuousClock.Instant?
     }
 
-    /// Creates a collector.
-    public init(configuration: MetricsConfiguration = .init()) {
+    /// Creates a collector; with `spans`, every call recorded through a ``ToolRecorder`` is also handed to it as
+    /// a span (an engine exporting traces; a proxy's observer makes its own spans and passes none).
+    public init(configuration: MetricsConfiguration = .init(), spans: (any SpanSink)? = nil) {
         self.configuration = configuration
-        self.counters = CollectorCounters(enabled: configuration.enabled)
+        self.counters = CollectorCounters(enabled: configuration.enabled, spans: spans)
         self.registry = Guarded(Registry())
         self.caches = Guarded([:])
         self.sources = Guarded(Sources())

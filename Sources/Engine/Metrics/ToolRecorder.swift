@@ -22,12 +22,22 @@ public final class ToolRecorder: Sendable {
     ///
     /// A latency that is NaN, infinite or negative is refused and counted in `rejected_samples`; one above an
     /// hour is clamped to an hour and counted in `clamped_samples`. A failure without `errorType` counts as
-    /// `unknown`. Does nothing when metrics are disabled.
+    /// `unknown`. Does nothing when metrics are disabled. An engine exporting traces makes a span of it.
     public func record(latencyMs: Double, success: Bool, errorType: String? = nil) {
-        guard collector.enabled else { return }
+        guard let kept = store(latencyMs: latencyMs, success: success, errorType: errorType),
+            let spans = collector.spans
+        else { return }
+        spans.operationEnded(.toolCall(name, latencyMs: kept, errorType: success ? nil : (errorType ?? "unknown")))
+    }
+
+    /// Records one call as ``record(latencyMs:success:errorType:)`` does, without a span (an upload makes its
+    /// own); returns the latency kept (clamped), nil when none was.
+    @discardableResult
+    func store(latencyMs: Double, success: Bool, errorType: String?) -> Double? {
+        guard collector.enabled else { return nil }
         guard latencyMs.isFinite, latencyMs >= 0 else {
             collector.rejectedSamples.add(1, ordering: .relaxed)
-            return
+            return nil
         }
         var latency = latencyMs
         if latency > ToolStatistics.maxLatencyMs {
@@ -35,7 +45,11 @@ public final class ToolRecorder: Sendable {
             collector.clampedSamples.add(1, ordering: .relaxed)
         }
         state.withLock { $0.record(latencyMs: latency, success: success, errorType: errorType) }
+        return latency
     }
+
+    /// Where the engine's spans go, when it exports them.
+    var spans: (any SpanSink)? { collector.spans }
 
     /// Records one call whose duration is given as a `Duration`.
     public func record(latency: Duration, success: Bool, errorType: String? = nil) {

@@ -30,18 +30,20 @@ public final class EngineRuntime: Sendable {
     private let logger: Logger
     private let endpoint: MetricsEndpoint?
 
-    /// Assembles the engine.
+    /// Assembles the engine. With `spans`, each tool call it records and each upload is handed to it as a
+    /// span.
     public init(
         configuration: EngineConfiguration,
         options: EngineOptions,
         actions: ControlActions = .init(),
+        spans: (any SpanSink)? = nil,
         logger: Logger
     ) {
         var warnings: [String] = []
         self.configuration = configuration
         self.options = options
         self.logger = logger
-        let collector = MetricsCollector(configuration: configuration.metrics)
+        let collector = MetricsCollector(configuration: configuration.metrics, spans: spans)
         self.collector = collector
         self.responseCache = ResponseCache(configuration: configuration.responseCache, collector: collector)
 

@@ -1,4 +1,3 @@
-import Engine
 import MetricsWire
 
 /// The W3C trace context a request carried in `params._meta` (how MCP propagates it): the caller's span,
@@ -138,11 +137,13 @@ public struct RequestSpan: Sendable {
     }
 }
 
-/// Where the observer hands each request span as it ends (called under the observer's lock: it must only
-/// queue the span).
+/// Where the proxy's observer hands each request span as it ends, and an engine each operation it measured
+/// (called under the caller's locks: it must only queue the span).
 public protocol SpanSink: Sendable {
     /// Takes one request's span, as it ended.
     func spanEnded(_ span: RequestSpan)
+    /// Takes one operation's span (a tool call, an upload), as it ended.
+    func operationEnded(_ span: OperationSpan)
     /// Whether spans carry the calls' arguments and results (`--otlp-payloads`).
     var wantsPayloads: Bool { get }
 }

@@ -83,7 +83,7 @@ extension ParallelUploader {
         let id = tracker.add(file: name, bytes: bytes ?? 0)
         plan.trackerIDs[index] = id
         tracker.update(id, state: state, error: reason)
-        if state == .failed { metrics.record(latencyMs: 0, success: false, errorType: "invalid_file") }
+        if state == .failed { metrics.store(latencyMs: 0, success: false, errorType: "invalid_file") }
         return UploadResult(index: index, path: path, state: state, bytes: bytes, reason: reason)
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 import NIOPosix
 
 extension ParallelUploader {
-    /// Takes one validated file to its final state, and records it as a `file_upload` call.
-    func process(_ item: WorkItem, purpose: String, fetchContent: Bool) async -> UploadResult {
+    /// Takes one validated file to its final state, and records it as a `file_upload` call; with spans
+    /// exported, returns the file's span too.
+    func process(_ item: WorkItem, purpose: String, fetchContent: Bool) async -> (UploadResult, OperationSpan?) {
         let clock = ContinuousClock()
         let start = clock.now
         var result = UploadResult(index: item.index, path: item.file.path, state: .failed, bytes: item.file.size)
@@ -24,9 +25,11 @@ extension ParallelUploader {
             tracker.update(item.trackerID, state: .failed, error: reason)
             logger.warning("upload failed", metadata: ["file": "\(item.file.path)", "reason": "\(reason)"])
         }
-        result.seconds = (clock.now - start) / .seconds(1)
-        metrics.record(latency: clock.now - start, success: result.state.isSuccess, errorType: errorType)
-        return result
+        let end = clock.now
+        result.seconds = (end - start) / .seconds(1)
+        metrics.store(latencyMs: (end - start).inMilliseconds, success: result.state.isSuccess, errorType: errorType)
+        let span = metrics.spans.map { _ in fileSpan(result, start: start, end: end, errorType: errorType) }
+        return (result, span)
     }
 
     private struct Delivery {

@@ -50,19 +50,22 @@ public final class ParallelUploader: Sendable {
         purpose: String = "file-extract",
         fetchContent: Bool = true
     ) async -> [UploadResult] {
+        let began = ContinuousClock.now
         let plan = plan(paths)
         var results = [UploadResult?](repeating: nil, count: paths.count)
+        var fileSpans: [OperationSpan] = []
         for (index, result) in plan.settled { results[index] = result }
 
-        await withTaskGroup(of: (Int, UploadResult).self) { group in
+        await withTaskGroup(of: (Int, (UploadResult, OperationSpan?)).self) { group in
             var pending = plan.work[...]
             func startNext() {
                 guard let item = pending.popFirst() else { return }
                 group.addTask { (item.index, await self.process(item, purpose: purpose, fetchContent: fetchContent)) }
             }
             for _ in 0..<configuration.effectiveParallelism { startNext() }
-            while let (index, result) = await group.next() {
+            while let (index, (result, span)) = await group.next() {
                 results[index] = result
+                if let span, fileSpans.count < Self.maxFileSpans { fileSpans.append(span) }
                 startNext()
             }
         }
@@ -79,9 +82,11 @@ public final class ParallelUploader: Sendable {
             }
             results[index] = copy
         }
-        return results.enumerated().map { index, result in
+        let finished = results.enumerated().map { index, result in
             result
                 ?? UploadResult(index: index, path: paths[index], state: .failed, reason: "\(paths[index]): cancelled")
         }
+        metrics.spans?.operationEnded(batchSpan(finished, start: began, files: fileSpans))
+        return finished
     }
 }

@@ -70,7 +70,7 @@ public enum HTTPProxySession {
             metadata: ["listen": "\(settings.listenHost):\(port)", "upstream": "\(settings.upstream.origin)"]
         )
         _ = try? await serving.value
-        await discovery?.remove()
+        discovery?.remove()
         await engine.stop(grace: .milliseconds(400))
     }
 }

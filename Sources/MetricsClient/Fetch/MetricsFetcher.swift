@@ -27,12 +27,14 @@ struct MetricsFetcher: Sendable {
         let timeout = TimeAmount.nanoseconds(Int64(requestTimeout.inSeconds * 1e9))
         var pool = HTTPClient.Configuration.ConnectionPool(idleTimeout: .seconds(30))
         pool.retryConnectionEstablishment = false
-        let configuration = HTTPClient.Configuration(
+        var configuration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: .init(connect: timeout, read: timeout),
             connectionPool: pool,
             decompression: .disabled
         )
+        // A poll a second is not a span anyone wants in their traces.
+        configuration.tracing.tracer = nil
         return HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
