@@ -4,10 +4,10 @@
 # (INTEROP_VENV, default .build/interop-venv), made on first use, never system-wide.
 interop_venv() {
     local venv="${INTEROP_VENV:-.build/interop-venv}"
-    if [[ ! -x "$venv/bin/mcp-server-time" ]] || ! "$venv/bin/python" -c "import opentelemetry.sdk" 2>/dev/null; then
+    if [[ ! -x "$venv/bin/mcp-server-time" ]] || ! "$venv/bin/python" -c "import opentelemetry.sdk, grpc" 2>/dev/null; then
         python3 -m venv "$venv" >&2
         "$venv/bin/pip" install --quiet --disable-pip-version-check "mcp>=2" "mcp-server-time" \
-            opentelemetry-sdk opentelemetry-exporter-otlp-proto-http >&2
+            opentelemetry-sdk opentelemetry-exporter-otlp-proto-http grpcio >&2
     fi
     realpath "$venv"
 }

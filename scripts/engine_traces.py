@@ -2,7 +2,8 @@
 types): `dashboard serve --otlp-endpoint` makes a span of each tool call it records (POST /v1/tool-calls) and
 of a test upload (the batch, and each file as its child); `dashboard upload --otlp-endpoint` does the same for
 the files it is given, a missing one an ERROR. OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES name the service;
-no file path is in any span; SIGTERM sends what is queued before the engine exits.
+no file path is in any span; SIGTERM sends what is queued before the engine exits. Last, the same upload with
+OTEL_EXPORTER_OTLP_PROTOCOL=grpc reaches an OTLP/gRPC receiver (grpcio).
 
 Usage: python engine_traces.py DASHBOARD   (the venv of scripts/common.sh)
 """
@@ -139,11 +140,30 @@ def upload(dashboard, work):
           "uploaded its children, no path in any span")
 
 
+def upload_grpc(dashboard, work):
+    receiver = otlp_receiver.start_grpc()
+    path = os.path.join(work, "grpc-report.txt")
+    with open(path, "w") as handle:
+        handle.write("report\n" * 1000)
+    env = {**os.environ, "HOME": work, "XDG_STATE_HOME": work + "/state", "FILE_CACHE_PATH": work + "/grpc.sqlite",
+           "OTEL_EXPORTER_OTLP_PROTOCOL": "grpc"}
+    env.pop("KIMI_API_KEY", None)
+    done = subprocess.run([dashboard, "upload", "--json", "--otlp-endpoint", f"http://127.0.0.1:{receiver.port}",
+                           path], env=env, capture_output=True, text=True, timeout=60)
+    if done.returncode != 0:
+        fail(f"upload over gRPC exited {done.returncode}: {done.stderr}")
+    spans = list(receiver.spans)
+    receiver.stop(None)
+    check_upload(spans, "dashboard upload over gRPC", files=1, failed=0, work=work)
+    print(f"engine-traces: ok: OTLP/gRPC: {len(spans)} spans, the upload and its file")
+
+
 def main():
     dashboard = os.path.abspath(sys.argv[1])
     work = tempfile.mkdtemp(prefix="engine-traces-")
     serve(dashboard, work)
     upload(dashboard, work)
+    upload_grpc(dashboard, work)
 
 
 if __name__ == "__main__":
