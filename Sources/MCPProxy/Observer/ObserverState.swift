@@ -57,6 +57,9 @@ struct ObserverState {
     var cancelled: [Lane: Set<RPCID>] = [:]
     /// Responses to requests of each side that were not seen yet, by id.
     var early: [Lane: [RPCID: EarlyResponse]] = [:]
+    /// No early response is older than this (it may be younger: a matched one is not looked for), so most
+    /// calls of ``expireEarly(now:)`` look at nothing.
+    var earlyOldest: ContinuousClock.Instant?
     var failures = FailureLog(capacity: MCPMetrics.maxListed)
     var annotations: [String: ToolAnnotations] = [:]
     var issues: [String: Int] = [:]
@@ -127,11 +130,13 @@ struct ObserverState {
             )
         }
         early[lane, default: [:]][id] = EarlyResponse(outcome: kept, instant: instant)
+        earlyOldest = min(earlyOldest ?? instant, instant)
     }
 
     /// Counts early responses older than the patience as unmatched.
     mutating func expireEarly(now: ContinuousClock.Instant) {
-        guard !early.isEmpty else { return }
+        guard let oldest = earlyOldest, now - oldest > Self.earlyPatience else { return }
+        defer { earlyOldest = early.values.lazy.flatMap { $0.values.map(\.instant) }.min() }
         for (lane, waiting) in early {
             let stale = waiting.filter { now - $0.value.instant > Self.earlyPatience }
             guard !stale.isEmpty else { continue }
