@@ -39,8 +39,15 @@ public struct TraceSettings: Sendable, Equatable {
     public var resourceAttributes: [String: String]
     /// Which spans are exported.
     public var sampler: Sampler
-    /// How long spans wait to be sent in a batch (`OTEL_BSP_SCHEDULE_DELAY`, milliseconds; 5 s by default).
+    /// How long spans wait to be sent in a batch (`OTEL_BSP_SCHEDULE_DELAY`, milliseconds; ``defaultScheduleDelay``
+    /// unless set).
     public var scheduleDelay: Duration
+    /// How often spans are sent unless `OTEL_BSP_SCHEDULE_DELAY` says otherwise: often, so the export queue is
+    /// never full. swift-otel's batch processor drops every span that arrives between its queue filling up
+    /// and the export that empties it (a few milliseconds); sent every 200 ms, the queue (8 192) holds all
+    /// that arrives in between up to ~40 000 spans a second, and an idle proxy's ticks cost under 0.1 % of a
+    /// core. The OpenTelemetry default, 5 s, fills the queue at 1 600 spans a second.
+    public static let defaultScheduleDelay: Duration = .milliseconds(200)
     /// `--otlp-payloads`: tool arguments and results go into spans (truncated, secrets redacted).
     public var payloads: Bool
 
@@ -114,7 +121,7 @@ public struct TraceSettings: Sendable, Equatable {
             resourceAttributes: attributes,
             sampler: try Self.sampler(value("OTEL_TRACES_SAMPLER"), argument: value("OTEL_TRACES_SAMPLER_ARG")),
             scheduleDelay: try Self.milliseconds(value("OTEL_BSP_SCHEDULE_DELAY"), named: "OTEL_BSP_SCHEDULE_DELAY")
-                ?? .seconds(5),
+                ?? Self.defaultScheduleDelay,
             payloads: payloads
         )
     }

@@ -195,6 +195,24 @@ struct ObserverTests {
         #expect(snapshot.mcp?.inFlightCount == 0 && snapshot.mcp?.protocolIssues.isEmpty == true)
     }
 
+    @Test("a thousand answers observed before their requests (a pipelined burst) all complete them, errors included")
+    func answersFirstInABurst() throws {
+        let observer = observer()
+        let start = ContinuousClock.now
+        for id in 1...1000 {
+            let result = id % 10 == 0 ? #"{"isError":true,"content":[]}"# : #"{"content":[]}"#
+            server(observer, #"{"jsonrpc":"2.0","id":\#(id),"result":\#(result)}"#, at: start + .milliseconds(3))
+        }
+        for id in 1...1000 { client(observer, call("\(id)", "burst"), at: start) }
+        let snapshot = snapshot()
+        #expect(snapshot.toolMetrics["burst"]?.totalCalls == 1000)
+        #expect(
+            snapshot.toolMetrics["burst"]?.errorTypes == ["tool_error": 100],
+            "past the 256 kept whole, an answer keeps its isError"
+        )
+        #expect(snapshot.mcp?.inFlightCount == 0 && snapshot.mcp?.protocolIssues.isEmpty == true)
+    }
+
     @Test("calls waiting when the server exits end as server_exited; the status is kept")
     func serverExit() throws {
         let observer = observer()

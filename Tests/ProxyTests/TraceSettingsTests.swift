@@ -33,6 +33,10 @@ struct TraceSettingsTests {
         let disabled = ["OTEL_SDK_DISABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://c:4318"]
         #expect(try Self.resolve(nil, disabled) == nil)
         #expect(try Self.resolve("http://flag:4318", disabled)?.endpoint.absoluteString == "http://flag:4318/v1/traces")
+        #expect(
+            try Self.resolve("http://flag:4318")?.scheduleDelay == .milliseconds(200),
+            "sent often: never a full queue"
+        )
     }
 
     @Test("the base URL gets /v1/traces (HTTP), the traces endpoint is used as it is, gRPC's as given; flags win")

@@ -89,8 +89,11 @@ struct ObserverState {
     static let maxPending = 100_000
     /// At most this many cancelled ids are remembered per side.
     static let maxCancelled = 1024
-    /// At most this many early responses wait per side for their request.
-    static let maxEarly = 256
+    /// At most this many early responses wait per side for their request: a client that sends hundreds of
+    /// requests at once has them answered before the relay, which writes first, has looked at them.
+    static let maxEarly = 4096
+    /// At most this many of them are kept whole (each at most 64 KiB).
+    static let maxEarlyWhole = 256
     /// An early response whose request has not shown up after this long was a stray.
     static let earlyPatience: Duration = .seconds(1)
 
@@ -117,9 +120,10 @@ struct ObserverState {
             count("unmatched_response", early[lane]?.count ?? 0)
             early[lane] = [:]
         }
-        // A large body is never kept: only what a result says about failure and rounds.
+        // A large body is never kept, nor more than ``maxEarlyWhole`` bodies: only what a result says about
+        // failure and rounds.
         var kept = outcome
-        if !whole, case .result(.object(let members)) = outcome {
+        if !whole || (early[lane]?.count ?? 0) >= Self.maxEarlyWhole, case .result(.object(let members)) = outcome {
             let telling: Set<String> = ["isError", "resultType", "requestState"]
             kept = .result(
                 .object(
