@@ -17,7 +17,8 @@ public enum ProxySession {
         runtime: EngineRuntime,
         environment: [String: String],
         logger: Logger,
-        spans: (any SpanSink)? = nil
+        spans: (any SpanSink)? = nil,
+        messages: MessageLog? = nil
     ) async throws(ServerStartError) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let process = try ServerProcess.start(executable: settings.executable, arguments: settings.arguments)
@@ -29,7 +30,8 @@ public enum ProxySession {
             name: settings.name,
             executable: settings.executableName,
             cachedTools: settings.cachedTools,
-            spans: spans
+            spans: spans,
+            messages: messages
         )
         observer.serverStarted(pid: process.pid)
         let output = ClientOutput(fd: 1)

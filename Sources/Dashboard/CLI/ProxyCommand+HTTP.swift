@@ -55,7 +55,9 @@ extension ProxyCommand {
         let environment = ProcessInfo.processInfo.environment
         let upstream = try UpstreamURL(self.upstream ?? "")
         let (host, listenPort) = try listenAddress()
-        let (runtime, logger) = try proxyEngine(environment)
+        let serverName = (name ?? upstream.host).trimmingCharacters(in: .whitespaces)
+        let messageLog = messages.log(server: serverName.isEmpty ? upstream.host : serverName)
+        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
         if !MetricsTarget.isLoopback(host: host) {
             printError("warning: --listen \(host) lets other machines use this proxy (and the server behind it)")
         }
@@ -81,7 +83,8 @@ extension ProxyCommand {
                 runtime: runtime,
                 environment: environment,
                 logger: logger,
-                spans: export?.exporter
+                spans: export?.exporter,
+                messages: messageLog
             ) {
                 let base = "http://\(host.contains(":") ? "[\(host)]" : host):\($0)"
                 printError(

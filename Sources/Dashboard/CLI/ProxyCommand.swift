@@ -28,7 +28,9 @@ struct ProxyCommand: AsyncParsableCommand {
 
             Watch it with `dashboard --attach 127.0.0.1:<port>` (the port is in the discovery file \
             $XDG_STATE_HOME/dashboard/instances/<name>-<pid>.json, or ~/.local/state/… without \
-            XDG_STATE_HOME), or scrape its /metrics with Prometheus.
+            XDG_STATE_HOME), or scrape its /metrics with Prometheus. It keeps its last 2000 messages \
+            (--messages), what each was and its answer's latency, for GET /v1/messages with the control \
+            token; --capture keeps what they said too, secret-looking values redacted.
 
             In Claude Desktop's claude_desktop_config.json (and most MCP clients' mcpServers):
 
@@ -122,6 +124,8 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @OptionGroup var traces: ProxyTraceOptions
 
+    @OptionGroup var messages: MessageOptions
+
     @Argument(
         parsing: .postTerminator,
         help: ArgumentHelp("The server command and its arguments, after --.", valueName: "command")
@@ -191,8 +195,9 @@ struct ProxyCommand: AsyncParsableCommand {
             FileHandle.standardError.write(Data((error.description + "\n").utf8))
             throw ExitCode(error.exitStatus)
         }
-        let (runtime, logger) = try proxyEngine(environment)
         let serverName = (name ?? (arguments[0] as NSString).lastPathComponent).trimmingCharacters(in: .whitespaces)
+        let messageLog = messages.log(server: serverName)
+        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
         let export = try traces.start(
             serviceName: serverName,
             peer: OTLPExporter.Peer(transport: "pipe"),
@@ -215,7 +220,8 @@ struct ProxyCommand: AsyncParsableCommand {
                 runtime: runtime,
                 environment: environment,
                 logger: logger,
-                spans: export?.exporter
+                spans: export?.exporter,
+                messages: messageLog
             )
         } catch {
             await export?.stop(within: .seconds(1))
@@ -227,7 +233,7 @@ struct ProxyCommand: AsyncParsableCommand {
     }
 
     /// The engine a proxy records into (mode `proxy`: no demo, no uploads) and its logger.
-    func proxyEngine(_ environment: [String: String]) throws -> (EngineRuntime, Logger) {
+    func proxyEngine(_ environment: [String: String], actions: ControlActions) throws -> (EngineRuntime, Logger) {
         var configuration = try engineConfiguration(environment)
         configuration.endpoint.enabled = true
         configuration.endpoint.host = host
@@ -244,6 +250,7 @@ struct ProxyCommand: AsyncParsableCommand {
                 tokenPath: ControlToken.defaultPath(environment: environment),
                 uploads: false
             ),
+            actions: actions,
             logger: logger
         )
         if !MetricsTarget.isLoopback(host: host) {

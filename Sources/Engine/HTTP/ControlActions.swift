@@ -7,13 +7,18 @@ public struct ControlActions: Sendable {
     public var startTestUpload: (@Sendable (_ files: Int, _ sizeBytes: Int) async throws -> TestUploadReceipt)?
     /// Extra work on `POST /v1/reset` after the collector is reset (e.g. clearing caches).
     public var reset: (@Sendable () async -> Void)?
+    /// The messages after a number, at most a count, for `GET /v1/messages`. `nil` when the engine relays
+    /// none (only a proxy does).
+    public var messages: (@Sendable (_ after: Int, _ limit: Int) -> MessagesPage)?
 
     /// Creates control actions.
     public init(
         startTestUpload: (@Sendable (_ files: Int, _ sizeBytes: Int) async throws -> TestUploadReceipt)? = nil,
-        reset: (@Sendable () async -> Void)? = nil
+        reset: (@Sendable () async -> Void)? = nil,
+        messages: (@Sendable (_ after: Int, _ limit: Int) -> MessagesPage)? = nil
     ) {
         self.startTestUpload = startTestUpload
         self.reset = reset
+        self.messages = messages
     }
 }

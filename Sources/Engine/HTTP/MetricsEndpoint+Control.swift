@@ -62,6 +62,40 @@ extension MetricsEndpoint {
         return calls
     }
 
+    /// The messages a proxy relayed after `?after=SEQ` (0 by default), at most `?limit=N` (1 to 2 000,
+    /// 500 by default), oldest first.
+    func messages(_ request: Request) throws -> Response {
+        guard let page = actions.messages else {
+            throw APIError(
+                .notFound,
+                "no_messages",
+                "this engine relays no messages: only a `dashboard proxy` keeps them"
+            )
+        }
+        func number(_ name: String, default value: Int, in range: ClosedRange<Int>) throws(APIError) -> Int {
+            guard let text = request.uri.queryParameters[Substring(name)].map(String.init) else { return value }
+            guard let number = Int(text), range.contains(number) else {
+                throw APIError(
+                    .badRequest,
+                    "invalid_request",
+                    "\(name) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text)\""
+                )
+            }
+            return number
+        }
+        let after = try number("after", default: 0, in: 0...Int(Int32.max))
+        let limit = try number("limit", default: Self.defaultMessagesLimit, in: 1...Self.maxMessagesLimit)
+        var response = Response.json(page(after, limit))
+        // What messages said is not for caches on the way.
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
+    /// Messages listed when `?limit` is not given.
+    static let defaultMessagesLimit = 500
+    /// The most messages one answer lists.
+    static let maxMessagesLimit = 2000
+
     /// Starts a test upload of generated files (never files named by the caller).
     func testUpload(_ request: Request) async throws -> Response {
         struct Ask: Decodable {

@@ -88,6 +88,10 @@ public struct MetricsEndpoint: HTTPResponder {
             try allow(request, [.post])
             try authorize(request)
             return try await testUpload(request)
+        case "/v1/messages":
+            try allow(request, readOnly)
+            try authorize(request)
+            return try messages(request)
         case "/v1/reset":
             try allow(request, [.post])
             try authorize(request)

@@ -21,6 +21,7 @@ public enum HTTPProxySession {
         environment: [String: String],
         logger: Logger,
         spans: (any SpanSink)? = nil,
+        messages: MessageLog? = nil,
         listening: @Sendable (Int) -> Void = { _ in }
     ) async throws {
         let observer = ProxyObserver(
@@ -29,7 +30,8 @@ public enum HTTPProxySession {
             executable: "http",
             cachedTools: settings.cachedTools,
             sessionsByID: true,
-            spans: spans
+            spans: spans,
+            messages: messages
         )
         let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
         var groupConfiguration = ServiceGroupConfiguration(

@@ -44,9 +44,9 @@ extension ProxyObserver {
             if state.pending[lane]?[id] != nil { state.count("duplicate_id") }
             var request = PendingRequest(method: method, id: id, start: instant)
             if method == "tools/call" { request.tool = Self.toolName(params) }
+            request.session = lane.session
             if spans != nil {
                 request.trace = TraceParent(meta: params?["_meta"])
-                request.session = lane.session
                 if spanPayloads, let arguments = params?["arguments"] {
                     request.arguments = arguments.redactedText(limit: RequestSpan.maxPayloadBytes)
                 }
@@ -194,6 +194,15 @@ extension ProxyObserver {
             result: result
         )
         var latency = max(.zero, instant - request.start)
+        messages?.answered(
+            request.id,
+            requester: side,
+            session: request.session,
+            method: request.method,
+            tool: request.tool,
+            latency: latency,
+            outcome: code.map { String($0) } ?? errorType ?? "ok"
+        )
         let recorder = self.recorder(method: request.method, tool: request.tool, fromServer: side == .server)
         if let earlier = request.earlier {
             latency += earlier.serverTime

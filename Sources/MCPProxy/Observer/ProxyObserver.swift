@@ -22,21 +22,25 @@ public final class ProxyObserver: Sendable {
     let spans: (any SpanSink)?
     /// Spans carry the calls' arguments and results.
     let spanPayloads: Bool
+    /// The last messages, for `GET /v1/messages`; none kept without it.
+    let messages: MessageLog?
 
     /// Creates an observer for the server described by `server`, answering repeated calls of the tools in
     /// `cache` from it; `sessionsByID` counts the client's session ids as its sessions (HTTP); each request
-    /// that ends is handed to `spans` as a ``RequestSpan``.
+    /// that ends is handed to `spans` as a ``RequestSpan``; each message is kept in `messages`.
     public init(
         collector: MetricsCollector,
         server: MCPServerStatus,
         cache: ProxyResultCache? = nil,
         sessionsByID: Bool = false,
-        spans: (any SpanSink)? = nil
+        spans: (any SpanSink)? = nil,
+        messages: MessageLog? = nil
     ) {
         self.collector = collector
         self.cache = cache
         self.sessionsByID = sessionsByID
         self.spans = spans
+        self.messages = messages
         self.spanPayloads = spans?.wantsPayloads ?? false
         self.state = Guarded(ObserverState(server: server))
         collector.setMCPSource { [weak self] in
@@ -53,7 +57,8 @@ public final class ProxyObserver: Sendable {
         executable: String,
         cachedTools: [String: Duration?],
         sessionsByID: Bool = false,
-        spans: (any SpanSink)? = nil
+        spans: (any SpanSink)? = nil,
+        messages: MessageLog? = nil
     ) {
         let cache =
             cachedTools.isEmpty
@@ -69,7 +74,8 @@ public final class ProxyObserver: Sendable {
             server: MCPServerStatus(name: name, executable: executable, running: true),
             cache: cache,
             sessionsByID: sessionsByID,
-            spans: spans
+            spans: spans,
+            messages: messages
         )
     }
 
@@ -132,6 +138,7 @@ public final class ProxyObserver: Sendable {
         // A result cut short is read as what it says so far: `isError` only counts when seen.
         let message = RPCMessage(.object(members))
         state.withLock { state in
+            messages?.append(message, direction: side.direction, session: session, bytes: nil, value: nil, at: instant)
             state.count("oversized_line")
             handle(message, from: Lane(side: side, session: session), line: nil, at: instant, state: &state)
         }
@@ -278,19 +285,39 @@ public final class ProxyObserver: Sendable {
         at instant: ContinuousClock.Instant
     ) -> (answer: [UInt8]?, requests: [RPCID]) {
         let value: JSONValue
+        let direction = lane.side.direction
         do {
             value = try JSONParser.parse(line)
         } catch {
             if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D || $0 == 0x0A }) {
-                state.withLock { $0.count("not_json") }
+                state.withLock { state in
+                    messages?.append(
+                        nil,
+                        direction: direction,
+                        session: lane.session,
+                        bytes: line.count,
+                        value: nil,
+                        at: instant
+                    )
+                    state.count("not_json")
+                }
             }
             return (nil, [])
         }
         if case .array(let elements) = value {
-            let messages = elements.map(RPCMessage.init)
+            let batch = elements.map(RPCMessage.init)
             state.withLock { state in
+                messages?.append(
+                    nil,
+                    direction: direction,
+                    session: lane.session,
+                    bytes: line.count,
+                    value: value,
+                    batch: true,
+                    at: instant
+                )
                 state.count("batch")
-                for message in messages {
+                for message in batch {
                     handle(
                         message,
                         from: lane,
@@ -301,7 +328,7 @@ public final class ProxyObserver: Sendable {
                     )
                 }
             }
-            return (nil, messages.compactMap(\.requestID))
+            return (nil, batch.compactMap(\.requestID))
         }
         let message = RPCMessage(value)
         if let headers, let issue = headers.disagreement(with: message) { state.withLock { $0.count(issue) } }
@@ -313,12 +340,32 @@ public final class ProxyObserver: Sendable {
             switch cache.lookup(id: id, params: params, line: line, members: value) {
             case .answer(let answer):
                 collector.tool(Self.toolName(params)).record(latency: .now - instant, success: true)
+                if let messages {
+                    logCached(
+                        id: id,
+                        params: params,
+                        answer: answer,
+                        in: messages,
+                        session: lane.session,
+                        line: line,
+                        value: value,
+                        at: instant
+                    )
+                }
                 return (answer, [])
             case .miss(let entry): cacheEntry = entry
             case .notCached: break
             }
         }
         state.withLock { state in
+            messages?.append(
+                message,
+                direction: direction,
+                session: lane.session,
+                bytes: line.count,
+                value: value,
+                at: instant
+            )
             handle(
                 message,
                 from: lane,

@@ -5,28 +5,52 @@ extension JSONValue {
     /// Whether a member named `key` looks like it holds a secret (`authorization`, `api_key`, `apikey`,
     /// `token`, `access_token`, `password`, `secret`, `cookie`, …, in any case and with `-` or `_`).
     public static func isSecretKey(_ key: String) -> Bool {
-        let name = key.lowercased().replacingOccurrences(of: "-", with: "_")
-        // Counts of a model's tokens are not secrets (`max_tokens`, `total_tokens`).
-        if name.hasSuffix("tokens") { return false }
-        if ["auth", "cookie", "set_cookie", "session", "pass", "pwd", "key", "credentials"].contains(name) {
-            return true
+        // Bytes, not Foundation's string functions: a captured message asks this of every key it has.
+        var name = [UInt8]()
+        name.reserveCapacity(key.utf8.count)
+        for byte in key.utf8 {
+            name.append(byte == 0x2D ? 0x5F : (0x41...0x5A).contains(byte) ? byte + 0x20 : byte)
         }
-        return [
-            "authorization", "api_key", "apikey", "token", "password", "passwd", "secret", "cookie", "private_key",
-            "credential", "bearer",
-        ]
-        .contains { name.contains($0) }
+        // Counts of a model's tokens are not secrets (`max_tokens`, `total_tokens`).
+        if name.count >= 6, name.suffix(6).elementsEqual("tokens".utf8) { return false }
+        if secretNames.contains(where: { $0.elementsEqual(name) }) { return true }
+        return secretParts.contains { part in Self.contains(name, part) }
+    }
+
+    /// Keys that are secrets when they are the whole name.
+    private static let secretNames: [[UInt8]] = [
+        "auth", "cookie", "set_cookie", "session", "pass", "pwd", "key", "credentials",
+    ]
+    .map { Array($0.utf8) }
+    /// Parts of a name that make it a secret's.
+    private static let secretParts: [[UInt8]] = [
+        "authorization", "api_key", "apikey", "token", "password", "passwd", "secret", "cookie", "private_key",
+        "credential", "bearer",
+    ]
+    .map { Array($0.utf8) }
+
+    private static func contains(_ name: [UInt8], _ part: [UInt8]) -> Bool {
+        guard name.count >= part.count else { return false }
+        for start in 0...(name.count - part.count) where name[start] == part[0] {
+            if name[start..<(start + part.count)].elementsEqual(part) { return true }
+        }
+        return false
     }
 
     /// The value as compact JSON, the values of secret-looking keys at any depth replaced by
     /// ``redactedMarker``; cut to at most `limit` bytes (on a character's boundary, ending in `…`).
     public func redactedText(limit: Int) -> String {
+        redacted(limit: limit).text
+    }
+
+    /// ``redactedText(limit:)``, and whether it was cut.
+    public func redacted(limit: Int) -> (text: String, cut: Bool) {
         var out = ""
         write(to: &out, limit: limit)
-        guard out.utf8.count > limit else { return out }
+        guard out.utf8.count > limit else { return (out, false) }
         var cut = out.utf8.prefix(max(0, limit - 3))
         while !cut.isEmpty, String(cut) == nil { cut = cut.dropLast() }
-        return (String(cut) ?? "") + "…"
+        return ((String(cut) ?? "") + "…", true)
     }
 
     private func write(to out: inout String, limit: Int) {

@@ -1,0 +1,49 @@
+import ArgumentParser
+import Engine
+import MCPProxy
+
+/// `--messages` and `--capture`: the messages a proxy keeps for `GET /v1/messages` and the dashboard.
+struct MessageOptions: ParsableArguments {
+    @Option(
+        name: .customLong("messages"),
+        help: ArgumentHelp(
+            "Keep the last N messages (time, direction, method, id, size, latency) for the dashboard's Messages "
+                + "view and GET /v1/messages; 0 keeps none.",
+            valueName: "n"
+        )
+    )
+    var count: Int = MessageLog.defaultCapacity
+
+    @Flag(
+        help: ArgumentHelp(
+            "Keep each message's payload too (64 KiB at most), secret-looking values redacted; shown to whoever "
+                + "has the control token."
+        )
+    )
+    var capture = false
+
+    /// The most messages `--messages` may keep.
+    static let maxCount = 100_000
+
+    func validate() throws {
+        guard (0...Self.maxCount).contains(count) else {
+            throw ValidationError("--messages must be from 0 to \(Self.maxCount), got \(count)")
+        }
+        if capture, count == 0 {
+            throw ValidationError("--capture keeps payloads in the messages: --messages 0 keeps none")
+        }
+    }
+
+    /// The log of the proxy of `server`, or nil with `--messages 0`.
+    func log(server: String) -> MessageLog? {
+        count == 0 ? nil : MessageLog(server: server, capacity: count, capture: capture)
+    }
+}
+
+extension ControlActions {
+    /// The control API of a proxy keeping `messages`.
+    static func proxy(_ messages: MessageLog?) -> ControlActions {
+        guard let messages else { return ControlActions() }
+        return ControlActions(messages: { @Sendable after, limit in messages.page(after: after, limit: limit) })
+    }
+}

@@ -1,0 +1,136 @@
+"""A proxy's message log (`--capture`, GET /v1/messages) with the reference Python SDK on both sides: its
+client in both protocol eras (mode auto, 2026-07-28; legacy, 2025-11-25) against the SDK's own server
+(scripts/python_http_server.py), over stdio and Streamable HTTP. Every call the client made is in the log —
+its request and its answer, with the answer's latency and outcome (`tool_error` for the failing tool), the
+era's own messages (`initialize` only in the handshake era), payloads captured with secret-looking values
+redacted, the session on every message of a 2025-11-25 HTTP session; and nothing without the control token.
+
+Usage: python interop_messages.py DASHBOARD   (the venv of scripts/common.sh)
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from interop_http import start  # noqa: E402
+from interop_traces import SERVER, user  # noqa: E402
+from mcp import Client, StdioServerParameters  # noqa: E402
+from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+
+TOKEN = "interop-messages-token"
+SECRET = "sk-interop-7f3a9c"
+
+
+def fail(message):
+    print(f"interop-messages: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def messages(port, token=TOKEN):
+    request = urllib.request.Request(f"http://127.0.0.1:{port}/v1/messages?after=0&limit=2000")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.load(response)
+
+
+def discovered_port(state, name):
+    folder = os.path.join(state, "dashboard", "instances")
+    for _ in range(100):
+        for file in os.listdir(folder) if os.path.isdir(folder) else []:
+            if file.startswith(name + "-"):
+                with open(os.path.join(folder, file)) as handle:
+                    return int(json.load(handle)[0]["targets"][0].rsplit(":", 1)[1])
+        time.sleep(0.1)
+    fail(f"{name}: no discovery file")
+
+
+async def exercise(client):
+    await client.call_tool("echo", {"text": "hello"}, meta={"api_key": SECRET, "trace": {"token": SECRET}})
+    await client.call_tool("fail", {"reason": "on purpose"})
+
+
+def check(page, label, mode, http):
+    entries = page["messages"]
+    if not page["capture"] or page["last"] != len(entries):
+        fail(f"{label}: capture {page['capture']}, last {page['last']}, {len(entries)} kept")
+    if SECRET in json.dumps(page):
+        fail(f"{label}: a secret-looking value is in the log")
+    methods = [e.get("method") for e in entries if e["kind"] == "request" and e["direction"] == "c2s"]
+    if ("initialize" in methods) != (mode == "legacy"):
+        fail(f"{label}: the client's requests {methods}: initialize only in the handshake era")
+    calls = {e["tool"]: e for e in entries if e["kind"] == "result" and e.get("method") == "tools/call"}
+    if set(calls) != {"echo", "fail"}:
+        fail(f"{label}: the answered calls: {sorted(calls)}")
+    if calls["echo"]["outcome"] != "ok" or calls["fail"]["outcome"] != "tool_error":
+        fail(f"{label}: outcomes {calls['echo']['outcome']}, {calls['fail']['outcome']}")
+    if any(e.get("latency_ms") is None for e in calls.values()):
+        fail(f"{label}: an answer without its latency")
+    request = next(e for e in entries if e["kind"] == "request" and e.get("tool") == "echo")
+    payload = json.loads(request["payload"])
+    meta = payload["params"]["_meta"]
+    if meta.get("api_key") != "‹redacted›" or meta.get("trace", {}).get("token") != "‹redacted›":
+        fail(f"{label}: the captured _meta {meta}")
+    if payload["params"]["arguments"] != {"text": "hello"}:
+        fail(f"{label}: the captured arguments {payload['params']['arguments']}")
+    # 2025-11-25 over HTTP has sessions (Mcp-Session-Id); 2026-07-28 has none.
+    if http and mode == "legacy" and not all(e.get("session") for e in entries if e.get("method") != "initialize"):
+        fail(f"{label}: an HTTP message without its session")
+    print(f"interop-messages: ok: {label}: {len(entries)} messages, both calls answered with latency "
+          f"and outcome, payloads captured and redacted")
+
+
+async def stdio(dashboard, mode, work):
+    name = f"messages-pipe-{mode}"
+    env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_STATE_HOME": work, "METRICS_CONTROL_TOKEN": TOKEN}
+    proxy = [dashboard, "proxy", "--name", name, "--capture", "--", *SERVER, "--stdio"]
+    async with Client(StdioServerParameters(command=proxy[0], args=proxy[1:], env=env), mode=mode,
+                      elicitation_callback=user) as client:
+        await exercise(client)
+        port = discovered_port(work, name)
+        try:
+            messages(port, token=None)
+            fail("GET /v1/messages answered without the token")
+        except urllib.error.HTTPError as error:
+            if error.code != 401:
+                fail(f"without the token: {error.code}")
+        check(messages(port), f"pipe {mode}", mode, http=False)
+
+
+async def http(dashboard, mode, work):
+    name = f"messages-tcp-{mode}"
+    server, line = start([*SERVER, "0"])
+    upstream = int(line.split()[-1])
+    env = {**os.environ, "XDG_STATE_HOME": work, "METRICS_CONTROL_TOKEN": TOKEN}
+    proxy, line = start([dashboard, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
+                         f"http://127.0.0.1:{upstream}/mcp", "--name", name, "--capture"], env=env,
+                        pattern="proxy listening on")
+    base = line.split("proxy listening on ")[1].split()[0]
+    try:
+        async with Client(streamable_http_client(f"{base}/mcp"), mode=mode, elicitation_callback=user) as client:
+            await exercise(client)
+        check(messages(discovered_port(work, name)), f"tcp {mode}", mode, http=True)
+    finally:
+        proxy.send_signal(signal.SIGTERM)
+        proxy.wait(timeout=15)
+        server.terminate()
+        server.wait(timeout=15)
+
+
+async def main():
+    dashboard = os.path.abspath(sys.argv[1])
+    for mode in ("auto", "legacy"):
+        await stdio(dashboard, mode, tempfile.mkdtemp(prefix="interop-messages-"))
+        await http(dashboard, mode, tempfile.mkdtemp(prefix="interop-messages-"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
