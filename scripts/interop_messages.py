@@ -4,13 +4,17 @@ client in both protocol eras (mode auto, 2026-07-28; legacy, 2025-11-25) against
 its request and its answer, with the answer's latency and outcome (`tool_error` for the failing tool), the
 era's own messages (`initialize` only in the handshake era), payloads captured with secret-looking values
 redacted, the session on every message of a 2025-11-25 HTTP session; and nothing without the control token.
+Over stdio the proxy also records (`--record`) between two tees: each direction's recorded lines, put together,
+must be the bytes the tee saw.
 
 Usage: python interop_messages.py DASHBOARD   (the venv of scripts/common.sh)
 """
 
 import asyncio
+import base64
 import json
 import os
+import shlex
 import signal
 import sys
 import tempfile
@@ -88,11 +92,34 @@ def check(page, label, mode, http):
           f"and outcome, payloads captured and redacted")
 
 
+def check_recording(work, label):
+    """The recording's lines of each direction, put together, against what tee saw cross the proxy."""
+    crossed = {}
+    with open(os.path.join(work, "session.jsonl")) as handle:
+        for line in handle:
+            record = json.loads(line)
+            data = record["line"].encode() if "line" in record else base64.b64decode(record["line_base64"])
+            crossed[record["dir"]] = crossed.get(record["dir"], b"") + data
+    for direction, tee in (("c2s", "client.bin"), ("s2c", "server.bin")):
+        with open(os.path.join(work, tee), "rb") as handle:
+            if crossed.get(direction, b"") != handle.read():
+                fail(f"{label}: the recording's {direction} lines differ from the bytes tee saw")
+    mode = os.stat(os.path.join(work, "session.jsonl")).st_mode & 0o777
+    if mode != 0o600:
+        fail(f"{label}: the recording's mode is {oct(mode)}")
+    print(f"interop-messages: ok: {label}: --record holds the bytes each way exactly as tee saw them "
+          f"({len(crossed.get('c2s', b''))} + {len(crossed.get('s2c', b''))} bytes), mode 0600")
+
+
 async def stdio(dashboard, mode, work):
     name = f"messages-pipe-{mode}"
     env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_STATE_HOME": work, "METRICS_CONTROL_TOKEN": TOKEN}
-    proxy = [dashboard, "proxy", "--name", name, "--capture", "--", *SERVER, "--stdio"]
-    async with Client(StdioServerParameters(command=proxy[0], args=proxy[1:], env=env), mode=mode,
+    proxy = " ".join(shlex.quote(part) for part in [dashboard, "proxy", "--name", name, "--capture", "--record",
+                                                     os.path.join(work, "session.jsonl"), "--", *SERVER, "--stdio"])
+    # tee on both sides of the proxy: what crossed it, to hold the recording against.
+    pipeline = (f"tee {shlex.quote(os.path.join(work, 'client.bin'))} | {proxy} | "
+                f"tee {shlex.quote(os.path.join(work, 'server.bin'))}")
+    async with Client(StdioServerParameters(command="/bin/sh", args=["-c", pipeline], env=env), mode=mode,
                       elicitation_callback=user) as client:
         await exercise(client)
         port = discovered_port(work, name)
@@ -103,6 +130,8 @@ async def stdio(dashboard, mode, work):
             if error.code != 401:
                 fail(f"without the token: {error.code}")
         check(messages(port), f"pipe {mode}", mode, http=False)
+    time.sleep(1)  # the shell's tees and the proxy finish after the client closes its end
+    check_recording(work, f"pipe {mode}")
 
 
 async def http(dashboard, mode, work):

@@ -18,7 +18,8 @@ public enum ProxySession {
         environment: [String: String],
         logger: Logger,
         spans: (any SpanSink)? = nil,
-        messages: MessageLog? = nil
+        messages: MessageLog? = nil,
+        recorder: MessageRecorder? = nil
     ) async throws(ServerStartError) -> Int32 {
         signal(SIGPIPE, SIG_IGN)
         let process = try ServerProcess.start(executable: settings.executable, arguments: settings.arguments)
@@ -42,7 +43,8 @@ public enum ProxySession {
                 to: process.stdin,
                 observer: observer,
                 output: output,
-                lineLimit: settings.lineLimit
+                lineLimit: settings.lineLimit,
+                recorder: recorder
             )
         }
         startThread("relay-server") {
@@ -50,7 +52,8 @@ public enum ProxySession {
                 from: process.stdout,
                 output: output,
                 observer: observer,
-                lineLimit: settings.lineLimit
+                lineLimit: settings.lineLimit,
+                recorder: recorder
             )
             drained.store(true, ordering: .releasing)
         }

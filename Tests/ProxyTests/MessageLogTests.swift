@@ -109,7 +109,8 @@ struct MessageLogTests {
         ] {
             #expect(JSONValue.isSecretKey(key), "\(key)")
         }
-        for key in ["max_tokens", "total_tokens", "q", "name", "keyword", "monkey", "author", "sessions_count", "text"] {
+        for key in ["max_tokens", "total_tokens", "q", "name", "keyword", "monkey", "author", "sessions_count", "text"]
+        {
             #expect(!JSONValue.isSecretKey(key), "\(key)")
         }
     }

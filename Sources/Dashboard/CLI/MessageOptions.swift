@@ -1,4 +1,5 @@
 import ArgumentParser
+import DashboardUI
 import Engine
 import MCPProxy
 
@@ -22,6 +23,16 @@ struct MessageOptions: ParsableArguments {
     )
     var capture = false
 
+    @Option(
+        name: .customLong("record"),
+        help: ArgumentHelp(
+            "Append every message to this JSON Lines file (mode 0600), each line exactly as relayed: "
+                + #"{"t": <epoch s>, "dir": "c2s"|"s2c", "line": "…"}. It holds what the messages say: keep it private."#,
+            valueName: "file"
+        )
+    )
+    var record: String?
+
     /// The most messages `--messages` may keep.
     static let maxCount = 100_000
 
@@ -31,6 +42,18 @@ struct MessageOptions: ParsableArguments {
         }
         if capture, count == 0 {
             throw ValidationError("--capture keeps payloads in the messages: --messages 0 keeps none")
+        }
+    }
+
+    /// The recording `--record` asks for, open; nil without it. A file that cannot be opened stops the command
+    /// with one line naming it, before the server starts.
+    func recorder() throws -> MessageRecorder? {
+        guard let record else { return nil }
+        do {
+            return try MessageRecorder(path: record)
+        } catch {
+            printError("dashboard: \(error.description)")
+            throw ExitCode(1)
         }
     }
 

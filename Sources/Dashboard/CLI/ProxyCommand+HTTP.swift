@@ -12,6 +12,9 @@ extension ProxyCommand {
         guard serverCommand.isEmpty else {
             throw ValidationError("--http fronts a running server: give --upstream URL instead of a command after --")
         }
+        guard messages.record == nil else {
+            throw ValidationError("--record records a stdio server's messages; with --http it does not record yet")
+        }
         guard let upstream else {
             throw ValidationError(
                 "--http needs --upstream, the server's URL, e.g. --upstream http://127.0.0.1:8000/mcp"

@@ -197,6 +197,7 @@ struct ProxyCommand: AsyncParsableCommand {
         }
         let serverName = (name ?? (arguments[0] as NSString).lastPathComponent).trimmingCharacters(in: .whitespaces)
         let messageLog = messages.log(server: serverName)
+        let recorder = try messages.recorder()
         let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
         let export = try traces.start(
             serviceName: serverName,
@@ -221,7 +222,8 @@ struct ProxyCommand: AsyncParsableCommand {
                 environment: environment,
                 logger: logger,
                 spans: export?.exporter,
-                messages: messageLog
+                messages: messageLog,
+                recorder: recorder
             )
         } catch {
             await export?.stop(within: .seconds(1))

@@ -2,7 +2,8 @@ import Engine
 import Foundation
 
 /// The two directions of the relay, each a blocking loop on a thread of its own. Server to client: read a
-/// chunk, forward it unchanged, then let the observer look at its lines. Client to server: observe each
+/// chunk, forward it unchanged, then let the observer look at its lines (and the recorder keep them, with
+/// `--record`). Client to server: observe each
 /// line, then forward it unchanged. Back-pressure is the pipes' own: a side
 /// that stops reading blocks the writes to it, and so the reads from the other side.
 enum RelayPump {
@@ -20,9 +21,11 @@ enum RelayPump {
         to server: Int32,
         observer: ProxyObserver,
         output: ClientOutput,
-        lineLimit: Int
+        lineLimit: Int,
+        recorder: MessageRecorder? = nil
     ) {
         var framer = LineFramer(limit: lineLimit)
+        var recorded = recorder.map { MessageRecorder.Splitter($0, .clientToServer) }
         var serverOpen = true
         var outgoing: [UInt8] = []
         let observesFirst = observer.cache != nil
@@ -30,6 +33,7 @@ enum RelayPump {
         var unobserved: [Range<Int>] = []
         withChunks(from: input) { chunk in
             let instant = ContinuousClock.now
+            recorded?.feed(chunk)
             outgoing.removeAll(keepingCapacity: true)
             framer.feed(
                 chunk,
@@ -38,6 +42,7 @@ enum RelayPump {
                         unobserved.append(outgoing.count..<outgoing.count + line.count)
                     } else if let answer = observer.clientLine(line, at: instant) {
                         output.inject(answer)
+                        recorder?.record(answer, direction: .serverToClient)
                         return
                     }
                     outgoing.append(contentsOf: line)
@@ -62,25 +67,35 @@ enum RelayPump {
             // A last line without a newline is forwarded as it is.
             FileDescriptorIO.writeAll(server, framer.drain())
         }
+        recorded?.finish()
         observer.clientClosed()
         close(server)
     }
 
     /// Server to client (the proxy's stdout), until the server closes its stdout. When the client stops
     /// reading, the server's output is still read (and observed) so the server never blocks on it.
-    static func serverToClient(from server: Int32, output: ClientOutput, observer: ProxyObserver, lineLimit: Int) {
+    static func serverToClient(
+        from server: Int32,
+        output: ClientOutput,
+        observer: ProxyObserver,
+        lineLimit: Int,
+        recorder: MessageRecorder? = nil
+    ) {
         var framer = LineFramer(limit: lineLimit)
+        var recorded = recorder.map { MessageRecorder.Splitter($0, .serverToClient) }
         withChunks(from: server) { chunk in
             // Taken before the write: once written, the client may read the answer before this thread runs
             // again, and a call must never measure longer than the client saw it take.
             let instant = ContinuousClock.now
             output.relay(chunk)
+            recorded?.feed(chunk)
             framer.feed(
                 chunk,
                 line: { observer.serverLine($0, at: instant) },
                 oversized: { observer.oversizedLine(from: .server, head: $0, tail: $1, at: instant) }
             )
         }
+        recorded?.finish()
         output.finish()
         close(server)
     }

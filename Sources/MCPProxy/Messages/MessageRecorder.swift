@@ -1,0 +1,87 @@
+import Foundation
+import MetricsWire
+
+/// `dashboard proxy --record FILE`: every message the client sent and received, appended to a JSON Lines file
+/// (mode 0600) as it is relayed — `{"t": <seconds since 1970>, "dir": "c2s"|"s2c", "line": "<the line>"}`,
+/// one write per record. `line` is the line exactly as relayed, its newline included, so the `line`s of one
+/// direction put together are the bytes that crossed the proxy; a line that is not UTF-8 is kept as
+/// `line_base64` instead.
+public final class MessageRecorder: Sendable {
+    /// The file recorded to.
+    public let path: String
+    private let file: Guarded<Int32>
+
+    /// Why a recording could not be opened, naming the file.
+    public struct OpenError: Error, CustomStringConvertible {
+        /// What went wrong, naming the file.
+        public let description: String
+    }
+
+    /// Opens `path` to append to (created with mode 0600; an existing file is set to 0600).
+    public init(path: String) throws(OpenError) {
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw OpenError(description: "cannot record to \(path): \(String(cString: strerror(errno)))")
+        }
+        guard fchmod(fd, 0o600) == 0 else {
+            let reason = String(cString: strerror(errno))
+            close(fd)
+            throw OpenError(description: "cannot make \(path) private (mode 0600): \(reason)")
+        }
+        self.path = path
+        file = Guarded(fd)
+    }
+
+    deinit {
+        file.withLock { close($0) }
+    }
+
+    /// Appends one line (its newline included, when it had one) that went `direction` at `time`.
+    func record<Line: Collection<UInt8>>(_ line: Line, direction: MessageDirection, at time: Date = Date()) {
+        var record = Array(#"{"t":"#.utf8)
+        record += Array(String(format: "%.6f", time.timeIntervalSince1970).utf8)
+        record += Array(#","dir":""#.utf8) + Array(direction.rawValue.utf8) + Array(#"","#.utf8)
+        if let text = String(validating: line, as: UTF8.self) {
+            record += Array(#""line":"#.utf8) + Array(JSONText.quoted(text).utf8)
+        } else {
+            record += Array(#""line_base64":""#.utf8) + Array(Data(line).base64EncodedString().utf8) + [0x22]
+        }
+        record += Array("}\n".utf8)
+        file.withLock { fd in _ = FileDescriptorIO.writeAll(fd, record) }
+    }
+
+    /// Cuts one direction's bytes into lines for the recorder, holding a line until its newline.
+    struct Splitter {
+        let recorder: MessageRecorder
+        let direction: MessageDirection
+        private var pending: [UInt8] = []
+
+        init(_ recorder: MessageRecorder, _ direction: MessageDirection) {
+            self.recorder = recorder
+            self.direction = direction
+        }
+
+        /// Records each line `chunk` ends; keeps the rest for the next chunk.
+        mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
+            var start = 0
+            while let newline = chunk[start...].firstIndex(of: 0x0A) {
+                let line = UnsafeBufferPointer(rebasing: chunk[start...newline])
+                if pending.isEmpty {
+                    recorder.record(line, direction: direction)
+                } else {
+                    pending += line
+                    recorder.record(pending, direction: direction)
+                    pending.removeAll(keepingCapacity: pending.count < 1 << 20)
+                }
+                start = newline + 1
+            }
+            pending += UnsafeBufferPointer(rebasing: chunk[start...])
+        }
+
+        /// Records a last line without a newline.
+        mutating func finish() {
+            if !pending.isEmpty { recorder.record(pending, direction: direction) }
+            pending = []
+        }
+    }
+}
