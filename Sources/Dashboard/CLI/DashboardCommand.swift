@@ -21,6 +21,7 @@ struct DashboardCommand: AsyncParsableCommand {
             Tab focus, arrows or j/k scroll.
 
             `dashboard serve` runs the engine headless, `dashboard snapshot` prints one poll for scripts, \
+            `dashboard check` holds a target to latency and error bounds (exit 1 on a violation, --junit), \
             `dashboard upload FILE…` uploads from the shell, `dashboard proxy -- CMD` watches a stdio MCP \
             server (`--http` a Streamable-HTTP one) without changing it, `dashboard prometheus-rules` prints \
             recording rules that make a large fleet cheap for Prometheus. Settings come from environment variables \
@@ -28,8 +29,8 @@ struct DashboardCommand: AsyncParsableCommand {
             """,
         version: "\(EngineVersion.name) \(EngineVersion.current)",
         subcommands: [
-            WatchCommand.self, ServeCommand.self, SnapshotCommand.self, UploadCommand.self, ProxyCommand.self,
-            PrometheusRulesCommand.self,
+            WatchCommand.self, ServeCommand.self, SnapshotCommand.self, CheckCommand.self, UploadCommand.self,
+            ProxyCommand.self, PrometheusRulesCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )

@@ -1,0 +1,141 @@
+import ArgumentParser
+import DashboardUI
+import Foundation
+import MetricsClient
+import MetricsWire
+
+/// `dashboard check`: holds an engine, a proxy or a fleet to latency and error bounds, for CI and cron.
+struct CheckCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Exit 0 when a target's tools are within bounds, 1 with one line per violation.",
+        discussion: """
+            Reads one snapshot of the target (--attach HOST:PORT: an engine or a proxy; --prometheus URL: a \
+            fleet, its percentiles merged from the summed buckets) and holds it to each bound: --max-p95 \
+            TOOL=DURATION (repeatable; '*' for every tool that made calls; a named tool without calls is a \
+            violation, so a misspelt name cannot pass) and --max-error-rate PERCENT (every tool's failed calls \
+            at most that share of its calls). The p95 is the target's own: over its window of recent calls \
+            (an engine) or its rate window (a fleet).
+
+            Exit status: 0 every bound holds; 1 a bound is broken, one line per violation on stdout; 2 the \
+            target cannot be read (the reason on stderr); 64 a flag is wrong. --junit FILE writes a JUnit XML report (one test \
+            case per bound) that CI systems show, in every case.
+
+            Examples:
+              dashboard check --attach 127.0.0.1:9109 --max-p95 search=250ms --max-error-rate 1
+              dashboard check --prometheus http://prometheus:9090 --selector '{job="mcp"}' --max-p95 '*=2s' \\
+                --junit reports/mcp-latency.xml
+            """
+    )
+
+    @Option(
+        help: ArgumentHelp(
+            "The endpoint: HOST:PORT, [IPv6]:PORT, HOST (port 9109) or an http(s):// URL (default 127.0.0.1:9109).",
+            valueName: "host:port"
+        )
+    )
+    var attach: String?
+
+    @OptionGroup var fleet: FleetOptions
+
+    @Option(
+        name: .customLong("max-p95"),
+        help: ArgumentHelp(
+            "A tool's p95 latency at most this long (repeatable; '*' for every tool).",
+            valueName: "tool=duration"
+        )
+    )
+    var maxP95: [String] = []
+
+    @Option(
+        name: .customLong("max-error-rate"),
+        help: ArgumentHelp("No tool's failed calls above this percentage of its calls.", valueName: "percent")
+    )
+    var maxErrorRate: String?
+
+    @Option(help: ArgumentHelp("Also write a JUnit XML report here.", valueName: "file"))
+    var junit: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "A bearer token sent with the request, for an endpoint behind an authenticating proxy.",
+            valueName: "token"
+        )
+    )
+    var bearerToken: String?
+
+    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
+    var timeout: Double = 5
+
+    func validate() throws {
+        if fleet.prometheus != nil, attach != nil {
+            throw ValidationError("--attach and --prometheus name two sources; give one")
+        }
+        if fleet.prometheus == nil {
+            do {
+                _ = try MetricsTarget(parsing: attach ?? MetricsTarget.local.description)
+            } catch {
+                throw ValidationError("--attach: \(error.reason); \(error.hint ?? "")")
+            }
+        }
+        guard timeout.isFinite, timeout > 0, timeout <= 600 else {
+            throw ValidationError("--timeout must be greater than 0 and at most 600 seconds, got \(timeout)")
+        }
+        let bounds = try self.bounds()
+        if bounds.isEmpty {
+            throw ValidationError("give at least one bound: --max-p95 TOOL=DURATION or --max-error-rate PERCENT")
+        }
+    }
+
+    /// The bounds the flags name, in their order.
+    func bounds() throws -> [GateBound] {
+        do throws(GateBoundError) {
+            var bounds: [GateBound] = []
+            for text in maxP95 { bounds.append(try GateBound.p95(text)) }
+            if let maxErrorRate { bounds.append(try GateBound.errorRate(maxErrorRate)) }
+            return bounds
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    func run() async throws {
+        let started = ContinuousClock.now
+        let configuration = PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: bearerToken)
+        let poller =
+            try fleet.source().map { MetricsPoller(source: $0, configuration: configuration) }
+            ?? MetricsPoller(
+                target: try MetricsTarget(parsing: attach ?? MetricsTarget.local.description),
+                configuration: configuration
+            )
+        let target = poller.target.description
+        let results: [(name: String, violations: [String])]
+        let status: Int32
+        switch await poller.pollOnce() {
+        case .success(let polled):
+            results = try bounds().map { ($0.name, $0.violations(in: polled.snapshot)) }
+            let broken = results.flatMap(\.violations)
+            for line in broken { print(line) }
+            if broken.isEmpty { print("ok: \(results.count) bound(s) hold for \(target)") }
+            status = broken.isEmpty ? 0 : 1
+        case .failure(let error):
+            printError("cannot read \(target): \(error.description)")
+            results = [("read \(target)", [error.description])]
+            status = 2
+        }
+        if let junit {
+            let xml = JUnitReport.xml(
+                target: target,
+                results: results,
+                seconds: (ContinuousClock.now - started).inSeconds
+            )
+            do {
+                try xml.write(toFile: junit, atomically: true, encoding: .utf8)
+            } catch {
+                printError("cannot write --junit \(junit): \(error.localizedDescription)")
+                throw ExitCode(2)
+            }
+        }
+        if status != 0 { throw ExitCode(status) }
+    }
+}
