@@ -4,8 +4,9 @@ client in both protocol eras (mode auto, 2026-07-28; legacy, 2025-11-25) against
 its request and its answer, with the answer's latency and outcome (`tool_error` for the failing tool), the
 era's own messages (`initialize` only in the handshake era), payloads captured with secret-looking values
 redacted, the session on every message of a 2025-11-25 HTTP session; and nothing without the control token.
-Over stdio the proxy also records (`--record`) between two tees: each direction's recorded lines, put together,
-must be the bytes the tee saw.
+The proxy also records (`--record`): over stdio between two tees, each direction's recorded lines put together
+must be the bytes the tees saw; over HTTP, the request bodies must be those the server recorded receiving, and
+every answer and SSE event it sent must be among the recorded ones.
 
 Usage: python interop_messages.py DASHBOARD   (the venv of scripts/common.sh)
 """
@@ -134,13 +135,57 @@ async def stdio(dashboard, mode, work):
     check_recording(work, f"pipe {mode}")
 
 
+def sse_data(body):
+    """The data of each SSE event in `body` (its data lines joined), or the body itself when it is JSON."""
+    if not body.lstrip().startswith((b"event:", b"data:", b"id:", b":")):
+        return [body] if body.strip() else []
+    events, data = [], []
+    for line in body.replace(b"\r\n", b"\n").split(b"\n"):
+        if line == b"":
+            if data:
+                events.append(b"\n".join(data))
+            data = []
+        elif line.startswith(b"data:"):
+            data.append(line[5:][1:] if line[5:].startswith(b" ") else line[5:])
+    if data:
+        events.append(b"\n".join(data))
+    return events
+
+
+def check_http_recording(work, label):
+    """The proxy's recording against the server's own record of each POST: the same request bodies, and every
+    JSON answer or SSE event the server sent among the proxy's server-to-client records."""
+    ours = {"c2s": [], "s2c": []}
+    with open(os.path.join(work, "proxy.jsonl")) as handle:
+        for line in handle:
+            record = json.loads(line)
+            if record.get("omitted"):
+                fail(f"{label}: a message was omitted: {record}")
+            ours[record["dir"]].append(record["line"].encode())
+    requests, answers = [], []
+    with open(os.path.join(work, "server.jsonl")) as handle:
+        for line in handle:
+            record = json.loads(line)
+            requests.append(base64.b64decode(record["request"]))
+            answers += sse_data(base64.b64decode(record["response"]))
+    if sorted(ours["c2s"]) != sorted(requests):
+        fail(f"{label}: the recorded request bodies differ from the server's: {len(ours['c2s'])} against "
+             f"{len(requests)}")
+    missing = [answer for answer in answers if answer not in ours["s2c"]]
+    if missing:
+        fail(f"{label}: {len(missing)} of the server's answers are not in the recording: {missing[:2]}")
+    print(f"interop-messages: ok: {label}: --record holds every request body the server received and every "
+          f"answer and event it sent ({len(requests)} bodies, {len(answers)} answers)")
+
+
 async def http(dashboard, mode, work):
     name = f"messages-tcp-{mode}"
-    server, line = start([*SERVER, "0"])
+    server, line = start([*SERVER, "0", "--record", os.path.join(work, "server.jsonl")])
     upstream = int(line.split()[-1])
     env = {**os.environ, "XDG_STATE_HOME": work, "METRICS_CONTROL_TOKEN": TOKEN}
     proxy, line = start([dashboard, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
-                         f"http://127.0.0.1:{upstream}/mcp", "--name", name, "--capture"], env=env,
+                         f"http://127.0.0.1:{upstream}/mcp", "--name", name, "--capture", "--record",
+                         os.path.join(work, "proxy.jsonl")], env=env,
                         pattern="proxy listening on")
     base = line.split("proxy listening on ")[1].split()[0]
     try:
@@ -152,6 +197,7 @@ async def http(dashboard, mode, work):
         proxy.wait(timeout=15)
         server.terminate()
         server.wait(timeout=15)
+    check_http_recording(work, f"tcp {mode}")
 
 
 async def main():

@@ -12,9 +12,6 @@ extension ProxyCommand {
         guard serverCommand.isEmpty else {
             throw ValidationError("--http fronts a running server: give --upstream URL instead of a command after --")
         }
-        guard messages.record == nil else {
-            throw ValidationError("--record records a stdio server's messages; with --http it does not record yet")
-        }
         guard let upstream else {
             throw ValidationError(
                 "--http needs --upstream, the server's URL, e.g. --upstream http://127.0.0.1:8000/mcp"
@@ -60,6 +57,7 @@ extension ProxyCommand {
         let (host, listenPort) = try listenAddress()
         let serverName = (name ?? upstream.host).trimmingCharacters(in: .whitespaces)
         let messageLog = messages.log(server: serverName.isEmpty ? upstream.host : serverName)
+        let recorder = try messages.recorder()
         let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
         if !MetricsTarget.isLoopback(host: host) {
             printError("warning: --listen \(host) lets other machines use this proxy (and the server behind it)")
@@ -87,7 +85,8 @@ extension ProxyCommand {
                 environment: environment,
                 logger: logger,
                 spans: export?.exporter,
-                messages: messageLog
+                messages: messageLog,
+                recorder: recorder
             ) {
                 let base = "http://\(host.contains(":") ? "[\(host)]" : host):\($0)"
                 printError(

@@ -71,6 +71,16 @@ final class BodyCapture: Sendable {
         }
     }
 
+    /// Records the body with `recorder` (only that it was there, when it was too long to keep).
+    func record(to recorder: MessageRecorder, direction: MessageDirection) {
+        let captured = state.withLock { $0 }
+        if captured.oversized {
+            recorder.recordOmitted(direction: direction)
+        } else {
+            recorder.record(captured.bytes, direction: direction)
+        }
+    }
+
     /// Gives the body to `observer` as `side`'s message; returns the ids of the requests it held.
     func observe(
         with observer: ProxyObserver,

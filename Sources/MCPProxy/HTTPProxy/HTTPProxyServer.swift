@@ -25,8 +25,13 @@ public final class HTTPProxyServer: Service, Sendable {
     private let children = Guarded<[ObjectIdentifier: any Channel]>([:])
 
     /// Creates the server; throws when the TLS context for an `https` upstream cannot be made.
-    public init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger) throws {
-        self.shared = try HTTPProxyShared(settings: settings, observer: observer, logger: logger)
+    public init(
+        settings: HTTPProxySettings,
+        observer: ProxyObserver,
+        logger: Logger,
+        recorder: MessageRecorder? = nil
+    ) throws {
+        self.shared = try HTTPProxyShared(settings: settings, observer: observer, logger: logger, recorder: recorder)
     }
 
     /// Serves until graceful shutdown (or cancellation).

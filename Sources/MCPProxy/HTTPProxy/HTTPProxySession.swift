@@ -22,6 +22,7 @@ public enum HTTPProxySession {
         logger: Logger,
         spans: (any SpanSink)? = nil,
         messages: MessageLog? = nil,
+        recorder: MessageRecorder? = nil,
         listening: @Sendable (Int) -> Void = { _ in }
     ) async throws {
         let observer = ProxyObserver(
@@ -33,7 +34,7 @@ public enum HTTPProxySession {
             spans: spans,
             messages: messages
         )
-        let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger)
+        let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger, recorder: recorder)
         var groupConfiguration = ServiceGroupConfiguration(
             services: [.init(service: listener)],
             // SIGHUP too: a proxy started in a terminal that closes removes its discovery file, as the stdio

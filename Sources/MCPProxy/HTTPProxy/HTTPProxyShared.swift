@@ -10,16 +10,19 @@ struct HTTPProxyShared: Sendable {
     let settings: HTTPProxySettings
     let observer: ProxyObserver
     let logger: Logger
+    /// Where each body and SSE event goes with `--record`.
+    let recorder: MessageRecorder?
     /// The `Host` header of every request sent upstream.
     let hostHeader: String
     private let tls: NIOSSLContext?
     /// The name TLS asks the upstream's certificate for (none for an IP address).
     private let serverName: String?
 
-    init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger) throws {
+    init(settings: HTTPProxySettings, observer: ProxyObserver, logger: Logger, recorder: MessageRecorder?) throws {
         self.settings = settings
         self.observer = observer
         self.logger = logger
+        self.recorder = recorder
         self.hostHeader = settings.upstream.hostHeader
         let host = settings.upstream.host
         // An IPv6 address (it holds a colon) or an IPv4 one (digits and dots) has no name to ask for.

@@ -10,6 +10,7 @@ extension ProxyConnection {
         let observer = shared.observer
         switch observation {
         case .request(let record, let body, let headers, let consultsCache):
+            shared.recorder?.record(body.readableBytesView, direction: .clientToServer)
             let observed = body.withUnsafeReadableBytes { bytes in
                 observer.clientMessage(
                     bytes.assumingMemoryBound(to: UInt8.self),
@@ -19,8 +20,10 @@ extension ProxyConnection {
                 )
             }
             record.requests = observed.requests
+            if let answer = observed.answer { shared.recorder?.record(answer, direction: .serverToClient) }
             if consultsCache { perform(machine.cacheAnswered(observed.answer.map { ByteBuffer(bytes: $0) })) }
         case .streamedRequest(let record, let capture, let headers):
+            if let recorder = shared.recorder { capture.record(to: recorder, direction: .clientToServer) }
             record.requests = capture.observe(with: observer, session: record.session, headers: headers, at: .now)
         case .answerBegan(let record, let opensGetStream):
             if opensGetStream { record.getStream = observer.getStreamOpened(session: record.session) }
@@ -62,10 +65,12 @@ extension ProxyConnection {
         for event in found {
             switch event {
             case .data(let data):
+                shared.recorder?.record(data, direction: .serverToClient)
                 data.withUnsafeBufferPointer {
                     observer.serverMessage($0, session: record.session, stream: record.getStream, at: instant)
                 }
             case .oversized(let head, let tail):
+                shared.recorder?.recordOmitted(direction: .serverToClient)
                 head.withUnsafeBufferPointer { head in
                     tail.withUnsafeBufferPointer { tail in
                         _ = observer.oversizedLine(
@@ -91,6 +96,7 @@ extension ProxyConnection {
             // A listen stream the server closed without its closing answer ended abruptly.
             endStreams(of: record, isStream: true, abruptly: true, at: instant)
         } else if reading.isJSON {
+            if let recorder = shared.recorder { reading.body.record(to: recorder, direction: .serverToClient) }
             _ = reading.body.observe(with: observer, from: .server, session: record.session, at: instant)
         }
         let status = Int(reading.status.code)

@@ -5,7 +5,8 @@ import MetricsWire
 /// (mode 0600) as it is relayed — `{"t": <seconds since 1970>, "dir": "c2s"|"s2c", "line": "<the line>"}`,
 /// one write per record. `line` is the line exactly as relayed, its newline included, so the `line`s of one
 /// direction put together are the bytes that crossed the proxy; a line that is not UTF-8 is kept as
-/// `line_base64` instead.
+/// `line_base64` instead. Over HTTP each record is one JSON-RPC body or SSE event (its data), as relayed; one
+/// longer than the proxy holds whole (8 MiB) is `"omitted": true`, without its bytes.
 public final class MessageRecorder: Sendable {
     /// The file recorded to.
     public let path: String
@@ -47,6 +48,16 @@ public final class MessageRecorder: Sendable {
             record += Array(#""line_base64":""#.utf8) + Array(Data(line).base64EncodedString().utf8) + [0x22]
         }
         record += Array("}\n".utf8)
+        file.withLock { fd in _ = FileDescriptorIO.writeAll(fd, record) }
+    }
+
+    /// Appends a record saying a message went `direction` at `time` that was too long to keep
+    /// (`"omitted": true`, no `line`): over HTTP, a body or an SSE event longer than the proxy holds.
+    func recordOmitted(direction: MessageDirection, at time: Date = Date()) {
+        var record = Array(#"{"t":"#.utf8)
+        record += Array(String(format: "%.6f", time.timeIntervalSince1970).utf8)
+        record += Array(#","dir":""#.utf8) + Array(direction.rawValue.utf8) + Array(#"","omitted":true}"#.utf8)
+        record += [0x0A]
         file.withLock { fd in _ = FileDescriptorIO.writeAll(fd, record) }
     }
 
