@@ -14,14 +14,16 @@ extension ServeCommandTests {
         status: Int32, output: String, error: String
     ) {
         let process = try BinaryProcess(arguments)
-        let deadline = ContinuousClock.now + limit
-        while process.process.isRunning, ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
-        if process.process.isRunning {
+        do {
+            // Until it exits and both pipes are read to their end: a large --json can still be in the pipe
+            // when the process is gone.
+            let status = try await process.finish(timeout: limit)
+            return (status, process.standardOutput, process.standardError)
+        } catch {
             _ = try await process.stop(signal: SIGKILL)
-            Issue.record("dashboard \(arguments.joined(separator: " ")) did not finish")
+            Issue.record("dashboard \(arguments.joined(separator: " ")) did not finish: \(error)")
+            return (process.process.terminationStatus, process.standardOutput, process.standardError)
         }
-        try await Task.sleep(for: .milliseconds(100))
-        return (process.process.terminationStatus, process.standardOutput, process.standardError)
     }
 
     @Test("snapshot against a running engine: a summary, the JSON, and clear failures with exit codes 1 and 2")
