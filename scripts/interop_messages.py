@@ -4,6 +4,8 @@ client in both protocol eras (mode auto, 2026-07-28; legacy, 2025-11-25) against
 its request and its answer, with the answer's latency and outcome (`tool_error` for the failing tool), the
 era's own messages (`initialize` only in the handshake era), payloads captured with secret-looking values
 redacted, the session on every message of a 2025-11-25 HTTP session; and nothing without the control token.
+The recording is then replayed (`dashboard replay`) against the same server (all the same), a changed one
+(echo's answer differs: exit 1) and as bad input (exit 2).
 The proxy also records (`--record`): over stdio between two tees, each direction's recorded lines put together
 must be the bytes the tees saw; over HTTP, the request bodies must be those the server recorded receiving, and
 every answer and SSE event it sent must be among the recorded ones.
@@ -17,6 +19,7 @@ import json
 import os
 import shlex
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -61,6 +64,8 @@ def discovered_port(state, name):
 async def exercise(client):
     await client.call_tool("echo", {"text": "hello"}, meta={"api_key": SECRET, "trace": {"token": SECRET}})
     await client.call_tool("fail", {"reason": "on purpose"})
+    # Asks the user: a multi-round call over 2026-07-28, a server request mid-call over 2025-11-25.
+    await client.call_tool("greet", {})
 
 
 def check(page, label, mode, http):
@@ -73,9 +78,9 @@ def check(page, label, mode, http):
     if ("initialize" in methods) != (mode == "legacy"):
         fail(f"{label}: the client's requests {methods}: initialize only in the handshake era")
     calls = {e["tool"]: e for e in entries if e["kind"] == "result" and e.get("method") == "tools/call"}
-    if set(calls) != {"echo", "fail"}:
+    if set(calls) != {"echo", "fail", "greet"}:
         fail(f"{label}: the answered calls: {sorted(calls)}")
-    if calls["echo"]["outcome"] != "ok" or calls["fail"]["outcome"] != "tool_error":
+    if calls["echo"]["outcome"] != "ok" or calls["fail"]["outcome"] != "tool_error" or calls["greet"]["outcome"] != "ok":
         fail(f"{label}: outcomes {calls['echo']['outcome']}, {calls['fail']['outcome']}")
     if any(e.get("latency_ms") is None for e in calls.values()):
         fail(f"{label}: an answer without its latency")
@@ -89,7 +94,7 @@ def check(page, label, mode, http):
     # 2025-11-25 over HTTP has sessions (Mcp-Session-Id); 2026-07-28 has none.
     if http and mode == "legacy" and not all(e.get("session") for e in entries if e.get("method") != "initialize"):
         fail(f"{label}: an HTTP message without its session")
-    print(f"interop-messages: ok: {label}: {len(entries)} messages, both calls answered with latency "
+    print(f"interop-messages: ok: {label}: {len(entries)} messages, every call answered with latency "
           f"and outcome, payloads captured and redacted")
 
 
@@ -110,6 +115,38 @@ def check_recording(work, label):
         fail(f"{label}: the recording's mode is {oct(mode)}")
     print(f"interop-messages: ok: {label}: --record holds the bytes each way exactly as tee saw them "
           f"({len(crossed.get('c2s', b''))} + {len(crossed.get('s2c', b''))} bytes), mode 0600")
+
+
+def replay(dashboard, recording, *server):
+    done = subprocess.run([dashboard, "replay", recording, "--", *server], capture_output=True, text=True,
+                          timeout=120)
+    return done.returncode, done.stdout, done.stderr
+
+
+def check_replay(dashboard, work, label):
+    """The recording replayed against the same server (every answer the same, the multi-round call
+    included), against a changed one (exit 1 naming the tool), and bad recordings (exit 2 naming the line)."""
+    recording = os.path.join(work, "session.jsonl")
+    status, out, err = replay(dashboard, recording, *SERVER, "--stdio")
+    if status != 0 or "DIFFERS" in out or "MISSING" in out:
+        fail(f"{label}: replay against the same server exited {status}:\n{out}{err}")
+    status, out, err = replay(dashboard, recording, *SERVER, "--stdio", "--changed")
+    differing = [line for line in out.splitlines() if "DIFFERS" in line]
+    if status != 1 or len(differing) != 1 or "tools/call echo" not in differing[0]:
+        fail(f"{label}: replay against a changed server exited {status}:\n{out}{err}")
+    status, _, err = replay(dashboard, os.path.join(work, "missing.jsonl"), *SERVER, "--stdio")
+    if status != 2 or "cannot read" not in err:
+        fail(f"{label}: replay of a missing file exited {status}: {err}")
+    broken = os.path.join(work, "broken.jsonl")
+    with open(recording) as source, open(broken, "w") as out_file:
+        lines = source.readlines()
+        out_file.writelines(lines[:2] + ['{"t": 1, "dir": "sideways", "line": "{}"}\n'] + lines[2:])
+    status, _, err = replay(dashboard, broken, *SERVER, "--stdio")
+    if status != 2 or f"{broken}:3:" not in err:
+        fail(f"{label}: replay of a recording with a bad line exited {status}: {err}")
+    print(f"interop-messages: ok: {label}: replay against the same server all the same (exit 0, greet's "
+          f"rounds and the user's answer included), against a changed one `tools/call echo` differs (exit 1), "
+          f"bad recordings exit 2 naming the line")
 
 
 async def stdio(dashboard, mode, work):
@@ -133,6 +170,7 @@ async def stdio(dashboard, mode, work):
         check(messages(port), f"pipe {mode}", mode, http=False)
     time.sleep(1)  # the shell's tees and the proxy finish after the client closes its end
     check_recording(work, f"pipe {mode}")
+    check_replay(dashboard, work, f"pipe {mode}")
 
 
 def sse_data(body):

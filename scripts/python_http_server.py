@@ -4,9 +4,10 @@ benchmarks: tools that answer at once, slowly, with an error, with progress, and
 It speaks both protocol eras, as the SDK's `MCPServer` does.
 
 Usage: python python_http_server.py PORT [--json] [--record FILE] [--otlp URL]   (Streamable HTTP)
-       python python_http_server.py --stdio [--otlp URL]                          (stdio)
+       python python_http_server.py --stdio [--otlp URL] [--changed]              (stdio)
 PORT 0 takes a free port ("listening on N" is printed). --record appends one JSON line per POST exchange to
 FILE: the request body and the response body exactly as the server received and sent them (base64).
+--changed makes echo answer in upper case (a changed server, for `dashboard replay`).
 --otlp exports the SDK's own spans (service `mcp-server`) to the OTLP/HTTP collector at URL, each at once.
 """
 
@@ -35,7 +36,8 @@ server = MCPServer("interop-http")
 @server.tool()
 def echo(text: str) -> str:
     """Returns its argument."""
-    return text
+    # --changed: a new build whose echo shouts, for replay to catch.
+    return text.upper() if "--changed" in sys.argv else text
 
 
 @server.tool()

@@ -43,17 +43,24 @@ extension JSONValue {
         redacted(limit: limit).text
     }
 
+    /// The value as compact JSON, whole and as it is (numbers as written).
+    public var compactText: String {
+        var out = ""
+        write(to: &out, limit: .max, redacting: false)
+        return out
+    }
+
     /// ``redactedText(limit:)``, and whether it was cut.
     public func redacted(limit: Int) -> (text: String, cut: Bool) {
         var out = ""
-        write(to: &out, limit: limit)
+        write(to: &out, limit: limit, redacting: true)
         guard out.utf8.count > limit else { return (out, false) }
         var cut = out.utf8.prefix(max(0, limit - 3))
         while !cut.isEmpty, String(cut) == nil { cut = cut.dropLast() }
         return ((String(cut) ?? "") + "…", true)
     }
 
-    private func write(to out: inout String, limit: Int) {
+    private func write(to out: inout String, limit: Int, redacting: Bool) {
         // Past the limit nothing more is written: the text is cut there anyway.
         guard out.utf8.count <= limit else { return }
         switch self {
@@ -62,10 +69,10 @@ extension JSONValue {
             for (index, member) in members.enumerated() {
                 if index > 0 { out += "," }
                 out += JSONText.quoted(member.key) + ":"
-                if Self.isSecretKey(member.key) {
+                if redacting, Self.isSecretKey(member.key) {
                     out += JSONText.quoted(Self.redactedMarker)
                 } else {
-                    member.value.write(to: &out, limit: limit)
+                    member.value.write(to: &out, limit: limit, redacting: redacting)
                 }
             }
             out += "}"
@@ -73,7 +80,7 @@ extension JSONValue {
             out += "["
             for (index, element) in elements.enumerated() {
                 if index > 0 { out += "," }
-                element.write(to: &out, limit: limit)
+                element.write(to: &out, limit: limit, redacting: redacting)
             }
             out += "]"
         case .string(let text): out += JSONText.quoted(text)
