@@ -50,6 +50,20 @@ def messages(port, token=TOKEN):
         return json.load(response)
 
 
+def settled(port):
+    """The log once it holds the last answers: the proxy relays an answer before it looks at it, so the
+    client can have it first. Read until two reads agree and every answer has its latency."""
+    previous = None
+    for _ in range(100):
+        page = messages(port)
+        answers = [e for e in page["messages"] if e["kind"] in ("result", "error")]
+        if previous == page["last"] and all(e.get("latency_ms") is not None for e in answers):
+            return page
+        previous = page["last"]
+        time.sleep(0.1)
+    return page
+
+
 def discovered_port(state, name):
     folder = os.path.join(state, "dashboard", "instances")
     for _ in range(100):
@@ -167,7 +181,7 @@ async def stdio(dashboard, mode, work):
         except urllib.error.HTTPError as error:
             if error.code != 401:
                 fail(f"without the token: {error.code}")
-        check(messages(port), f"pipe {mode}", mode, http=False)
+        check(settled(port), f"pipe {mode}", mode, http=False)
     time.sleep(1)  # the shell's tees and the proxy finish after the client closes its end
     check_recording(work, f"pipe {mode}")
     check_replay(dashboard, work, f"pipe {mode}")
@@ -229,7 +243,7 @@ async def http(dashboard, mode, work):
     try:
         async with Client(streamable_http_client(f"{base}/mcp"), mode=mode, elicitation_callback=user) as client:
             await exercise(client)
-        check(messages(discovered_port(work, name)), f"tcp {mode}", mode, http=True)
+        check(settled(discovered_port(work, name)), f"tcp {mode}", mode, http=True)
     finally:
         proxy.send_signal(signal.SIGTERM)
         proxy.wait(timeout=15)

@@ -152,9 +152,17 @@ struct MessageLogTests {
         let (tooMany, _) = try await Self.get(url + "?limit=5000", token: token)
         #expect(tooMany == 400)
 
-        let (status, body) = try await Self.get(url + "?after=0&limit=10", token: token)
+        // The server's answer reaches the client before the proxy has looked at it (it relays first): wait
+        // for the log to hold all four.
+        var (status, body) = try await Self.get(url + "?after=0&limit=10", token: token)
+        var page = try JSONDecoder().decode(MessagesPage.self, from: Data(body.utf8))
+        let deadline = ContinuousClock.now + .seconds(10)
+        while page.last < 4, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+            (status, body) = try await Self.get(url + "?after=0&limit=10", token: token)
+            page = try JSONDecoder().decode(MessagesPage.self, from: Data(body.utf8))
+        }
         #expect(status == 200)
-        let page = try JSONDecoder().decode(MessagesPage.self, from: Data(body.utf8))
         #expect(page.server == "logged" && page.capture && page.capacity == 3 && page.last == 4)
         #expect(page.messages.map(\.seq) == [2, 3, 4], "the last three of four")
         // Both requests may be read before either answer: the kinds' order is the peers' timing.

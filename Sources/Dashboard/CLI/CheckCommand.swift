@@ -22,21 +22,14 @@ struct CheckCommand: AsyncParsableCommand {
             case per bound) that CI systems show, in every case.
 
             Examples:
-              dashboard check --attach 127.0.0.1:9109 --max-p95 search=250ms --max-error-rate 1
-              dashboard check --prometheus http://prometheus:9090 --selector '{job="mcp"}' --max-p95 '*=2s' \\
-                --junit reports/mcp-latency.xml
+              dashboard check --attach 127.0.0.1:9109 --max-p95 search=250ms \\
+                --max-error-rate 1
+              dashboard check --prometheus http://prometheus:9090 --max-p95 '*=2s' \\
+                --junit mcp-latency.xml
             """
     )
 
-    @Option(
-        help: ArgumentHelp(
-            "The endpoint: HOST:PORT, [IPv6]:PORT, HOST (port 9109) or an http(s):// URL (default 127.0.0.1:9109).",
-            valueName: "host:port"
-        )
-    )
-    var attach: String?
-
-    @OptionGroup var fleet: FleetOptions
+    @OptionGroup var source: PollOptions
 
     @Option(
         name: .customLong("max-p95"),
@@ -56,31 +49,7 @@ struct CheckCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Also write a JUnit XML report here.", valueName: "file"))
     var junit: String?
 
-    @Option(
-        help: ArgumentHelp(
-            "A bearer token sent with the request, for an endpoint behind an authenticating proxy.",
-            valueName: "token"
-        )
-    )
-    var bearerToken: String?
-
-    @Option(help: ArgumentHelp("Give up after this many seconds.", valueName: "seconds"))
-    var timeout: Double = 5
-
     func validate() throws {
-        if fleet.prometheus != nil, attach != nil {
-            throw ValidationError("--attach and --prometheus name two sources; give one")
-        }
-        if fleet.prometheus == nil {
-            do {
-                _ = try MetricsTarget(parsing: attach ?? MetricsTarget.local.description)
-            } catch {
-                throw ValidationError("--attach: \(error.reason); \(error.hint ?? "")")
-            }
-        }
-        guard timeout.isFinite, timeout > 0, timeout <= 600 else {
-            throw ValidationError("--timeout must be greater than 0 and at most 600 seconds, got \(timeout)")
-        }
         let bounds = try self.bounds()
         if bounds.isEmpty {
             throw ValidationError("give at least one bound: --max-p95 TOOL=DURATION or --max-error-rate PERCENT")
@@ -101,13 +70,7 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let started = ContinuousClock.now
-        let configuration = PollerConfiguration(requestTimeout: .seconds(timeout), bearerToken: bearerToken)
-        let poller =
-            try fleet.source().map { MetricsPoller(source: $0, configuration: configuration) }
-            ?? MetricsPoller(
-                target: try MetricsTarget(parsing: attach ?? MetricsTarget.local.description),
-                configuration: configuration
-            )
+        let poller = try source.poller()
         let target = poller.target.description
         let results: [(name: String, violations: [String])]
         let status: Int32

@@ -52,7 +52,7 @@ struct MessageOptions: ParsableArguments {
         do {
             return try MessageRecorder(path: record)
         } catch {
-            printError("dashboard: \(error.description)")
+            printError(error.description)
             throw ExitCode(1)
         }
     }

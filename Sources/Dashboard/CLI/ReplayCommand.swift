@@ -62,7 +62,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             recording = try Recording.read(path: file)
         } catch {
-            printError("dashboard replay: \(error.description)")
+            printError("replay: \(error.description)")
             throw ExitCode(2)
         }
         let environment = ProcessInfo.processInfo.environment
@@ -70,7 +70,7 @@ struct ReplayCommand: AsyncParsableCommand {
         do {
             executable = try CommandResolver.resolve(serverCommand[0], path: environment["PATH"])
         } catch {
-            printError("dashboard replay: \(error.description)")
+            printError("replay: \(error.description)")
             throw ExitCode(2)
         }
         let results: [ReplayedCall]
@@ -83,7 +83,7 @@ struct ReplayCommand: AsyncParsableCommand {
                 timeout: DurationText.parse(timeout) ?? .seconds(30)
             )
         } catch {
-            printError("dashboard replay: \(error.description)")
+            printError("replay: \(error.description)")
             throw ExitCode(2)
         }
         print(Self.table(results), terminator: "")

@@ -53,9 +53,13 @@ public enum StdioReplay {
         let results = await session.run()
         close(process.stdin)
         let exited = Task { await process.exitStatus() }
+        // A server that does not exit when its input ends is asked to, then made to.
         let patience = Task {
-            try? await Task.sleep(for: .seconds(2))
-            if !Task.isCancelled { process.signal(SIGTERM) }
+            for (wait, signal) in [(Duration.seconds(2), SIGTERM), (.seconds(3), SIGKILL)] {
+                try? await Task.sleep(for: wait)
+                if Task.isCancelled { return }
+                process.signal(signal)
+            }
         }
         _ = await exited.value
         patience.cancel()
