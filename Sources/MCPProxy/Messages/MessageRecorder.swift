@@ -39,9 +39,7 @@ public final class MessageRecorder: Sendable {
 
     /// Appends one line (its newline included, when it had one) that went `direction` at `time`.
     func record<Line: Collection<UInt8>>(_ line: Line, direction: MessageDirection, at time: Date = Date()) {
-        var record = Array(#"{"t":"#.utf8)
-        record += Array(String(format: "%.6f", time.timeIntervalSince1970).utf8)
-        record += Array(#","dir":""#.utf8) + Array(direction.rawValue.utf8) + Array(#"","#.utf8)
+        var record = Self.start(direction, at: time)
         if let text = String(validating: line, as: UTF8.self) {
             record += Array(#""line":"#.utf8) + Array(JSONText.quoted(text).utf8)
         } else {
@@ -54,18 +52,21 @@ public final class MessageRecorder: Sendable {
     /// Appends a record saying a message went `direction` at `time` that was too long to keep
     /// (`"omitted": true`, no `line`): over HTTP, a body or an SSE event longer than the proxy holds.
     func recordOmitted(direction: MessageDirection, at time: Date = Date()) {
-        var record = Array(#"{"t":"#.utf8)
-        record += Array(String(format: "%.6f", time.timeIntervalSince1970).utf8)
-        record += Array(#","dir":""#.utf8) + Array(direction.rawValue.utf8) + Array(#"","omitted":true}"#.utf8)
-        record += [0x0A]
+        let record = Self.start(direction, at: time) + Array(#""omitted":true}"#.utf8) + [0x0A]
         file.withLock { fd in _ = FileDescriptorIO.writeAll(fd, record) }
+    }
+
+    /// A record's opening: `{"t":…,"dir":"…",`.
+    private static func start(_ direction: MessageDirection, at time: Date) -> [UInt8] {
+        Array(#"{"t":"#.utf8) + Array(String(format: "%.6f", time.timeIntervalSince1970).utf8)
+            + Array(#","dir":""#.utf8) + Array(direction.rawValue.utf8) + Array(#"","#.utf8)
     }
 
     /// Cuts one direction's bytes into lines for the recorder, holding a line until its newline.
     struct Splitter {
         let recorder: MessageRecorder
         let direction: MessageDirection
-        private var pending: [UInt8] = []
+        private var lines = LineSplitter()
 
         init(_ recorder: MessageRecorder, _ direction: MessageDirection) {
             self.recorder = recorder
@@ -74,25 +75,12 @@ public final class MessageRecorder: Sendable {
 
         /// Records each line `chunk` ends; keeps the rest for the next chunk.
         mutating func feed(_ chunk: UnsafeBufferPointer<UInt8>) {
-            var start = 0
-            while let newline = chunk[start...].firstIndex(of: 0x0A) {
-                let line = UnsafeBufferPointer(rebasing: chunk[start...newline])
-                if pending.isEmpty {
-                    recorder.record(line, direction: direction)
-                } else {
-                    pending += line
-                    recorder.record(pending, direction: direction)
-                    pending.removeAll(keepingCapacity: pending.count < 1 << 20)
-                }
-                start = newline + 1
-            }
-            pending += UnsafeBufferPointer(rebasing: chunk[start...])
+            lines.feed(chunk) { recorder.record($0, direction: direction) }
         }
 
         /// Records a last line without a newline.
         mutating func finish() {
-            if !pending.isEmpty { recorder.record(pending, direction: direction) }
-            pending = []
+            lines.finish { recorder.record($0, direction: direction) }
         }
     }
 }

@@ -71,7 +71,7 @@ public struct JSONDifference: Sendable, Equatable {
             }
             return nil
         case (.number(let left), .number(let right)):
-            if left == right || (Double(left) != nil && Double(left) == Double(right)) { return nil }
+            if JSONValue.canonicalNumber(left) == JSONValue.canonicalNumber(right) { return nil }
         case (.string(let left), .string(let right)) where left == right: return nil
         case (.bool(let left), .bool(let right)) where left == right: return nil
         case (.null, .null): return nil

@@ -86,22 +86,22 @@ struct LineReader: Sendable {
             }
         }
         Thread.detachNewThread {
-            var pending: [UInt8] = []
+            var lines = LineSplitter()
+            // Without its newline.
+            let emit = { (line: UnsafeBufferPointer<UInt8>) -> Void in
+                continuation.yield(.line(Array(line.last == 0x0A ? line.dropLast() : line[...])))
+            }
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
             defer { buffer.deallocate() }
             while true {
                 let count = FileDescriptorIO.read(fd, into: buffer)
                 guard count > 0 else { break }
-                for byte in UnsafeRawBufferPointer(rebasing: buffer[..<count]) {
-                    if byte == 0x0A {
-                        continuation.yield(.line(pending))
-                        pending.removeAll(keepingCapacity: true)
-                    } else {
-                        pending.append(byte)
-                    }
-                }
+                lines.feed(
+                    UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count),
+                    emit
+                )
             }
-            if !pending.isEmpty { continuation.yield(.line(pending)) }
+            lines.finish(emit)
             ticker.cancel()
             continuation.finish()
         }
