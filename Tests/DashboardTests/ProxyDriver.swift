@@ -8,11 +8,11 @@ final class ProxyDriver: @unchecked Sendable {
     private let input = Pipe()
     private var nextID = 10
 
-    /// Starts `dashboard proxy --name NAME -- MCPTestServer` with `stateHome` as its XDG state folder, and
-    /// initializes the session.
-    init(name: String, stateHome: String) throws {
+    /// Starts `dashboard proxy --name NAME [options] -- MCPTestServer` with `stateHome` as its XDG state
+    /// folder, and initializes the session.
+    init(name: String, stateHome: String, options: [String] = []) throws {
         process.executableURL = URL(fileURLWithPath: BinaryProcess.path)
-        process.arguments = ["proxy", "--name", name, "--", BuiltExecutable.path("MCPTestServer")]
+        process.arguments = ["proxy", "--name", name] + options + ["--", BuiltExecutable.path("MCPTestServer")]
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_STATE_HOME"] = stateHome
         process.environment = environment

@@ -48,6 +48,7 @@ let benchmarks: @Sendable () -> Void = {
             fiftyToolState()
         }
     }
+    messagesBenchmarks()
 }
 
 /// What the poller hands the screen after a minute attached to an engine with 50 tools.

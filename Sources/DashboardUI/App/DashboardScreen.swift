@@ -15,6 +15,10 @@ public struct DashboardScreen {
     let inbox: StatusInbox
     var state: DashboardState
     private var refresher = TargetRefresher()
+    /// Reads the proxies' message logs while the Messages view is open.
+    private let messageFeed = MessageFeed()
+    /// The version of the message list last copied into the state.
+    private var messagesVersion = 0
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
@@ -79,6 +83,13 @@ public struct DashboardScreen {
                 pendingData = false
                 dirty = true
             }
+            if state.ui.messages != nil, !state.ui.isPaused,
+                let (list, version) = messageFeed.take(since: messagesVersion)
+            {
+                state.messages = list
+                messagesVersion = version
+                dirty = true
+            }
             if let discovery, state.localOffer != discovery.unwatched {
                 state.localOffer = discovery.unwatched
                 dirty = true
@@ -123,6 +134,8 @@ public struct DashboardScreen {
         switch command {
         case .quit, .redraw:
             break
+        case .watchMessages(let open):
+            if open { messageFeed.start(watcher: watcher) } else { messageFeed.stop() }
         case .openDetail:
             if let key = selectedTool(in: state) {
                 state.ui.detail = key

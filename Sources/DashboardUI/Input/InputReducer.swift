@@ -19,6 +19,7 @@ func handle(_ key: Key, state: inout UIState) -> UICommand? {
         state.isHelpVisible = false
         return nil
     }
+    if state.messages != nil { return messagesKey(key, state: &state) }
     if state.detail != nil, key == .escape || key == .backspace || key == .char("h") {
         state.detail = nil
         return nil
@@ -43,14 +44,22 @@ private func editFilter(_ key: Key, state: inout UIState) -> UICommand? {
     case .backspace, .delete:
         if !state.filterDraft.isEmpty { state.filterDraft.removeLast() }
     case .enter:
-        state.filterText = state.filterDraft
         state.isEditingFilter = false
-        state.scroll.latency = 0
+        if state.messages != nil {
+            state.messages?.filter = state.filterDraft
+        } else {
+            state.filterText = state.filterDraft
+            state.scroll.latency = 0
+        }
     case .escape:
-        state.filterText = ""
         state.filterDraft = ""
         state.isEditingFilter = false
-        state.scroll.latency = 0
+        if state.messages != nil {
+            state.messages?.filter = ""
+        } else {
+            state.filterText = ""
+            state.scroll.latency = 0
+        }
     default:
         break
     }
@@ -84,6 +93,10 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
         }
     case .char("L"):
         return .toggleLocal
+    case .char("m"), .char("M"):
+        state.messages = MessagesViewState()
+        state.statusMessage = nil
+        return .watchMessages(true)
     case .char("/"):
         state.isEditingFilter = true
         state.filterDraft = state.filterText

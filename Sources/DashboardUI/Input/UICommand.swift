@@ -14,6 +14,8 @@ enum UICommand: Sendable, Equatable {
     case redraw
     /// Open the detail of the latency table's highlighted tool.
     case openDetail
+    /// Start (true) or stop reading the watched proxies' message logs: the Messages view opened or closed.
+    case watchMessages(Bool)
     /// Start or stop watching the local proxies found beside the embedded engine.
     case toggleLocal
 }

@@ -4,7 +4,7 @@
 /// terminal is too small; a tool's detail covers the panes; overlays (help, reset prompt) are drawn over
 /// everything.
 func render(_ state: DashboardState, size: ScreenSize) -> ScreenGrid {
-    render(state, size: size, content: size.contains(.minimum) ? PaneContent(state) : nil)
+    render(state, size: size, content: size.contains(.minimum) ? PaneContent.frame(state) : nil)
 }
 
 /// The screen loop's frame: stores this frame's scroll limits in `state` (pulling offsets and the
@@ -14,9 +14,21 @@ func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
         state.ui.scrollLimits = .unlimited
         return render(state, size: size, content: nil)
     }
-    let content = PaneContent(state)
-    state.ui.scrollLimits = DashboardLayout(size: size, content: content, ui: state.ui).scrollLimits(for: content)
+    let content = PaneContent.frame(state)
+    let layout = DashboardLayout(size: size, content: content, ui: state.ui)
+    state.ui.scrollLimits = layout.scrollLimits(for: content)
     state.ui.clampScroll()
+    if var view = state.ui.messages {
+        if view.opened == nil {
+            let shown = state.messages.shown(filter: view.filter)
+            view.resolve(shown: shown, rows: state.messages.rows, visible: MessagesView.listRows(in: layout.body))
+        }
+        if let key = view.opened {
+            let lines = MessageDetailView.lines(state.messages.row(key), width: size.width, clockZone: state.clockZone)
+            view.resolveDetail(lines: lines.count, visible: MessageDetailView.textRows(in: layout.body))
+        }
+        state.ui.messages = view
+    }
     return render(state, size: size, content: content)
 }
 
@@ -30,7 +42,16 @@ private func render(_ state: DashboardState, size: ScreenSize, content: PaneCont
     let layout = DashboardLayout(size: size, content: content, ui: state.ui)
     HeaderPane(state: state, theme: theme).draw(in: layout.header, grid: &grid)
     if let banner = layout.banner { BannerPane(theme: theme).draw(in: banner, grid: &grid) }
-    if let key = state.ui.detail {
+    if let view = state.ui.messages {
+        if let key = view.opened {
+            let lines = MessageDetailView.lines(state.messages.row(key), width: size.width, clockZone: state.clockZone)
+            MessageDetailView(state: state, key: key, theme: theme)
+                .draw(in: layout.body, lines: lines, offset: view.detailOffset, grid: &grid)
+        } else {
+            MessagesView(state: state, shown: state.messages.shown(filter: view.filter), theme: theme)
+                .draw(in: layout.body, grid: &grid)
+        }
+    } else if let key = state.ui.detail {
         ToolDetailView(state: state, key: key, theme: theme).draw(in: layout.body, grid: &grid)
     } else {
         LatencyPane(state: state, rows: content.tools, toolCount: content.toolCount, theme: theme)

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import MetricsWire
 import NIOCore
+import NIOHTTP1
 
 /// Calls the engine's control API: start a test upload, reset the metrics.
 ///
@@ -43,30 +44,70 @@ public struct ControlClient: Sendable {
         _ = try await post("/v1/reset", body: Data("{}".utf8))
     }
 
+    /// `GET /v1/messages?after=SEQ&limit=N`: the messages a proxy relayed after `after` that it still keeps,
+    /// oldest first, at most `limit`. Polled often, so it goes through one client kept for the process.
+    public func messages(after: Int, limit: Int) async throws(ControlError) -> MessagesPage {
+        let answer = try await send(
+            .GET,
+            "/v1/messages?after=\(max(0, after))&limit=\(limit)",
+            client: Self.pollingClient,
+            maxBytes: Self.maxMessagesBytes
+        )
+        do {
+            return try JSONDecoder().decode(MessagesPage.self, from: answer)
+        } catch {
+            throw ControlError(
+                .badResponse,
+                call: "GET \(target.baseURL)/v1/messages",
+                status: 200,
+                reason: "the answer is not a page of messages (\(error))"
+            )
+        }
+    }
+
+    /// Largest page of messages read: 2 000 captured payloads of 64 KiB and their metadata.
+    static let maxMessagesBytes = 160 << 20
+
+    /// The client of repeated calls (messages), kept for the life of the process: it keeps its connections.
+    static let pollingClient = MetricsFetcher.makeClient(requestTimeout: .seconds(10))
+
     private func post(_ path: String, body: Data) async throws(ControlError) -> Data {
+        try await send(.POST, path, body: body, maxBytes: Self.maxAnswerBytes)
+    }
+
+    /// Sends one call; with no `client`, a client made for it and shut down after.
+    private func send(
+        _ method: HTTPMethod,
+        _ path: String,
+        body: Data? = nil,
+        client shared: HTTPClient? = nil,
+        maxBytes: Int
+    ) async throws(ControlError) -> Data {
         let url = target.baseURL + path
-        let call = "POST \(url)"
+        let call = "\(method.rawValue) \(url)"
         var request = HTTPClientRequest(url: url)
-        request.method = .POST
-        request.headers.add(name: "Content-Type", value: "application/json")
+        request.method = method
         request.headers.add(name: "Accept", value: "application/json")
         if let credential { request.headers.add(name: "Authorization", value: "Bearer \(credential.token)") }
-        request.body = .bytes(ByteBuffer(bytes: body))
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(bytes: body))
+        }
 
-        let client = MetricsFetcher.makeClient(requestTimeout: timeout)
+        let client = shared ?? MetricsFetcher.makeClient(requestTimeout: timeout)
         let outcome: Result<(status: Int, body: Data), any Error>
         do {
             let response = try await client.execute(request, timeout: .nanoseconds(Int64(timeout.inSeconds * 1e9)))
             var answer = Data()
             for try await chunk in response.body {
-                answer.append(contentsOf: chunk.readableBytesView.prefix(Self.maxAnswerBytes - answer.count))
-                if answer.count >= Self.maxAnswerBytes { break }
+                answer.append(contentsOf: chunk.readableBytesView.prefix(maxBytes - answer.count))
+                if answer.count >= maxBytes { break }
             }
             outcome = .success((Int(response.status.code), answer))
         } catch {
             outcome = .failure(error)
         }
-        try? await client.shutdown()
+        if shared == nil { try? await client.shutdown() }
 
         switch outcome {
         case .failure(let error):

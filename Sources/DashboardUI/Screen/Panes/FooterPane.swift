@@ -12,16 +12,26 @@ struct FooterPane {
         if ui.isConfirmingReset { return [("y", "reset all counters"), ("n", "cancel")] }
         if ui.isHelpVisible { return [("?", "close help"), ("Esc", "close"), ("q", "quit")] }
         if ui.isEditingFilter { return [("Enter", "apply"), ("Esc", "clear"), ("Backspace", "delete")] }
+        if let view = ui.messages {
+            if view.opened != nil {
+                return [("Esc", "back"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("q", "quit")]
+            }
+            return [
+                ("Esc", "back"), ("Enter", "open"), ("/", "filter"), ("p", ui.isPaused ? "resume" : "pause"),
+                ("↑↓", "move"), ("End", "follow"), ("q", "quit"), ("?", "help"),
+            ]
+        }
         if ui.detail != nil {
             return [("Esc", "back"), ("q", "quit"), ("?", "help"), ("p", ui.isPaused ? "resume" : "pause")]
         }
         var hints = [
-            ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("u", "upload"), ("p", ui.isPaused ? "resume" : "pause"),
+            ("q", "quit"), ("?", "help"), ("Enter", "detail"), ("m", "messages"), ("u", "upload"),
+            ("p", ui.isPaused ? "resume" : "pause"),
             ("s", "sort"), ("/", "filter"), ("r", "reset"), ("+/-", "refresh"), ("Tab", "focus"),
             ("↑↓", "move"),
         ]
-        // A fleet has nothing to upload to or reset: those belong to one engine.
-        if state.mode == .fleet { hints.removeAll { $0.0 == "u" || $0.0 == "r" } }
+        // A fleet has nothing to upload to, reset or list messages of: those belong to one engine or proxy.
+        if state.mode == .fleet { hints.removeAll { $0.0 == "u" || $0.0 == "r" || $0.0 == "m" } }
         if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget {
             hints.insert(("L", "local"), at: 3)
         }

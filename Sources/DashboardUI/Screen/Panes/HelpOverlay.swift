@@ -6,6 +6,7 @@ enum HelpOverlay {
         ("?", "show or hide this help"),
         ("u", "start a test upload (on the engine that uploads)"),
         ("Enter", "open the highlighted tool; Esc returns"),
+        ("m", "messages: every JSON-RPC message the proxies relay"),
         ("L", "also watch the local proxies found (embedded mode)"),
         ("p", "pause or resume: freeze the display"),
         ("s  S", "sort by name, calls, calls/s, p95, p99, errors"),
@@ -16,7 +17,7 @@ enum HelpOverlay {
         ("↑ ↓  j k", "move the highlight, or scroll the focused pane"),
         ("PgUp PgDn", "scroll by a page"),
         ("Home End  g G", "first or last row"),
-        ("Esc", "close help, cancel, clear the filter"),
+        ("Esc", "close help, cancel, clear the filter, go back"),
         ("kB MB GB", "decimal: 1 MB = 10⁶ bytes (sizes and MB/s)"),
     ]
 

@@ -23,6 +23,8 @@ struct StatusLine {
         } else if let message = ui.statusMessage {
             let style = message.kind == .error ? theme.statusError : theme.statusInfo
             grid.write(message.text, x: rect.x + 1, y: rect.y, maxWidth: width, style: style)
+        } else if ui.messages != nil {
+            return
         } else if !ui.filterText.isEmpty {
             let total = state.targets.reduce(0) { $0 + ($1.snapshot?.toolMetrics.count ?? 0) }
             let text = "filter \"\(ui.filterText)\": \(shownTools) of \(total) rows · / edits · Esc clears"

@@ -20,6 +20,8 @@ public struct DashboardState: Sendable {
     var thresholds: LatencyThresholds
     /// Local proxies found but not watched (plain `dashboard` offers them: `L` adds them).
     var localOffer: Int
+    /// The messages read from the watched proxies while the Messages view is open.
+    var messages = MessageList()
     /// The user's view settings.
     public var ui: UIState
     /// The time the header's clock shows.

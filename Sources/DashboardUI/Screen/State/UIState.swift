@@ -18,6 +18,8 @@ public struct UIState: Sendable, Equatable {
     var selectedRow: Int
     /// The tool whose detail covers the panes (Esc closes it).
     var detail: ToolKey?
+    /// The Messages view (`m`), when it covers the panes.
+    var messages: MessagesViewState?
     /// Whether the key help covers the screen.
     var isHelpVisible: Bool
     /// Whether the display is frozen (the app stops applying new snapshots).
@@ -40,6 +42,7 @@ public struct UIState: Sendable, Equatable {
         focus: FocusPane = .latency,
         selectedRow: Int = 0,
         detail: ToolKey? = nil,
+        messages: MessagesViewState? = nil,
         isHelpVisible: Bool = false,
         isPaused: Bool = false,
         isConfirmingReset: Bool = false,
@@ -55,6 +58,7 @@ public struct UIState: Sendable, Equatable {
         self.focus = focus
         self.selectedRow = selectedRow
         self.detail = detail
+        self.messages = messages
         self.isHelpVisible = isHelpVisible
         self.isPaused = isPaused
         self.isConfirmingReset = isConfirmingReset
