@@ -76,6 +76,7 @@ let package = Package(
                 "CProxy",
                 "Engine",
                 "MetricsWire",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),

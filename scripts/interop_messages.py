@@ -250,6 +250,36 @@ async def http(dashboard, mode, work):
         server.terminate()
         server.wait(timeout=15)
     check_http_recording(work, f"tcp {mode}")
+    check_http_replay(dashboard, work, f"tcp {mode}")
+
+
+def check_http_replay(dashboard, work, label):
+    """The HTTP recording replayed with --upstream against a fresh SDK server (every answer the same, the
+    multi-round call and the user's answer included), against a changed one (exit 1 naming the tool), and
+    against a port nothing listens on (every call missing: exit 1)."""
+    recording = os.path.join(work, "proxy.jsonl")
+    for changed in (False, True):
+        server, line = start([*SERVER, "0", *(["--changed"] if changed else [])])
+        url = f"http://127.0.0.1:{int(line.split()[-1])}/mcp"
+        try:
+            done = subprocess.run([dashboard, "replay", recording, "--upstream", url], capture_output=True,
+                                  text=True, timeout=120)
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        differing = [row for row in done.stdout.splitlines() if "DIFFERS" in row or "MISSING" in row]
+        if not changed and (done.returncode != 0 or differing or "greet" not in done.stdout):
+            fail(f"{label}: --upstream replay against the same server exited {done.returncode}:\n"
+                 f"{done.stdout}{done.stderr}")
+        if changed and (done.returncode != 1 or len(differing) != 1 or "tools/call echo" not in differing[0]):
+            fail(f"{label}: --upstream replay against a changed server exited {done.returncode}:\n"
+                 f"{done.stdout}{done.stderr}")
+    done = subprocess.run([dashboard, "replay", recording, "--upstream", "ftp://127.0.0.1/mcp"],
+                          capture_output=True, text=True, timeout=30)
+    if done.returncode == 0 or "http:// or https://" not in done.stderr:
+        fail(f"{label}: --upstream ftp:// exited {done.returncode}: {done.stderr}")
+    print(f"interop-messages: ok: {label}: replay --upstream against a fresh HTTP server all the same (exit 0), "
+          f"against a changed one `tools/call echo` differs (exit 1), a URL that is not http refused")
 
 
 async def main():

@@ -17,7 +17,7 @@ let messagesBenchmarks: @Sendable () -> Void = {
     // 8 proxies × 200 messages/s read twice a second: 800 new messages a frame at worst.
     Benchmark("messages, 5 000 kept, 800 new a frame, 200x60", configuration: configuration) { benchmark, state in
         var state = state
-        let arriving = messageRows(800, from: 5_000)
+        let arriving = arrivingRows
         for _ in benchmark.scaledIterations {
             state.messages.append(arriving)
             blackHole(drawFrame(&state, size: size))
@@ -49,22 +49,29 @@ let messagesBenchmarks: @Sendable () -> Void = {
             blackHole(drawFrame(&state, size: size))
         }
     } setup: {
-        var state = messagesState(filter: "")
-        let text = String(repeating: "lorem ipsum ", count: 5_000)
-        let payload = #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\#(text)"}]}}"#
-        var row = state.messages.rows[state.messages.rows.count - 1]
-        row = MessageRow(target: row.target, server: row.server, entry: row.entry)
-        var entry = row.entry
-        entry.payload = String(payload.prefix(MessageEntry.maxPayloadBytes))
-        state.messages.rows[state.messages.rows.count - 1] = MessageRow(
-            target: row.target,
-            server: row.server,
-            entry: entry
-        )
-        state.ui.messages?.opened = row.key
-        return state
+        openedMessageState()
     }
 }
+
+/// The Messages view with its newest message, a 64 KiB answer, opened.
+func openedMessageState() -> DashboardState {
+    var state = messagesState(filter: "")
+    let text = String(repeating: "lorem ipsum ", count: 5_000)
+    let payload = #"{"jsonrpc":"2.0","id":1,"result":{"content":[{"type":"text","text":"\#(text)"}]}}"#
+    let last = state.messages.rows[state.messages.rows.count - 1]
+    var entry = last.entry
+    entry.payload = String(payload.prefix(MessageEntry.maxPayloadBytes))
+    state.messages.rows[state.messages.rows.count - 1] = MessageRow(
+        target: last.target,
+        server: last.server,
+        entry: entry
+    )
+    state.ui.messages?.opened = last.key
+    return state
+}
+
+/// Messages read in one turn of the feed (made once: the feed makes them off the screen loop).
+let arrivingRows = messageRows(800, from: 5_000)
 
 /// The eight-target dashboard with the Messages view open over `messageRows(5 000)`.
 func messagesState(filter: String) -> DashboardState {

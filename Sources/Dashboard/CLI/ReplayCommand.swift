@@ -9,9 +9,12 @@ struct ReplayCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "replay",
         abstract: "Replay a session recorded with `dashboard proxy --record` against a server; compare the answers.",
-        usage: "dashboard replay <file> [--ignore <json-pointer>]… [--timeout <duration>] -- <command> [<arguments>…]",
+        usage: """
+            dashboard replay <file> [--ignore <json-pointer>]… [--timeout <duration>] -- <command> [<arguments>…]
+              dashboard replay <file> [--ignore <json-pointer>]… [--timeout <duration>] --upstream <url>
+            """,
         discussion: """
-            Starts the server (stdio), sends it the recorded client's messages in order — each request waiting \
+            Starts the server (stdio), or talks to the Streamable-HTTP server at --upstream (each message             POSTed with the session id, protocol version, Mcp-Method and Mcp-Name headers a client sends;             the session deleted at the end), sends it the recorded client's messages in order — each request waiting \
             for its answer, the server's own requests (sampling, elicitation) answered as the client answered \
             them, a multi-round call's retry given this server's requestState — and compares each answer with \
             the recorded one. Ids and requestState values (encrypted afresh by every server process) are not \
@@ -38,13 +41,31 @@ struct ReplayCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long each request may take before it counts as unanswered.", valueName: "duration"))
     var timeout: String = "30s"
 
+    @Option(
+        help: ArgumentHelp(
+            "The Streamable-HTTP server to replay against (its MCP endpoint), instead of a command.",
+            valueName: "url"
+        )
+    )
+    var upstream: String?
+
     @Argument(parsing: .postTerminator, help: ArgumentHelp("The server's command.", valueName: "command"))
     var serverCommand: [String] = []
 
     func validate() throws {
-        guard !serverCommand.isEmpty else {
+        if let upstream {
+            guard serverCommand.isEmpty else {
+                throw ValidationError("give either --upstream or a command after --, not both")
+            }
+            guard let url = URL(string: upstream), ["http", "https"].contains(url.scheme?.lowercased() ?? ""),
+                url.host != nil
+            else {
+                throw ValidationError("--upstream must be an http:// or https:// URL, got '\(upstream)'")
+            }
+        } else if serverCommand.isEmpty {
             throw ValidationError(
-                "give the server's command after --, e.g. dashboard replay session.jsonl -- uvx mcp-server-time"
+                "give the server's command after --, e.g. dashboard replay session.jsonl -- uvx mcp-server-time, "
+                    + "or its URL with --upstream http://127.0.0.1:8000/mcp"
             )
         }
         guard DurationText.parse(timeout) != nil else {
@@ -65,26 +86,36 @@ struct ReplayCommand: AsyncParsableCommand {
             printError("replay: \(error.description)")
             throw ExitCode(2)
         }
-        let environment = ProcessInfo.processInfo.environment
-        let executable: String
-        do {
-            executable = try CommandResolver.resolve(serverCommand[0], path: environment["PATH"])
-        } catch {
-            printError("replay: \(error.description)")
-            throw ExitCode(2)
-        }
+        let timeout = DurationText.parse(timeout) ?? .seconds(30)
         let results: [ReplayedCall]
-        do {
-            results = try await StdioReplay.run(
-                recording,
-                executable: executable,
-                arguments: serverCommand,
-                ignoring: Set(ignore),
-                timeout: DurationText.parse(timeout) ?? .seconds(30)
-            )
-        } catch {
-            printError("replay: \(error.description)")
-            throw ExitCode(2)
+        if let upstream {
+            do {
+                results = try await HTTPReplay.run(recording, url: upstream, ignoring: Set(ignore), timeout: timeout)
+            } catch {
+                printError("replay: \(error.description)")
+                throw ExitCode(2)
+            }
+        } else {
+            let environment = ProcessInfo.processInfo.environment
+            let executable: String
+            do {
+                executable = try CommandResolver.resolve(serverCommand[0], path: environment["PATH"])
+            } catch {
+                printError("replay: \(error.description)")
+                throw ExitCode(2)
+            }
+            do {
+                results = try await StdioReplay.run(
+                    recording,
+                    executable: executable,
+                    arguments: serverCommand,
+                    ignoring: Set(ignore),
+                    timeout: timeout
+                )
+            } catch {
+                printError("replay: \(error.description)")
+                throw ExitCode(2)
+            }
         }
         print(Self.table(results), terminator: "")
         let same = results.filter { $0.outcome == .same }.count

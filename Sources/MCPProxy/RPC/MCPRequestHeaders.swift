@@ -23,6 +23,27 @@ public struct MCPRequestHeaders: Sendable, Equatable {
         self.protocolVersion = protocolVersion
     }
 
+    /// The headers a client sends with `message` (`value` parsed): `Mcp-Method`, `Mcp-Name` (Base64-wrapped
+    /// when not plain printable ASCII) and `MCP-Protocol-Version` — the one a 2026-07-28 request names in
+    /// its `_meta`, else `negotiated` (a handshake-era session's, once set up).
+    public static func sent(with value: JSONValue, negotiated: String?) -> MCPRequestHeaders {
+        var headers = MCPRequestHeaders()
+        let params = value["params"]
+        headers.protocolVersion =
+            params?["_meta"]?["io.modelcontextprotocol/protocolVersion"]?.stringValue ?? negotiated
+        guard let method = value["method"]?.stringValue else { return headers }
+        headers.method = method
+        if namedMethods.contains(method),
+            let name = (method == "resources/read" ? params?["uri"] : params?["name"])?.stringValue
+        {
+            let plain =
+                name.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value <= 0x7E }
+                && name == name.trimmingCharacters(in: .whitespaces) && !name.hasPrefix("=?base64?")
+            headers.name = plain ? name : "=?base64?\(Data(name.utf8).base64EncodedString())?="
+        }
+        return headers
+    }
+
     /// `Mcp-Name`'s value, decoded when it uses the Base64 sentinel form; `nil` when that form does not decode.
     var decodedName: String? {
         guard let name, name.hasPrefix("=?base64?"), name.hasSuffix("?="), name.count >= 11 else { return name }

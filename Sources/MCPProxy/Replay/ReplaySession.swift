@@ -5,7 +5,8 @@ import MetricsWire
 /// and compares each answer with the recorded one.
 struct ReplaySession {
     var plan: ReplayPlan
-    let stdin: Int32
+    /// Sends one message (a line over stdio, a POST over HTTP); false once the server cannot take more.
+    let send: @Sendable ([UInt8]) -> Bool
     var events: AsyncStream<LineReader.Event>.Iterator
     let ignoring: Set<String>
     let timeout: Duration
@@ -13,13 +14,22 @@ struct ReplaySession {
     var requestStates: [String: JSONValue] = [:]
     var serverOpen = true
 
-    init(plan: ReplayPlan, stdin: Int32, lines: LineReader, ignoring: Set<String>, timeout: Duration) {
+    init(
+        plan: ReplayPlan,
+        send: @escaping @Sendable ([UInt8]) -> Bool,
+        lines: LineReader,
+        ignoring: Set<String>,
+        timeout: Duration
+    ) {
         self.plan = plan
-        self.stdin = stdin
+        self.send = send
         self.events = lines.events.makeAsyncIterator()
         self.ignoring = ignoring.union(["/id"])
         self.timeout = timeout
     }
+
+    /// Why a request went unanswered when the server's output ended before its answer.
+    static let serverGone = "the server exited first"
 
     mutating func run() async -> [ReplayedCall] {
         var results: [ReplayedCall] = []
@@ -52,7 +62,7 @@ struct ReplaySession {
         let start = ContinuousClock.now
         write(bytes)
         guard let answer = await answer(to: request.id, until: start + timeout) else {
-            result.outcome = .unanswered(serverOpen ? "no answer within \(timeout)" : "the server exited first")
+            result.outcome = .unanswered(serverOpen ? "no answer within \(timeout)" : Self.serverGone)
             return result
         }
         result.replayedMs = (ContinuousClock.now - start).inMilliseconds
@@ -132,10 +142,10 @@ struct ReplaySession {
         return nil
     }
 
-    /// Sends one message as a line: a body recorded over HTTP has no newline of its own.
+    /// Sends one message.
     private mutating func write(_ bytes: [UInt8]) {
         guard serverOpen else { return }
-        serverOpen = FileDescriptorIO.writeAll(stdin, bytes.last == 0x0A ? bytes : bytes + [0x0A])
+        serverOpen = send(bytes)
     }
 
     /// `value` with the member at `path` (object keys) set to `replacement`.

@@ -43,9 +43,11 @@ public enum StdioReplay {
         let plan = ReplayPlan(recording)
         let process = try ServerProcess.start(executable: executable, arguments: arguments)
         let lines = LineReader.start(process.stdout)
+        let stdin = process.stdin
         var session = ReplaySession(
             plan: plan,
-            stdin: process.stdin,
+            // One message a line: a body recorded over HTTP has no newline of its own.
+            send: { FileDescriptorIO.writeAll(stdin, $0.last == 0x0A ? $0 : $0 + [0x0A]) },
             lines: lines,
             ignoring: ignoring,
             timeout: timeout
@@ -77,7 +79,8 @@ struct LineReader: Sendable {
 
     let events: AsyncStream<Event>
 
-    static func start(_ fd: Int32) -> LineReader {
+    /// A stream fed by `feed` (which yields lines and finishes it), ticking until it finishes.
+    static func fed(by feed: (AsyncStream<Event>.Continuation, Task<Void, Never>) -> Void) -> LineReader {
         let (stream, continuation) = AsyncStream.makeStream(of: Event.self)
         let ticker = Task {
             while !Task.isCancelled {
@@ -85,6 +88,15 @@ struct LineReader: Sendable {
                 continuation.yield(.tick)
             }
         }
+        feed(continuation, ticker)
+        return LineReader(events: stream)
+    }
+
+    static func start(_ fd: Int32) -> LineReader {
+        fed { continuation, ticker in start(fd, continuation: continuation, ticker: ticker) }
+    }
+
+    private static func start(_ fd: Int32, continuation: AsyncStream<Event>.Continuation, ticker: Task<Void, Never>) {
         Thread.detachNewThread {
             var lines = LineSplitter()
             // Without its newline.
@@ -105,6 +117,5 @@ struct LineReader: Sendable {
             ticker.cancel()
             continuation.finish()
         }
-        return LineReader(events: stream)
     }
 }
