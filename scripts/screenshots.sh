@@ -2,7 +2,8 @@
 # Captures the real dashboard in tmux and renders PNG pictures of it, plus plain-text captures:
 #   embedded.png (engine + demo + a test upload in progress), attached.png (watching `dashboard serve`),
 #   help.png (the ? overlay), narrow.png (80×24), targets.png (--local: three proxies with calls in flight
-#   and failures, plus a serve engine and a Python-shaped server), detail.png (Enter on a tool).
+#   and failures, plus a serve engine and a Python-shaped server), detail.png (Enter on a tool),
+#   messages.png (m: their messages live) and message.png (one captured message, Enter).
 # Needs: tmux, aha, chromium (Debian packages). Usage: scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +99,7 @@ send({"jsonrpc": "2.0", "method": "notifications/initialized"})
 send({"jsonrpc": "2.0", "id": 1, "method": "tools/list"})
 n = 2
 while True:
-    calls = [("echo", {"text": "hi"}, False), ("sleep", {"ms": 40 + n % 90}, False)]
+    calls = [("echo", {"text": f"hi {n}", "api_key": "sk-not-shown"}, False), ("sleep", {"ms": 40 + n % 90}, False)]
     if n % 9 == 0: calls.append(("fail_tool", {}, False))
     if n % 40 == 2: calls.append(("progress", {"steps": 600}, True))
     for tool, arguments, progress in calls:
@@ -108,7 +109,10 @@ while True:
     time.sleep(0.3)
 PY
 for name in github filesystem search; do
-    XDG_STATE_HOME=$work/state python3 "$work/client.py" "$binary" proxy --name "$name" -- "$mcp_server" 2>/dev/null &
+    # Two keep payloads (--capture); the proxies take the dashboard's --token for their message logs.
+    capture=$([ "$name" = search ] && echo "" || echo --capture)
+    XDG_STATE_HOME=$work/state METRICS_CONTROL_TOKEN=screenshot-token python3 "$work/client.py" "$binary" proxy \
+        --name "$name" $capture -- "$mcp_server" 2>/dev/null &
     others+=($!)
     sleep 0.7
 done
@@ -126,3 +130,15 @@ sleep 0.5
 tmux send-keys -t shot Enter
 sleep 6
 capture detail
+tmux send-keys -t shot Escape
+tmux send-keys -t shot Escape
+tmux send-keys -t shot m
+sleep 4
+capture messages
+tmux send-keys -t shot /
+tmux send-keys -t shot -l "github echo c2s"
+tmux send-keys -t shot Enter
+sleep 1
+tmux send-keys -t shot k Enter
+sleep 1
+capture message

@@ -61,11 +61,19 @@ public struct ControlToken: Sendable {
         guard PrivateFile.makeDirectory(directory) else {
             throw ControlTokenError(path: path, reason: "cannot create \(directory)")
         }
-        // A private temporary file, then a rename: the token is never readable by others, even briefly.
-        if let reason = PrivateFile.write(Array((token + "\n").utf8), to: path) {
+        // A private temporary file, then a link: the token is never readable by others, even briefly, and of
+        // engines starting at once (a client starting its proxies) all take the one token that was stored.
+        switch PrivateFile.create(Array((token + "\n").utf8), at: path) {
+        case .placed:
+            return ControlToken(token, source: .file(path))
+        case .exists:
+            guard let existing = read(from: path) else {
+                throw ControlTokenError(path: path, reason: "another process stored an unreadable token")
+            }
+            return ControlToken(existing, source: .file(path))
+        case .failed(let reason):
             throw ControlTokenError(path: path, reason: reason)
         }
-        return ControlToken(token, source: .file(path))
     }
 }
 
