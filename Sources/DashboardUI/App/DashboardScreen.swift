@@ -17,8 +17,6 @@ public struct DashboardScreen {
     private var refresher = TargetRefresher()
     /// Reads the proxies' message logs while the Messages view is open.
     private let messageFeed = MessageFeed()
-    /// The version of the message list last copied into the state.
-    private var messagesVersion = 0
     /// Refresh intervals `+` and `-` step through, in seconds.
     static let refreshSteps: [Double] = [0.25, 0.5, 1, 2, 5, 10]
 
@@ -83,11 +81,8 @@ public struct DashboardScreen {
                 pendingData = false
                 dirty = true
             }
-            if state.ui.messages != nil, !state.ui.isPaused,
-                let (list, version) = messageFeed.take(since: messagesVersion)
-            {
-                state.messages = list
-                messagesVersion = version
+            if state.ui.messages != nil, !state.ui.isPaused, let delta = messageFeed.take() {
+                state.messages.apply(delta)
                 dirty = true
             }
             if let discovery, state.localOffer != discovery.unwatched {

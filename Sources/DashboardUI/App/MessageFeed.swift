@@ -3,7 +3,8 @@ import MetricsClient
 import MetricsWire
 
 /// Reads the message logs of every watched target while the Messages view is open: each proxy's
-/// `GET /v1/messages` twice a second, from where the last read ended, into one ``MessageList``.
+/// `GET /v1/messages` twice a second, from where the last read ended; the screen adds what was read to its
+/// ``MessageList``.
 ///
 /// The first read of a target starts at its newest ``backlog`` messages. An answer read before the proxy
 /// matched it to its request (no latency yet) is read once more on the next turn. Thread-safe: the screen
@@ -20,8 +21,9 @@ public final class MessageFeed: Sendable {
     }
 
     private struct Shared {
-        var list = MessageList()
-        var version = 0
+        /// What was read since the screen last took it.
+        var delta = MessageDelta()
+        var sources: [MessageSource] = []
         var cursors: [String: Cursor] = [:]
     }
 
@@ -70,9 +72,14 @@ public final class MessageFeed: Sendable {
         }
     }
 
-    /// The list, when it changed since `version`; with the version to ask with next.
-    func take(since version: Int) -> (list: MessageList, version: Int)? {
-        shared.withLock { $0.version == version ? nil : ($0.list, $0.version) }
+    /// What was read since the last take, if anything: the screen applies it to its own list (which stays
+    /// the only copy, so adding to it copies nothing).
+    func take() -> MessageDelta? {
+        shared.withLock { shared in
+            guard !shared.delta.isEmpty else { return nil }
+            defer { shared.delta = MessageDelta() }
+            return shared.delta
+        }
     }
 
     /// One read of every target, at once; their new messages are added together, in time order.
@@ -93,7 +100,7 @@ public final class MessageFeed: Sendable {
             var sources: [MessageSource] = []
             var added: [MessageRow] = []
             for (index, entry) in entries.enumerated() {
-                let previous = shared.list.sources.first { $0.target == entry.id }
+                let previous = shared.sources.first { $0.target == entry.id }
                 var source =
                     previous ?? MessageSource(target: entry.id, server: entry.name ?? entry.id, capture: nil)
                 if let read = results[index] {
@@ -108,7 +115,7 @@ public final class MessageFeed: Sendable {
                         for message in page.messages {
                             let row = MessageRow(target: entry.id, server: source.server, entry: message)
                             if message.seq <= read.reread ?? 0 {
-                                if !shared.list.replace(row) { continue }
+                                shared.delta.replaced.append(row)
                             } else {
                                 added.append(row)
                             }
@@ -118,11 +125,17 @@ public final class MessageFeed: Sendable {
                 sources.append(source)
             }
             added.sort { $0.entry.time < $1.entry.time }
-            guard !added.isEmpty || sources != shared.list.sources || results.values.contains(where: \.rereadSome)
-            else { return }
-            shared.list.sources = sources
-            shared.list.append(added)
-            shared.version += 1
+            shared.delta.added += added
+            // While the screen is paused nothing is taken: what it could not show is forgotten, and counted.
+            let excess = shared.delta.added.count - MessageList.capacity
+            if excess > 0 {
+                shared.delta.added.removeFirst(excess)
+                shared.delta.dropped += excess
+            }
+            if sources != shared.sources {
+                shared.sources = sources
+                shared.delta.sources = sources
+            }
         }
     }
 
@@ -134,8 +147,6 @@ public final class MessageFeed: Sendable {
         var cursor: Cursor
         var problem: String?
         var brief: String?
-
-        var rereadSome: Bool { reread != nil && !pages.isEmpty }
     }
 
     private static func read(_ entry: TargetWatcher.Entry, cursor start: Cursor) async -> Read {

@@ -53,16 +53,15 @@ public struct ControlClient: Sendable {
             client: Self.pollingClient,
             maxBytes: Self.maxMessagesBytes
         )
-        do {
-            return try JSONDecoder().decode(MessagesPage.self, from: answer)
-        } catch {
+        guard let page = MessagesPage.read(Array(answer)) else {
             throw ControlError(
                 .badResponse,
                 call: "GET \(target.baseURL)/v1/messages",
                 status: 200,
-                reason: "the answer is not a page of messages (\(error))"
+                reason: "the answer is not a page of messages"
             )
         }
+        return page
     }
 
     /// Largest page of messages read: 2 000 captured payloads of 64 KiB and their metadata.

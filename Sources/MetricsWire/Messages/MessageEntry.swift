@@ -101,4 +101,8 @@ public struct MessagesPage: Codable, Sendable, Equatable {
         self.last = last
         self.messages = messages
     }
+
+    enum CodingKeys: String, CodingKey {
+        case server, capture, capacity, last, messages
+    }
 }

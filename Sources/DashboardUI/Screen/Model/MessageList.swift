@@ -31,19 +31,65 @@ struct MessageRow: Sendable, Equatable {
         self.server = server
         self.entry = entry
         let words = [
-            server, entry.direction == .clientToServer ? "→ c2s" : "← s2c", entry.kind, entry.method ?? "",
+            server, entry.direction == .clientToServer ? "c2s" : "s2c", entry.kind, entry.method ?? "",
             entry.tool ?? "", entry.id ?? "", entry.outcome ?? "",
         ]
-        searchText = Array(words.joined(separator: " ").lowercased().utf8)
+        searchText = Array((entry.direction == .clientToServer ? "→ " : "← ").utf8) + Self.lowercased(words)
         preview = entry.payload.map(Self.preview)
     }
 
-    private static func preview(_ payload: String) -> String {
-        guard let message = try? JSONParser.parse(Array(payload.utf8)) else {
-            return String(payload.prefix(previewLength))
+    /// The members a preview shows, as they are spelled in a payload.
+    private static let payloadKeys = [#""params":"#, #""result":"#, #""error":"#].map { Array($0.utf8) }
+
+    /// Where `needle` starts in `haystack`, if it does.
+    private static func offset(of needle: [UInt8], in haystack: [UInt8]) -> Int? {
+        guard needle.count <= haystack.count else { return nil }
+        for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
+            var matched = 1
+            while matched < needle.count, haystack[start + matched] == needle[matched] { matched += 1 }
+            if matched == needle.count { return start }
         }
-        let part = message["params"] ?? message["result"] ?? message["error"] ?? message
-        return String(part.compactText.prefix(previewLength))
+        return nil
+    }
+
+    /// `words` joined by spaces, lowercased: ASCII byte by byte (most of them), the rest by the library.
+    private static func lowercased(_ words: [String]) -> [UInt8] {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(words.reduce(words.count) { $0 + $1.utf8.count })
+        var ascii = true
+        for word in words {
+            if !bytes.isEmpty { bytes.append(0x20) }
+            for byte in word.utf8 {
+                ascii = ascii && byte < 0x80
+                bytes.append(byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte)
+            }
+        }
+        return ascii ? bytes : Array(words.joined(separator: " ").lowercased().utf8)
+    }
+
+    /// What follows a payload's `"params":`, `"result":` or `"error":` (the first of them in its opening
+    /// kilobyte), else its start: found without parsing it, since a payload may be 64 KiB. A key found this
+    /// way is one: inside a string a quote is escaped, so `"result":` cannot appear there.
+    private static func preview(_ payload: String) -> String {
+        let bytes = payload.utf8
+        var start = bytes.startIndex
+        let head = Array(bytes.prefix(1024))
+        for key in Self.payloadKeys {
+            if let offset = Self.offset(of: key, in: head) {
+                start = bytes.index(bytes.startIndex, offsetBy: offset + key.count)
+                break
+            }
+        }
+        var end = bytes.index(start, offsetBy: min(previewLength, bytes.distance(from: start, to: bytes.endIndex)))
+        // On a character's boundary.
+        while end > start, end.samePosition(in: payload.unicodeScalars) == nil {
+            end = bytes.index(before: end)
+        }
+        // A member taken to the end of the message: without the message's closing brace.
+        if start != bytes.startIndex, end == bytes.endIndex, end > start, bytes[bytes.index(before: end)] == 0x7D {
+            end = bytes.index(before: end)
+        }
+        return String(payload[start..<end])
     }
 
     /// The key of its entry.
@@ -66,6 +112,21 @@ struct MessageRow: Sendable, Equatable {
         }
         return false
     }
+}
+
+/// What reads of the message logs brought since the screen last took them.
+struct MessageDelta: Sendable {
+    /// New messages, oldest first.
+    var added: [MessageRow] = []
+    /// Messages read again (an answer's latency had not been filled in): they replace their rows.
+    var replaced: [MessageRow] = []
+    /// The sources, when what they say changed.
+    var sources: [MessageSource]?
+    /// Messages read but forgotten before the screen took them (it was paused), beyond ``MessageList/capacity``.
+    var dropped = 0
+
+    /// Whether it brings nothing.
+    var isEmpty: Bool { added.isEmpty && replaced.isEmpty && sources == nil && dropped == 0 }
 }
 
 /// What one watched target's message log said at its last read.
@@ -114,6 +175,14 @@ struct MessageList: Sendable, Equatable {
             rows.removeFirst(excess)
             dropped += excess
         }
+    }
+
+    /// Adds what a ``MessageDelta`` brought.
+    mutating func apply(_ delta: MessageDelta) {
+        if let sources = delta.sources { self.sources = sources }
+        dropped += delta.dropped
+        append(delta.added)
+        for row in delta.replaced { _ = replace(row) }
     }
 
     /// Puts `row` in the place of the row with its key (read again once its answer was matched); false when
