@@ -53,7 +53,7 @@ let messagesBenchmarks: @Sendable () -> Void = {
     }
 }
 
-/// The Messages view with its newest message, a 64 KiB answer, opened.
+/// The Messages view with its newest message, a 64 KiB answer, opened (and laid out by a first frame).
 func openedMessageState() -> DashboardState {
     var state = messagesState(filter: "")
     let text = String(repeating: "lorem ipsum ", count: 5_000)
@@ -67,6 +67,8 @@ func openedMessageState() -> DashboardState {
         entry: entry
     )
     state.ui.messages?.opened = last.key
+    // The frame after Enter lays the message out (pretty-printed, wrapped) once; the frames measured reuse it.
+    _ = drawFrame(&state, size: ScreenSize(width: 200, height: 60))
     return state
 }
 

@@ -24,8 +24,20 @@ func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
             view.resolve(shown: shown, rows: state.messages.rows, visible: MessagesView.listRows(in: layout.body))
         }
         if let key = view.opened {
-            let lines = MessageDetailView.lines(state.messages.row(key), width: size.width, clockZone: state.clockZone)
-            view.resolveDetail(lines: lines.count, visible: MessageDetailView.textRows(in: layout.body))
+            let row = state.messages.row(key)
+            if view.detailLines?.entry != row?.entry || view.detailLines?.width != size.width {
+                view.detailLines = .init(
+                    entry: row?.entry,
+                    width: size.width,
+                    lines: MessageDetailView.lines(row, width: size.width, clockZone: state.clockZone)
+                )
+            }
+            view.resolveDetail(
+                lines: view.detailLines?.lines.count ?? 0,
+                visible: MessageDetailView.textRows(in: layout.body)
+            )
+        } else {
+            view.detailLines = nil
         }
         state.ui.messages = view
     }
@@ -44,7 +56,10 @@ private func render(_ state: DashboardState, size: ScreenSize, content: PaneCont
     if let banner = layout.banner { BannerPane(theme: theme).draw(in: banner, grid: &grid) }
     if let view = state.ui.messages {
         if let key = view.opened {
-            let lines = MessageDetailView.lines(state.messages.row(key), width: size.width, clockZone: state.clockZone)
+            let row = state.messages.row(key)
+            let lines =
+                view.detailLines.flatMap { $0.entry == row?.entry && $0.width == size.width ? $0.lines : nil }
+                ?? MessageDetailView.lines(row, width: size.width, clockZone: state.clockZone)
             MessageDetailView(state: state, key: key, theme: theme)
                 .draw(in: layout.body, lines: lines, offset: view.detailOffset, grid: &grid)
         } else {

@@ -35,8 +35,8 @@ struct MessagesView {
             // time, direction, id, size, latency, the optional columns and one space between each.
             let fixed = time + 2 + id + size + latency + (server > 0 ? server + 1 : 0) + (outcome > 0 ? outcome + 1 : 0)
             let rest = max(10, width - 2 - fixed - 6)
-            method = min(28, rest * 11 / 20)
-            tool = min(28, rest - method)
+            method = min(24, rest * 11 / 20)
+            tool = min(20, rest - method)
             if rest - method - tool > 20 { payload = rest - method - tool - 1 }
         }
     }
@@ -73,7 +73,12 @@ struct MessagesView {
             let position = view.offset + line
             guard position < shown.count else { break }
             let row = list.rows[shown[position]]
-            drawRow(row, columns: columns, x: rect.x + 1, y: top + line, selected: position == view.index, grid: &grid)
+            let selected = position == view.index
+            // The highlight spans the row, the gaps between its cells too.
+            if selected {
+                grid.fill(Rect(x: rect.x + 1, y: top + line, width: rect.width - 3, height: 1), style: theme.selection)
+            }
+            drawRow(row, columns: columns, x: rect.x + 1, y: top + line, selected: selected, grid: &grid)
         }
         PaneChrome.scrollbar(
             x: rect.maxX - 1,

@@ -1,3 +1,5 @@
+import MetricsWire
+
 /// What the keys changed in the Messages view (`m`): its filter, the highlighted message, the one opened.
 ///
 /// The keys only ask for moves (``pendingMove``); each frame resolves them against the rows it shows, so
@@ -26,6 +28,16 @@ struct MessagesViewState: Sendable, Equatable {
     var opened: MessageKey?
     /// The first line of the opened message shown.
     var detailOffset = 0
+    /// The opened message's lines as last laid out: a 64 KiB payload takes milliseconds to pretty-print and
+    /// wrap, so frames reuse them while the message and the width stay the same.
+    var detailLines: DetailLines?
+
+    /// The lines of one message laid out for one width.
+    struct DetailLines: Sendable, Equatable {
+        var entry: MessageEntry?
+        var width: Int
+        var lines: [String]
+    }
 
     /// Whether the highlight follows the newest message.
     var isFollowing: Bool { selected == nil }
