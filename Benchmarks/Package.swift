@@ -19,6 +19,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "Engine", package: "dashboard"),
+                .product(name: "MCPProxy", package: "dashboard"),
                 .product(name: "MetricsWire", package: "dashboard"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),

@@ -72,7 +72,7 @@ struct WireTableTests {
         arguments: [
             "cache", "system", "tool", "lifetime", "histogram", "rounds", "engine", "upload", "upload record",
             "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream",
-            "snapshot", "fleet", "fleet cache", "fleet instance", "otlp",
+            "tool surface", "listed tool", "tool change", "snapshot", "fleet", "fleet cache", "fleet instance", "otlp",
         ]
     )
     func walk(_ type: String) throws {
@@ -140,7 +140,8 @@ struct WireTableTests {
                 ),
                 keys: UploadMetrics.CodingKeys.self
             )
-        case "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream":
+        case "mcp", "mcp server", "mcp peer", "in flight", "failure", "annotations", "streams", "open stream",
+            "tool surface", "listed tool", "tool change":
             problems = try Self.walkMCP(type)
         case "snapshot":
             problems = try Self.walk(
@@ -246,6 +247,24 @@ struct WireTableTests {
                     open: []
                 ),
                 keys: MCPStreams.CodingKeys.self
+            )
+        case "tool surface":
+            return try walk(
+                try #require(mcp.toolSurface),
+                blank: ToolSurfaceMetrics(),
+                keys: ToolSurfaceMetrics.CodingKeys.self
+            )
+        case "listed tool":
+            return try walk(
+                try #require(mcp.toolSurface?.tools.first),
+                blank: ListedTool(name: "", bytes: 0, hash: "", since: 0),
+                keys: ListedTool.CodingKeys.self
+            )
+        case "tool change":
+            return try walk(
+                try #require(mcp.toolSurface?.changes.first),
+                blank: ToolSurfaceChange(seq: 0, time: 0, tool: "", change: "", risky: false),
+                keys: ToolSurfaceChange.CodingKeys.self
             )
         default:
             return try walk(

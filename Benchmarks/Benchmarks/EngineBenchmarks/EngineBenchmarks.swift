@@ -13,4 +13,5 @@ let benchmarks: @Sendable () -> Void = {
     responseCacheBenchmarks()
     fileIDCacheBenchmarks()
     hashingBenchmarks()
+    toolSurfaceBenchmarks()
 }

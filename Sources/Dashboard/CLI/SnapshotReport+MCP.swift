@@ -79,11 +79,41 @@ extension SnapshotReport {
                 ? nil : "\(DisplayText.sanitized(tool, maxLength: 40)) \(claims.joined(separator: " "))"
         }
         if !hinted.isEmpty { out += "HINTS (claimed by the server)  " + hinted.joined(separator: "; ") + "\n" }
+        if let surface = mcp.toolSurface { out += toolSurface(surface) }
         if !mcp.protocolIssues.isEmpty {
             out +=
                 "PROTOCOL ISSUES (relayed unchanged)  "
                 + mcp.protocolIssues.sorted { $0.key < $1.key }.map { "\(DisplayText.sanitized($0.key)) \($0.value)" }
                 .joined(separator: "  ") + "\n"
+        }
+        return out
+    }
+
+    /// The tool surface: the definitions' size and the largest tools, then the latest changes.
+    static func toolSurface(_ surface: ToolSurfaceMetrics) -> String {
+        var out =
+            "TOOL DEFINITIONS  \(surface.tools.count) tools, \(Format.bytes(surface.definitionsBytes)), "
+            + "≈\(Format.count(surface.definitionsBytes / 4)) tokens of context; largest: "
+            + surface.tools.prefix(5).map {
+                "\(DisplayText.sanitized($0.name, maxLength: 40)) \(Format.bytes($0.bytes))"
+            }
+            .joined(separator: ", ") + "\n"
+        guard !surface.changes.isEmpty else { return out }
+        out += "TOOL CHANGES  \(surface.riskyChanges) risky of \(surface.changeCounts.values.reduce(0, +))\n"
+        for change in surface.changes.prefix(10) {
+            out +=
+                "  \(Format.timestamp(change.time))  \(change.risky ? "⚠ RISKY " : "")"
+                + "\(DisplayText.sanitized(change.tool, maxLength: 40))  \(DisplayText.sanitized(change.change))"
+            if change.change == ToolChangeKind.description.rawValue {
+                out +=
+                    "  \"\(DisplayText.sanitized(change.before ?? "", maxLength: 60))\" → "
+                    + "\"\(DisplayText.sanitized(change.after ?? "", maxLength: 60))\""
+            } else if change.change == ToolChangeKind.annotations.rawValue {
+                out +=
+                    "  \(DisplayText.sanitized(change.before ?? "", maxLength: 60)) → "
+                    + DisplayText.sanitized(change.after ?? "", maxLength: 60)
+            }
+            out += "\n"
         }
         return out
     }

@@ -61,5 +61,28 @@ extension PrometheusExposition {
                 sample(&out, "dashboard_mcp_stream_events_total", [("mcp_method_name", method)], count)
             }
         }
+        if let surface = mcp.toolSurface { renderSurface(surface, server: mcp.server.name, into: &out) }
+    }
+
+    /// The tool surface: its changes by kind (every kind, so a rate starts from 0) and its definitions' size.
+    static func renderSurface(_ surface: ToolSurfaceMetrics, server: String, into out: inout String) {
+        family(&out, "dashboard_tool_changes_total", "counter", "Changes of the server's tool list, by kind.")
+        for kind in ToolChangeKind.allCases {
+            sample(
+                &out,
+                "dashboard_tool_changes_total",
+                [("server", server), ("change", kind.rawValue)],
+                surface.changeCounts[kind.rawValue] ?? 0
+            )
+        }
+        family(
+            &out,
+            "dashboard_tool_risky_changes_total",
+            "counter",
+            "Changes of the kind a poisoned server makes: descriptions rewritten, annotations turned safer, tools added."
+        )
+        sample(&out, "dashboard_tool_risky_changes_total", [("server", server)], surface.riskyChanges)
+        family(&out, "mcp_tool_definitions_bytes", "gauge", "Bytes of the server's tool definitions (canonical JSON).")
+        sample(&out, "mcp_tool_definitions_bytes", [("server", server)], surface.definitionsBytes)
     }
 }

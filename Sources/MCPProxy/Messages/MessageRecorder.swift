@@ -34,7 +34,7 @@ public final class MessageRecorder: Sendable {
     }
 
     deinit {
-        file.withLock { close($0) }
+        _ = file.withLock { close($0) }
     }
 
     /// Appends one line (its newline included, when it had one) that went `direction` at `time`.

@@ -62,6 +62,8 @@ struct ObserverState {
     var earlyOldest: ContinuousClock.Instant?
     var failures = FailureLog(capacity: MCPMetrics.maxListed)
     var annotations: [String: ToolAnnotations] = [:]
+    /// The server's tools as its latest `tools/list` gave them, and their changes.
+    var surface = ToolSurfaceState()
     var issues: [String: Int] = [:]
     var server: MCPServerStatus
     /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).

@@ -301,6 +301,9 @@ extension ProxyObserver {
                 }
             }
         case "tools/list":
+            for problem in state.surface.take(result, at: Date().timeIntervalSince1970) {
+                state.count(problem.rawValue)
+            }
             guard case .array(let tools)? = result["tools"] else { return }
             for tool in tools.prefix(collector.configuration.maxTools) {
                 guard let name = tool["name"]?.stringValue, let hints = tool["annotations"] else { continue }

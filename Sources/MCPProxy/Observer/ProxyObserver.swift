@@ -272,7 +272,8 @@ public final class ProxyObserver: Sendable {
                 protocolIssues: state.issues,
                 requestsByVersion: state.requestsByVersion.isEmpty ? nil : state.requestsByVersion,
                 streams: state.streamMetrics(now: now),
-                awaitingInput: state.openRounds.isEmpty ? nil : state.openRounds.count
+                awaitingInput: state.openRounds.isEmpty ? nil : state.openRounds.count,
+                toolSurface: state.surface.metrics
             )
         }
     }

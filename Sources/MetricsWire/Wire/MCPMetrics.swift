@@ -29,6 +29,9 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
     public var streams: MCPStreams?
     /// Calls whose last round asked for the user's input and whose retry has not come yet.
     public var awaitingInput: Int?
+    /// The server's tools as its latest `tools/list` gave them, their sizes and their changes; absent
+    /// before the first list (and from older engines).
+    public var toolSurface: ToolSurfaceMetrics?
 
     /// How many in-flight calls and failures are listed at most.
     public static let maxListed = 20
@@ -45,7 +48,8 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         protocolIssues: [String: Int] = [:],
         requestsByVersion: [String: Int]? = nil,
         streams: MCPStreams? = nil,
-        awaitingInput: Int? = nil
+        awaitingInput: Int? = nil,
+        toolSurface: ToolSurfaceMetrics? = nil
     ) {
         self.server = server
         self.methodMetrics = methodMetrics
@@ -58,6 +62,7 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         self.requestsByVersion = requestsByVersion
         self.streams = streams
         self.awaitingInput = awaitingInput
+        self.toolSurface = toolSurface
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -72,6 +77,7 @@ public struct MCPMetrics: Codable, Sendable, Equatable {
         case requestsByVersion = "requests_by_version"
         case streams
         case awaitingInput = "awaiting_input"
+        case toolSurface = "tool_surface"
     }
 }
 
@@ -287,6 +293,7 @@ extension MCPMetrics: WireObject {
         .optionalCounts(CodingKeys.requestsByVersion, \.requestsByVersion),
         .object(CodingKeys.streams, \.streams),
         .optionalCount(CodingKeys.awaitingInput, \.awaitingInput),
+        .object(CodingKeys.toolSurface, \.toolSurface),
     ])
 }
 

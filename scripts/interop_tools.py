@@ -1,0 +1,120 @@
+"""The proxy's view of a server's tool surface, with the reference Python SDK on both sides: its client in
+both protocol eras (mode auto, 2026-07-28; legacy, 2025-11-25) against scripts/python_tools_server.py, whose
+tools change while it runs (a rewritten description, a destructive tool turned read-only, a changed schema,
+one removed, one added), over stdio and Streamable HTTP. The snapshot must hold every change, the risky ones
+flagged, each tool's size and the definitions' total; Prometheus must count the changes by kind.
+
+Usage: python interop_tools.py DASHBOARD   (the venv of scripts/common.sh)
+"""
+
+import asyncio
+import json
+import os
+import signal
+import sys
+import tempfile
+import urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from interop_http import start  # noqa: E402
+from interop_messages import discovered_port  # noqa: E402
+from mcp import Client, StdioServerParameters  # noqa: E402
+from mcp.client.streamable_http import streamable_http_client  # noqa: E402
+
+SERVER = [sys.executable, os.path.join(os.path.dirname(os.path.abspath(__file__)), "python_tools_server.py")]
+EXPECTED = {  # (tool, change): risky
+    ("lookup", "description"): True,
+    ("delete_file", "annotations"): True,
+    ("search", "schema"): False,
+    ("old_report", "removed"): False,
+    ("exfiltrate", "added"): True,
+}
+
+
+def fail(message):
+    print(f"interop-tools: FAIL: {message}", file=sys.stderr)
+    sys.exit(1)
+
+
+def fetch(port, path):
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=10) as response:
+        return response.read().decode()
+
+
+async def exercise(client):
+    first = await client.list_tools()
+    await client.call_tool("rug_pull", {})
+    second = await client.list_tools()
+    return first, second
+
+
+def check(port, label, second):
+    surface = json.loads(fetch(port, "/metrics"))["mcp"].get("tool_surface")
+    if not surface:
+        fail(f"{label}: no tool_surface in the snapshot")
+    seen = {(change["tool"], change["change"]): change["risky"] for change in surface["changes"]}
+    if seen != EXPECTED:
+        fail(f"{label}: changes {seen}, expected {EXPECTED}")
+    poisoned = next(c for c in surface["changes"] if c["change"] == "description")
+    if "id_rsa" not in poisoned["after"] or "id_rsa" in poisoned["before"]:
+        fail(f"{label}: the description change does not show the new text: {poisoned}")
+    listed = {tool["name"]: tool for tool in surface["tools"]}
+    names = {tool.name for tool in second.tools}
+    if set(listed) != names:
+        fail(f"{label}: listed {sorted(listed)}, the client got {sorted(names)}")
+    if surface["definitions_bytes"] != sum(tool["bytes"] for tool in surface["tools"]) or any(
+            tool["bytes"] < 40 for tool in surface["tools"]):
+        fail(f"{label}: sizes {[(t['name'], t['bytes']) for t in surface['tools']]}, total "
+             f"{surface['definitions_bytes']}")
+    if [tool["bytes"] for tool in surface["tools"]] != sorted((t["bytes"] for t in surface["tools"]), reverse=True):
+        fail(f"{label}: tools not largest first")
+    if surface["lists"] != 2 or surface["risky_changes"] != 3:
+        fail(f"{label}: lists {surface['lists']}, risky {surface['risky_changes']}")
+    prometheus = fetch(port, "/metrics/prometheus")
+    for kind, count in (("added", 1), ("removed", 1), ("description", 1), ("schema", 1), ("annotations", 1)):
+        if f'change="{kind}"}} {count}' not in prometheus:
+            fail(f"{label}: Prometheus lacks dashboard_tool_changes_total{{change=\"{kind}\"}} {count}")
+    if f"mcp_tool_definitions_bytes{{server=" not in prometheus:
+        fail(f"{label}: Prometheus lacks mcp_tool_definitions_bytes")
+    print(f"interop-tools: ok: {label}: 5 changes (3 risky: lookup's description, delete_file turned read-only, "
+          f"exfiltrate added), {len(listed)} tools of {surface['definitions_bytes']} bytes, counted in Prometheus")
+
+
+async def stdio(dashboard, mode, work):
+    name = f"tools-pipe-{mode}"
+    env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_STATE_HOME": work}
+    async with Client(StdioServerParameters(command=dashboard, args=["proxy", "--name", name, "--", *SERVER,
+                                                                       "--stdio"], env=env), mode=mode) as client:
+        _, second = await exercise(client)
+        check(discovered_port(work, name), f"pipe {mode}", second)
+
+
+async def http(dashboard, mode, work):
+    name = f"tools-tcp-{mode}"
+    server, line = start([*SERVER, "0"])
+    upstream = int(line.split()[-1])
+    env = {**os.environ, "XDG_STATE_HOME": work}
+    proxy, line = start([dashboard, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
+                         f"http://127.0.0.1:{upstream}/mcp", "--name", name], env=env, pattern="proxy listening on")
+    base = line.split("proxy listening on ")[1].split()[0]
+    try:
+        async with Client(streamable_http_client(f"{base}/mcp"), mode=mode) as client:
+            _, second = await exercise(client)
+        check(discovered_port(work, name), f"tcp {mode}", second)
+    finally:
+        proxy.send_signal(signal.SIGTERM)
+        proxy.wait(timeout=15)
+        server.terminate()
+        server.wait(timeout=15)
+
+
+async def main():
+    dashboard = os.path.abspath(sys.argv[1])
+    for mode in ("auto", "legacy"):
+        await stdio(dashboard, mode, tempfile.mkdtemp(prefix="interop-tools-"))
+        await http(dashboard, mode, tempfile.mkdtemp(prefix="interop-tools-"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
