@@ -7,8 +7,9 @@
 # with and without --cache; then a traced run (scripts/interop_traces.py): client, proxy and server export
 # their spans to one OTLP receiver, and the proxy's must join the client's trace; and an engine's spans
 # (scripts/engine_traces.py: `serve` and `upload`, tool calls and uploads); then the proxy's message log
-# (scripts/interop_messages.py: --capture, GET /v1/messages, both eras and transports). Makes its own venv
-# (never system-wide).
+# (scripts/interop_messages.py: --capture, GET /v1/messages, both eras and transports); and a server whose
+# tools change while it runs (scripts/interop_tools.py: the tool surface, its changes and sizes). Makes its
+# own venv (never system-wide).
 # Usage: scripts/interop-mcp.sh [path/to/dashboard]   (default: a debug build, built if missing)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,3 +22,4 @@ venv=$(interop_venv)
 "$venv/bin/python" scripts/interop_traces.py "$dashboard"
 "$venv/bin/python" scripts/engine_traces.py "$dashboard"
 "$venv/bin/python" scripts/interop_messages.py "$dashboard"
+"$venv/bin/python" scripts/interop_tools.py "$dashboard"
