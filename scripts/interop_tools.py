@@ -11,8 +11,10 @@ import asyncio
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -81,6 +83,48 @@ def check(port, label, second):
           f"exfiltrate added), {len(listed)} tools of {surface['definitions_bytes']} bytes, counted in Prometheus")
 
 
+def tmux(socket, *arguments):
+    return subprocess.run(["tmux", "-L", socket, *arguments], capture_output=True, text=True).stdout
+
+
+def screen_until(socket, condition, seconds=20):
+    deadline = time.monotonic() + seconds
+    while True:
+        screen = tmux(socket, "capture-pane", "-p", "-t", "t")
+        if condition(screen) or time.monotonic() > deadline:
+            return screen
+        time.sleep(0.2)
+
+
+def check_screen(dashboard, work, label):
+    """The dashboard in a real terminal, watching the proxy: the header's badge, t's view of the changes
+    (the poisoned description old and new side by side), a acknowledging them, the badge gone."""
+    socket = f"interop-tools-{os.getpid()}"
+    tmux(socket, "new-session", "-d", "-s", "t", "-x", "160", "-y", "50",
+         f"env -u NO_COLOR HOME={work} XDG_STATE_HOME={work} TERM=xterm-256color {dashboard} --local")
+    try:
+        screen = screen_until(socket, lambda s: "⚠ tools changed" in s)
+        if "⚠ tools changed" not in screen:
+            fail(f"{label}: no badge in the header:\n{screen}")
+        tmux(socket, "send-keys", "-t", "t", "t")
+        screen = screen_until(socket, lambda s: "risky lookup description" in s)
+        lines = screen.splitlines()
+        side = [line for line in lines if "│ now:" in line or ("was:" in line and "│" in line)]
+        if ("risky lookup description" not in screen or "risky delete_file annotations" not in screen
+                or "risky exfiltrate added" not in screen or not side or "Looks a word up." not in side[0]
+                or "id_rsa" not in screen.split("risky lookup description")[1]):
+            fail(f"{label}: the Tools view does not show the changes:\n{screen}")
+        tmux(socket, "send-keys", "-t", "t", "a")
+        screen = screen_until(socket, lambda s: "acknowledged 3 risky" in s and "⚠ tools changed" not in s)
+        if "⚠ tools changed" in screen or "acknowledged 3 risky" not in screen:
+            fail(f"{label}: a did not acknowledge:\n{screen}")
+        tmux(socket, "send-keys", "-t", "t", "q")
+    finally:
+        tmux(socket, "kill-server")
+    print(f"interop-tools: ok: {label}: in a terminal, the header's badge, t lists the changes (the description "
+          f"old and new side by side), a acknowledges them and the badge goes")
+
+
 async def stdio(dashboard, mode, work):
     name = f"tools-pipe-{mode}"
     env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_STATE_HOME": work}
@@ -88,6 +132,8 @@ async def stdio(dashboard, mode, work):
                                                                        "--stdio"], env=env), mode=mode) as client:
         _, second = await exercise(client)
         check(discovered_port(work, name), f"pipe {mode}", second)
+        if mode == "auto":
+            check_screen(dashboard, work, f"pipe {mode}")
 
 
 async def http(dashboard, mode, work):

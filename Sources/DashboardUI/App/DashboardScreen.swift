@@ -129,6 +129,15 @@ public struct DashboardScreen {
         switch command {
         case .quit, .redraw:
             break
+        case .acknowledgeTools:
+            let newest = state.newestChanges
+            let risky = state.unacknowledgedRisky
+            state.ui.acknowledged.merge(newest) { _, new in new }
+            state.ui.statusMessage = StatusMessage(
+                risky == 0
+                    ? "no risky tool change to acknowledge"
+                    : "acknowledged \(risky) risky tool change\(risky == 1 ? "" : "s")"
+            )
         case .watchMessages(let open):
             if open { messageFeed.start(watcher: watcher) } else { messageFeed.stop() }
         case .openDetail:

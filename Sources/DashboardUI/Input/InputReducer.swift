@@ -20,6 +20,7 @@ func handle(_ key: Key, state: inout UIState) -> UICommand? {
         return nil
     }
     if state.messages != nil { return messagesKey(key, state: &state) }
+    if state.tools != nil { return toolsKey(key, state: &state) }
     if state.detail != nil, key == .escape || key == .backspace || key == .char("h") {
         state.detail = nil
         return nil
@@ -97,6 +98,9 @@ private func normalKey(_ key: Key, state: inout UIState) -> UICommand? {
         state.messages = MessagesViewState()
         state.statusMessage = nil
         return .watchMessages(true)
+    case .char("t"), .char("T"):
+        state.tools = ToolsViewState()
+        state.statusMessage = nil
     case .char("/"):
         state.isEditingFilter = true
         state.filterDraft = state.filterText

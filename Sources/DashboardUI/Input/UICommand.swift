@@ -16,6 +16,8 @@ enum UICommand: Sendable, Equatable {
     case openDetail
     /// Start (true) or stop reading the watched proxies' message logs: the Messages view opened or closed.
     case watchMessages(Bool)
+    /// Acknowledge every target's tool changes so far (`a` in Tools): the badge goes until a new risky one.
+    case acknowledgeTools
     /// Start or stop watching the local proxies found beside the embedded engine.
     case toggleLocal
 }

@@ -40,6 +40,10 @@ func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
             view.detailLines = nil
         }
         state.ui.messages = view
+    } else if var view = state.ui.tools {
+        let lines = ToolsView(state: state, theme: Theme(colorEnabled: state.ui.colorEnabled)).lines(width: size.width)
+        view.resolve(lines: lines.count, visible: ToolsView.textRows(in: layout.body))
+        state.ui.tools = view
     }
     return render(state, size: size, content: content)
 }
@@ -66,6 +70,9 @@ private func render(_ state: DashboardState, size: ScreenSize, content: PaneCont
             MessagesView(state: state, shown: state.messages.shown(filter: view.filter), theme: theme)
                 .draw(in: layout.body, grid: &grid)
         }
+    } else if let view = state.ui.tools {
+        let tools = ToolsView(state: state, theme: theme)
+        tools.draw(in: layout.body, lines: tools.lines(width: size.width), offset: view.offset, grid: &grid)
     } else if let key = state.ui.detail {
         ToolDetailView(state: state, key: key, theme: theme).draw(in: layout.body, grid: &grid)
     } else {

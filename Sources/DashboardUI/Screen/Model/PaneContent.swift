@@ -28,10 +28,10 @@ struct PaneContent: Sendable {
     /// Whether the instances pane is shown: when watching a fleet (`--prometheus`).
     let showsInstances: Bool
 
-    /// The content a frame of `state` draws: none while the Messages view covers the panes (their rows
+    /// The content a frame of `state` draws: none while the Messages or Tools view covers the panes (their rows
     /// would be computed for nothing, on every frame of a busy list).
     static func frame(_ state: DashboardState) -> PaneContent {
-        guard state.ui.messages != nil else { return PaneContent(state) }
+        guard state.ui.messages != nil || state.ui.tools != nil else { return PaneContent(state) }
         var covered = state
         covered.targets = []
         covered.messages = MessageList()

@@ -21,6 +21,9 @@ struct FooterPane {
                 ("↑↓", "move"), ("End", "follow"), ("q", "quit"), ("?", "help"),
             ]
         }
+        if ui.tools != nil {
+            return [("Esc", "back"), ("a", "acknowledge"), ("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("q", "quit")]
+        }
         if ui.detail != nil {
             return [("Esc", "back"), ("q", "quit"), ("?", "help"), ("p", ui.isPaused ? "resume" : "pause")]
         }
@@ -32,6 +35,7 @@ struct FooterPane {
         ]
         // A fleet has nothing to upload to, reset or list messages of: those belong to one engine or proxy.
         if state.mode == .fleet { hints.removeAll { $0.0 == "u" || $0.0 == "r" || $0.0 == "m" } }
+        if !state.surfaces.isEmpty { hints.insert(("t", "tools"), at: min(hints.count, 4)) }
         if state.localOffer > 0 || state.mode == .embedded && state.isMultiTarget {
             hints.insert(("L", "local"), at: 3)
         }

@@ -68,7 +68,13 @@ struct HeaderPane {
         if state.localOffer > 0 {
             result.append(Segment(text: localOfferText, style: bar, priority: 3))
         }
+        if let badge = toolsBadge { result.insert(badge, at: min(result.count, 4)) }
         return result
+    }
+
+    /// `⚠ tools changed` while a risky change of any target's tool list is not acknowledged (t shows it).
+    private var toolsBadge: Segment? {
+        state.unacknowledgedRisky > 0 ? Segment(text: " ⚠ tools changed ", style: theme.badge, priority: 0) : nil
     }
 
     /// `5 targets: 4 ● 1 reconnecting`, then the total call rate: counts of targets by status, in colour.
@@ -104,6 +110,9 @@ struct HeaderPane {
         }
         if state.localOffer > 0 {
             result.append(Segment(text: localOfferText, style: bar, priority: 3))
+        }
+        if let badge = toolsBadge {
+            result.insert(badge, at: min(result.count, 3 + TargetGroups(state.targets).groups.count))
         }
         return result
     }

@@ -7,6 +7,7 @@ enum HelpOverlay {
         ("u", "start a test upload (on the engine that uploads)"),
         ("Enter", "open the highlighted tool; Esc returns"),
         ("m", "messages: every JSON-RPC message the proxies relay"),
+        ("t  a", "tools: each server's tools, sizes, changes; a acknowledges"),
         ("L", "also watch the local proxies found (embedded mode)"),
         ("p", "pause or resume: freeze the display"),
         ("s  S", "sort by name, calls, calls/s, p95, p99, errors"),

@@ -20,6 +20,10 @@ public struct UIState: Sendable, Equatable {
     var detail: ToolKey?
     /// The Messages view (`m`), when it covers the panes.
     var messages: MessagesViewState?
+    /// The Tools view (`t`), when it covers the panes.
+    var tools: ToolsViewState?
+    /// The newest risky tool change acknowledged (`a`), by target.
+    var acknowledged: [String: Acknowledgement] = [:]
     /// Whether the key help covers the screen.
     var isHelpVisible: Bool
     /// Whether the display is frozen (the app stops applying new snapshots).
