@@ -73,7 +73,10 @@ struct OperationSpanTests {
             let missing = fixture.directory.file("private-missing.txt")
             let began = ContinuousClock.now
             let results = await uploader.upload([first, second, missing], fetchContent: false)
-            #expect(results.map(\.state) == [.done, .done, .failed])
+            try #require(
+                results.map(\.state) == [.done, .done, .failed],
+                "\(results.map { "\($0.state) after \($0.seconds) s: \($0.reason ?? "-")" })"
+            )
 
             let all = spans.all
             try #require(all.count == 1, "one span per upload, none per file_upload call: \(all.map(\.name))")

@@ -301,8 +301,11 @@ extension ProxyObserver {
                 }
             }
         case "tools/list":
-            for problem in state.surface.take(result, at: Date().timeIntervalSince1970) {
-                state.count(problem.rawValue)
+            // A round that asks for input is no list (counted as a protocol issue of its own).
+            if result["resultType"]?.stringValue.map({ $0 == "complete" }) ?? true {
+                for problem in state.surface.take(result, at: Date().timeIntervalSince1970) {
+                    state.count(problem.rawValue)
+                }
             }
             guard case .array(let tools)? = result["tools"] else { return }
             for tool in tools.prefix(collector.configuration.maxTools) {
