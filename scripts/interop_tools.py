@@ -155,8 +155,105 @@ async def http(dashboard, mode, work):
         server.wait(timeout=15)
 
 
+def run(dashboard, *arguments, env=None):
+    done = subprocess.run([dashboard, *arguments], capture_output=True, text=True, timeout=60, env=env)
+    return done.returncode, done.stdout, done.stderr
+
+
+async def baseline(dashboard, work):
+    """Pin → baseline → block: the tools of the unchanged server pinned, `check` holding to them (0), then a
+    proxy given the pin in front of the changed server: every difference a change against the baseline, the
+    client's calls of changed or new tools refused with an error naming the change, unchanged ones answered,
+    `check` failing (1) naming each difference; and bad baselines stopping the proxy before it starts."""
+    env = {"PATH": os.environ["PATH"], "HOME": work, "XDG_STATE_HOME": work, "METRICS_CONTROL_TOKEN": "pin-token"}
+    pinned = os.path.join(work, "tools.json")
+    async with Client(StdioServerParameters(command=dashboard, args=["proxy", "--name", "pinned", "--", *SERVER,
+                                                                       "--stdio"], env=env)) as client:
+        await client.list_tools()
+        status, out, err = run(dashboard, "tools", "pin", "--local", "pinned", "--out", pinned, env=env)
+        if status != 0 or "pinned 5 tools of pinned" not in out:
+            fail(f"tools pin exited {status}: {out}{err}")
+        port = discovered_port(work, "pinned")
+        status, out, err = run(dashboard, "check", "--attach", f"127.0.0.1:{port}", "--tools-baseline", pinned, env=env)
+        if status != 0:
+            fail(f"check against the pinned server exited {status}: {out}{err}")
+    document = open(pinned).read()
+    if '"format":"dashboard-tools-baseline"' not in document or document.count('"hash":"') != 5:
+        fail(f"the baseline file: {document[:300]}")
+
+    args = ["proxy", "--name", "pinned", "--tools-baseline", pinned, "--tools-policy", "block", "--", *SERVER,
+            "--stdio", "--changed"]
+    async with Client(StdioServerParameters(command=dashboard, args=args, env=env)) as client:
+        await client.list_tools()
+        refused = {}
+        for tool, arguments in (("lookup", {"word": "x"}), ("delete_file", {"path": "/tmp/x"}),
+                                ("exfiltrate", {"data": "x"}), ("search", {"query": "q", "limit": 1})):
+            try:
+                result = await client.call_tool(tool, arguments)
+                refused[tool] = None if not result.is_error else str(result.content)
+            except Exception as error:  # the JSON-RPC error the proxy answered with
+                refused[tool] = str(error)
+        answered = await client.call_tool("rug_pull", {})
+        for tool, word in (("lookup", "description"), ("delete_file", "annotations"),
+                           ("exfiltrate", "not in the pinned"), ("search", "schema")):
+            if not refused.get(tool) or tool not in refused[tool] or word not in refused[tool]:
+                fail(f"block: the call of {tool} was not refused naming '{word}': {refused}")
+        if answered.is_error:
+            fail(f"block: the unchanged rug_pull was refused: {answered}")
+        port = discovered_port(work, "pinned")
+        surface = json.loads(fetch(port, "/metrics"))["mcp"]["tool_surface"]
+        against = {(c["tool"], c["change"]) for c in surface["changes"] if c.get("baseline")}
+        if against != set(EXPECTED):
+            fail(f"changes against the baseline: {against}")
+        status, out, err = run(dashboard, "check", "--attach", f"127.0.0.1:{port}", "--tools-baseline", pinned,
+                               env=env)
+        if status != 1 or not all(f"tools: {tool}" in out for tool, _ in EXPECTED):
+            fail(f"check against the changed server exited {status}: {out}{err}")
+
+    for mode in ("auto", "legacy"):
+        server, line = start([*SERVER, "0", "--changed"])
+        upstream = int(line.split()[-1])
+        proxy, line = start([dashboard, "proxy", "--http", "--listen", "127.0.0.1:0", "--upstream",
+                             f"http://127.0.0.1:{upstream}/mcp", "--name", "pinned", "--tools-baseline", pinned,
+                             "--tools-policy", "block"], env={**os.environ, **env}, pattern="proxy listening on")
+        base = line.split("proxy listening on ")[1].split()[0]
+        try:
+            async with Client(streamable_http_client(f"{base}/mcp"), mode=mode) as client:
+                await client.list_tools()
+                try:
+                    result = await client.call_tool("lookup", {"word": "x"})
+                    refusal = None if not result.is_error else str(result.content)
+                except Exception as error:
+                    refusal = str(error)
+                answered = await client.call_tool("rug_pull", {})
+            if not refusal or "description" not in refusal or answered.is_error:
+                fail(f"block over HTTP ({mode}): lookup {refusal!r}, rug_pull {answered}")
+        finally:
+            proxy.send_signal(signal.SIGTERM)
+            proxy.wait(timeout=15)
+            server.terminate()
+            server.wait(timeout=15)
+
+    broken = os.path.join(work, "broken.json")
+    with open(broken, "w") as out_file:
+        out_file.write("{not json")
+    for path, name, words in ((os.path.join(work, "missing.json"), "pinned", "no such file"),
+                              (broken, "pinned", "not JSON"), (pinned, "another", "not of 'another'")):
+        status, _, err = run(dashboard, "proxy", "--name", name, "--tools-baseline", path, "--", "/bin/false", env=env)
+        if status != 2 or path not in err or words not in err:
+            fail(f"a bad baseline ({words}) exited {status}: {err}")
+    status, _, err = run(dashboard, "proxy", "--tools-policy", "block", "--", "/bin/true", env=env)
+    if status != 64 or "--tools-baseline" not in err:
+        fail(f"--tools-policy block without a baseline exited {status}: {err}")
+    print("interop-tools: ok: pin → baseline → block: 5 tools pinned, check 0 against them; in front of the changed "
+          "server every difference a change against the baseline, lookup, delete_file, exfiltrate and search "
+          "refused naming the change, rug_pull answered, check 1 naming each; over HTTP in both eras lookup refused, "
+          "rug_pull answered; bad baselines stop the proxy (2)")
+
+
 async def main():
     dashboard = os.path.abspath(sys.argv[1])
+    await baseline(dashboard, tempfile.mkdtemp(prefix="interop-tools-"))
     for mode in ("auto", "legacy"):
         await stdio(dashboard, mode, tempfile.mkdtemp(prefix="interop-tools-"))
         await http(dashboard, mode, tempfile.mkdtemp(prefix="interop-tools-"))

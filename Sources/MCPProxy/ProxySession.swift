@@ -32,7 +32,8 @@ public enum ProxySession {
             executable: settings.executableName,
             cachedTools: settings.cachedTools,
             spans: spans,
-            messages: messages
+            messages: messages,
+            toolPolicy: settings.toolPolicy
         )
         observer.serverStarted(pid: process.pid)
         let output = ClientOutput(fd: 1)

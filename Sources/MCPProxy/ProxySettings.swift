@@ -14,6 +14,8 @@ public struct ProxySettings: Sendable {
     public var grace: Duration
     /// Lines longer than this are relayed but not parsed whole.
     public var lineLimit: Int
+    /// The pinned tools baseline and what to do with calls of tools that differ from it.
+    public var toolPolicy = ToolPolicy()
 
     /// Creates settings.
     public init(

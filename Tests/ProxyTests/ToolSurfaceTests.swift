@@ -129,3 +129,92 @@ struct ToolSurfaceTests {
         #expect(change.after?.count == 1001 && change.after?.hasSuffix("…") == true)  // 1 000 and an ellipsis
     }
 }
+
+/// A pinned baseline: written the same for the same tools, read back, refused naming the file when bad, and
+/// the refusals `--tools-policy block` answers with.
+@Suite("tools baseline")
+struct ToolsBaselineTests {
+    static func surface(_ tools: [String], baseline: ToolsBaseline? = nil) throws -> ToolSurfaceState {
+        var surface = ToolSurfaceState(baseline: baseline)
+        _ = surface.take(try ToolSurfaceTests.list(tools), at: 1)
+        return surface
+    }
+
+    static func file(_ text: String) throws -> String {
+        let path = NSTemporaryDirectory() + "baseline-\(UUID().uuidString).json"
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+    }
+
+    @Test("the same tools, listed in any order and spelling, write the same file, which reads back")
+    func stable() throws {
+        let one = try Self.surface([ToolSurfaceTests.tool("b"), ToolSurfaceTests.tool("a")])
+        let reordered = #"{"inputSchema":{"type":"object"},"name":"b","description":"Does it."}"#
+        let two = try Self.surface([ToolSurfaceTests.tool("a"), reordered])
+        let document = try #require(one.document(server: "srv"))
+        #expect(document == two.document(server: "srv"))
+        let path = try Self.file(document)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let read = try ToolsBaseline.read(path: path, server: "srv")
+        #expect(read.server == "srv" && read.tools.keys.sorted() == ["a", "b"])
+        #expect(read.tools["a"]?.hash == one.tools["a"]?.hash)
+        #expect(read.differences(try ToolsBaseline.parse(Array(document.utf8), path: "again")).isEmpty)
+    }
+
+    @Test("a missing, unreadable, non-JSON, foreign or other server's baseline is refused naming the file")
+    func badFiles() throws {
+        func reason(_ path: String, server: String? = "srv") -> String {
+            do {
+                _ = try ToolsBaseline.read(path: path, server: server)
+                return "read"
+            } catch {
+                #expect(error.description.contains(path))
+                return error.reason
+            }
+        }
+        #expect(reason("/nonexistent/baseline.json") == "there is no such file")
+        let directory = NSTemporaryDirectory() + "baseline-dir-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(reason(directory) == "it cannot be read")
+        let broken = try Self.file("{not json")
+        #expect(reason(broken).hasPrefix("it is not JSON"))
+        let foreign = try Self.file(#"{"tools":[]}"#)
+        #expect(reason(foreign) == "it is not a tools baseline (written by dashboard tools pin)")
+        let other = try Self.file(#"{"format":"dashboard-tools-baseline","server":"other","tools":[],"version":1}"#)
+        #expect(reason(other).hasPrefix("it pins the tools of 'other', not of 'srv'"))
+        for path in [broken, foreign, other] { try? FileManager.default.removeItem(atPath: path) }
+    }
+
+    @Test("against a baseline: the first list's differences are changes against it; block refuses what differs")
+    func againstBaseline() throws {
+        let pinned = ToolsBaseline(
+            server: "srv",
+            tools: try ["lookup", "same"].map {
+                guard
+                    case .success(let tool) = ToolDefinition.parse(
+                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
+                    )
+                else { throw CancellationError() }
+                return tool
+            }
+        )
+        let surface = try Self.surface(
+            [
+                ToolSurfaceTests.tool("lookup", description: "Now evil."), ToolSurfaceTests.tool("same"),
+                ToolSurfaceTests.tool("new"),
+            ],
+            baseline: pinned
+        )
+        let changes = try #require(surface.metrics?.changes)
+        #expect(Set(changes.map { "\($0.tool) \($0.change)" }) == ["lookup description", "new added"])
+        #expect(changes.allSatisfy { $0.baseline == true && $0.risky })
+        #expect(surface.refusal(of: "same") == nil)
+        #expect(
+            surface.refusal(of: "lookup") == "'lookup' differs from the pinned tools baseline: its description changed"
+        )
+        #expect(surface.refusal(of: "new") == "'new' is not in the pinned tools baseline")
+        // Without a baseline nothing is refused.
+        #expect(try Self.surface([ToolSurfaceTests.tool("x")]).refusal(of: "y") == nil)
+    }
+}

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DashboardUI
 import Foundation
+import MCPProxy
 import MetricsClient
 import MetricsWire
 
@@ -46,13 +47,35 @@ struct CheckCommand: AsyncParsableCommand {
     )
     var maxErrorRate: String?
 
+    @Option(
+        name: .customLong("tools-baseline"),
+        help: ArgumentHelp(
+            "A proxy's tools pinned with `dashboard tools pin`: any difference of its server's tools is a violation.",
+            valueName: "file"
+        )
+    )
+    var toolsBaseline: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "The control token for --tools-baseline (else METRICS_CONTROL_TOKEN, else the local token file).",
+            valueName: "token"
+        )
+    )
+    var token: String?
+
     @Option(help: ArgumentHelp("Also write a JUnit XML report here.", valueName: "file"))
     var junit: String?
 
     func validate() throws {
         let bounds = try self.bounds()
-        if bounds.isEmpty {
-            throw ValidationError("give at least one bound: --max-p95 TOOL=DURATION or --max-error-rate PERCENT")
+        if bounds.isEmpty, toolsBaseline == nil {
+            throw ValidationError(
+                "give at least one bound: --max-p95 TOOL=DURATION, --max-error-rate PERCENT or --tools-baseline FILE"
+            )
+        }
+        if toolsBaseline != nil, source.attach == nil {
+            throw ValidationError("--tools-baseline checks one proxy: give its --attach HOST:PORT")
         }
     }
 
@@ -76,7 +99,13 @@ struct CheckCommand: AsyncParsableCommand {
         let status: Int32
         switch await poller.pollOnce() {
         case .success(let polled):
-            results = try bounds().map { ($0.name, $0.violations(in: polled.snapshot)) }
+            var checked = try bounds().map { ($0.name, $0.violations(in: polled.snapshot)) }
+            if let toolsBaseline {
+                checked.append(
+                    ("tools as pinned in \(toolsBaseline)", try await toolDifferences(poller.target, toolsBaseline))
+                )
+            }
+            results = checked
             let broken = results.flatMap(\.violations)
             for line in broken { print(line) }
             if broken.isEmpty { print("ok: \(results.count) bound(s) hold for \(target)") }
@@ -100,5 +129,33 @@ struct CheckCommand: AsyncParsableCommand {
             }
         }
         if status != 0 { throw ExitCode(status) }
+    }
+
+    /// Each difference of `target`'s tools from the baseline in `path`, a line each; exits 2 when either
+    /// cannot be read.
+    private func toolDifferences(_ target: MetricsTarget, _ path: String) async throws -> [String] {
+        let environment = ProcessInfo.processInfo.environment
+        let pinned: ToolsBaseline
+        do {
+            pinned = try ToolsBaseline.read(path: path)
+        } catch {
+            printError(error.description)
+            throw ExitCode(2)
+        }
+        let client = ControlClient(
+            target: target,
+            credential: ControlCredential.resolve(flag: token, environment: environment, target: target)
+        )
+        let current: ToolsBaseline
+        do {
+            current = try ToolsBaseline.parse(Array(try await client.tools()), path: "the tools of \(target)")
+        } catch {
+            printError("cannot read the tools of \(target): \(error)")
+            throw ExitCode(2)
+        }
+        if current.server != pinned.server {
+            return ["tools: \(target) proxies '\(current.server)', the baseline pins '\(pinned.server)'"]
+        }
+        return pinned.differences(current).map { "tools: \($0) (against \(path))" }
     }
 }

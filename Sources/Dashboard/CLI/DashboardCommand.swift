@@ -30,7 +30,7 @@ struct DashboardCommand: AsyncParsableCommand {
         version: "\(EngineVersion.name) \(EngineVersion.current)",
         subcommands: [
             WatchCommand.self, ServeCommand.self, SnapshotCommand.self, CheckCommand.self, UploadCommand.self,
-            ProxyCommand.self, ReplayCommand.self, PrometheusRulesCommand.self,
+            ProxyCommand.self, ReplayCommand.self, ToolsCommand.self, PrometheusRulesCommand.self,
         ],
         defaultSubcommand: WatchCommand.self
     )

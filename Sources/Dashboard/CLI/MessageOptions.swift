@@ -64,9 +64,11 @@ struct MessageOptions: ParsableArguments {
 }
 
 extension ControlActions {
-    /// The control API of a proxy keeping `messages`.
-    static func proxy(_ messages: MessageLog?) -> ControlActions {
-        guard let messages else { return ControlActions() }
-        return ControlActions(messages: { @Sendable after, limit in messages.page(after: after, limit: limit) })
+    /// The control API of a proxy keeping `messages`, its server's tools read through `tools`.
+    static func proxy(_ messages: MessageLog?, tools: ToolSurfaceReader) -> ControlActions {
+        ControlActions(
+            messages: messages.map { log in { @Sendable after, limit in log.page(after: after, limit: limit) } },
+            tools: { tools.document() }
+        )
     }
 }

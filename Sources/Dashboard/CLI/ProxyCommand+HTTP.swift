@@ -58,7 +58,9 @@ extension ProxyCommand {
         let serverName = (name ?? upstream.host).trimmingCharacters(in: .whitespaces)
         let messageLog = messages.log(server: serverName.isEmpty ? upstream.host : serverName)
         let recorder = try messages.recorder()
-        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
+        let surface = ToolSurfaceReader()
+        let toolPolicy = try tools.policy(server: serverName.isEmpty ? upstream.host : serverName, reader: surface)
+        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog, tools: surface))
         if !MetricsTarget.isLoopback(host: host) {
             printError("warning: --listen \(host) lets other machines use this proxy (and the server behind it)")
         }
@@ -71,6 +73,7 @@ extension ProxyCommand {
             responseTimeout: DurationText.parse(timeout) ?? .seconds(300)
         )
         settings.name = settings.name.isEmpty ? upstream.host : settings.name
+        settings.toolPolicy = toolPolicy
         let export = try traces.start(
             serviceName: settings.name,
             peer: OTLPExporter.Peer(transport: "tcp", address: upstream.host, port: upstream.port),

@@ -126,6 +126,8 @@ struct ProxyCommand: AsyncParsableCommand {
 
     @OptionGroup var messages: MessageOptions
 
+    @OptionGroup var tools: ToolPolicyOptions
+
     @Argument(
         parsing: .postTerminator,
         help: ArgumentHelp("The server command and its arguments, after --.", valueName: "command")
@@ -198,7 +200,9 @@ struct ProxyCommand: AsyncParsableCommand {
         let serverName = (name ?? (arguments[0] as NSString).lastPathComponent).trimmingCharacters(in: .whitespaces)
         let messageLog = messages.log(server: serverName)
         let recorder = try messages.recorder()
-        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog))
+        let surface = ToolSurfaceReader()
+        let toolPolicy = try tools.policy(server: serverName, reader: surface)
+        let (runtime, logger) = try proxyEngine(environment, actions: .proxy(messageLog, tools: surface))
         let export = try traces.start(
             serviceName: serverName,
             peer: OTLPExporter.Peer(transport: "pipe"),
@@ -214,6 +218,7 @@ struct ProxyCommand: AsyncParsableCommand {
             grace: DurationText.parse(grace) ?? .seconds(5)
         )
         settings.name = settings.name.trimmingCharacters(in: .whitespaces)
+        settings.toolPolicy = toolPolicy
         let status: Int32
         do {
             status = try await ProxySession.run(

@@ -10,15 +10,20 @@ public struct ControlActions: Sendable {
     /// The messages after a number, at most a count, for `GET /v1/messages`. `nil` when the engine relays
     /// none (only a proxy does).
     public var messages: (@Sendable (_ after: Int, _ limit: Int) -> MessagesPage)?
+    /// The server's tool surface as a tools baseline document, for `GET /v1/tools`: `nil` when the engine
+    /// relays no server (only a proxy does); the closure answers nil before the server listed its tools.
+    public var tools: (@Sendable () -> String?)?
 
     /// Creates control actions.
     public init(
         startTestUpload: (@Sendable (_ files: Int, _ sizeBytes: Int) async throws -> TestUploadReceipt)? = nil,
         reset: (@Sendable () async -> Void)? = nil,
-        messages: (@Sendable (_ after: Int, _ limit: Int) -> MessagesPage)? = nil
+        messages: (@Sendable (_ after: Int, _ limit: Int) -> MessagesPage)? = nil,
+        tools: (@Sendable () -> String?)? = nil
     ) {
         self.startTestUpload = startTestUpload
         self.reset = reset
         self.messages = messages
+        self.tools = tools
     }
 }

@@ -91,6 +91,27 @@ extension MetricsEndpoint {
         return response
     }
 
+    /// The server's tools as a tools baseline document (what `dashboard tools pin` writes).
+    func tools() throws -> Response {
+        guard let document = actions.tools else {
+            throw APIError(.notFound, "no_tools", "this engine relays no server: only a `dashboard proxy` sees tools")
+        }
+        guard let text = document() else {
+            throw APIError(
+                .notFound,
+                "no_tools_yet",
+                "the server has not listed its tools yet: a client's tools/list shows them to the proxy"
+            )
+        }
+        var response = Response(
+            status: .ok,
+            headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(string: text))
+        )
+        response.headers[.cacheControl] = "no-store"
+        return response
+    }
+
     /// Messages listed when `?limit` is not given.
     static let defaultMessagesLimit = 500
     /// The most messages one answer lists.

@@ -92,6 +92,10 @@ public struct MetricsEndpoint: HTTPResponder {
             try allow(request, readOnly)
             try authorize(request)
             return try messages(request)
+        case "/v1/tools":
+            try allow(request, readOnly)
+            try authorize(request)
+            return try tools()
         case "/v1/reset":
             try allow(request, [.post])
             try authorize(request)

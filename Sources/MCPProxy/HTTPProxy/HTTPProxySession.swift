@@ -32,7 +32,8 @@ public enum HTTPProxySession {
             cachedTools: settings.cachedTools,
             sessionsByID: true,
             spans: spans,
-            messages: messages
+            messages: messages,
+            toolPolicy: settings.toolPolicy
         )
         let listener = try HTTPProxyServer(settings: settings, observer: observer, logger: logger, recorder: recorder)
         var groupConfiguration = ServiceGroupConfiguration(

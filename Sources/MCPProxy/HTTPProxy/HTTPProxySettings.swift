@@ -21,6 +21,8 @@ public struct HTTPProxySettings: Sendable {
     public var connectTimeout: Duration
     /// Bodies and events up to this size are parsed whole; longer ones are relayed and read by their ends.
     public var messageLimit: Int
+    /// The pinned tools baseline and what to do with calls of tools that differ from it.
+    public var toolPolicy = ToolPolicy()
 
     /// Creates settings.
     public init(

@@ -37,7 +37,7 @@ final class ProxyConnection: ChannelInboundHandler {
                 upstream: shared.settings.upstream,
                 responseTimeout: shared.settings.responseTimeout,
                 messageLimit: shared.settings.messageLimit,
-                consultsCache: !shared.settings.cachedTools.isEmpty
+                consultsCache: shared.observer.answersCalls
             )
         )
     }

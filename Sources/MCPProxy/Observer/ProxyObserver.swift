@@ -14,6 +14,8 @@ public final class ProxyObserver: Sendable {
     /// The collector calls are recorded into.
     public let collector: MetricsCollector
     let cache: ProxyResultCache?
+    /// Whether calls of tools that differ from the pinned baseline are refused (`--tools-policy block`).
+    let blocksChangedTools: Bool
     let state: Guarded<ObserverState>
     /// Sessions are the ids the client sends (`Mcp-Session-Id`, Streamable HTTP), each open from its first
     /// message to its end; otherwise there is one, opened by `initialize` (stdio).
@@ -34,19 +36,30 @@ public final class ProxyObserver: Sendable {
         cache: ProxyResultCache? = nil,
         sessionsByID: Bool = false,
         spans: (any SpanSink)? = nil,
-        messages: MessageLog? = nil
+        messages: MessageLog? = nil,
+        toolPolicy: ToolPolicy = ToolPolicy()
     ) {
         self.collector = collector
         self.cache = cache
+        self.blocksChangedTools = toolPolicy.blocks
         self.sessionsByID = sessionsByID
         self.spans = spans
         self.messages = messages
         self.spanPayloads = spans?.wantsPayloads ?? false
-        self.state = Guarded(ObserverState(server: server))
+        var initial = ObserverState(server: server)
+        initial.surface = ToolSurfaceState(baseline: toolPolicy.baseline)
+        self.state = Guarded(initial)
         collector.setMCPSource { [weak self] in
             self?.metrics() ?? MCPMetrics(server: server)
         }
+        toolPolicy.reader?.attach { [weak self] in
+            self?.state.withLock { $0.surface.document(server: server.name) }
+        }
     }
+
+    /// Whether client messages are looked at before they are forwarded: the observer may answer a call
+    /// itself (a `--cache` hit, a call refused by `--tools-policy block`).
+    public var answersCalls: Bool { cache != nil || blocksChangedTools }
 
     /// An observer recording into `runtime`'s collector for the server `name`, answering repeated calls of
     /// `cachedTools` from `runtime`'s response cache (none when empty; HTTP, `sessionsByID`, serves many
@@ -58,7 +71,8 @@ public final class ProxyObserver: Sendable {
         cachedTools: [String: Duration?],
         sessionsByID: Bool = false,
         spans: (any SpanSink)? = nil,
-        messages: MessageLog? = nil
+        messages: MessageLog? = nil,
+        toolPolicy: ToolPolicy = ToolPolicy()
     ) {
         let cache =
             cachedTools.isEmpty
@@ -75,7 +89,8 @@ public final class ProxyObserver: Sendable {
             cache: cache,
             sessionsByID: sessionsByID,
             spans: spans,
-            messages: messages
+            messages: messages,
+            toolPolicy: toolPolicy
         )
     }
 
@@ -336,6 +351,13 @@ public final class ProxyObserver: Sendable {
         if let stream, let method = message.method {
             state.withLock { $0.countEvent(method, on: .get(stream)) }
         }
+        if lane.side == .client, blocksChangedTools, case .request(let id, "tools/call", let params) = message {
+            let tool = Self.toolName(params)
+            if let refusal = state.withLock({ $0.surface.refusal(of: tool) }) {
+                collector.tool(tool).record(latency: .now - instant, success: false, errorType: "blocked_by_policy")
+                return (Self.blockedAnswer(line: line, members: value, reason: refusal), [])
+            }
+        }
         var cacheEntry: ProxyResultCache.Entry?
         if lane.side == .client, let cache, case .request(let id, "tools/call", let params) = message {
             switch cache.lookup(id: id, params: params, line: line, members: value) {
@@ -378,6 +400,21 @@ public final class ProxyObserver: Sendable {
             )
         }
         return (nil, message.requestID.map { [$0] } ?? [])
+    }
+
+    /// The JSON-RPC error a refused call is answered with, its request's id as the client wrote it.
+    static func blockedAnswer(line: UnsafeBufferPointer<UInt8>, members value: JSONValue, reason: String) -> [UInt8] {
+        var answer = Array(#"{"jsonrpc":"2.0","id":"#.utf8)
+        if case .object(let members) = value, let range = members.last(where: { $0.key == "id" })?.range {
+            answer.append(contentsOf: UnsafeBufferPointer(rebasing: line[range]))
+        } else {
+            answer.append(contentsOf: "null".utf8)
+        }
+        let message = "dashboard proxy refused this call (--tools-policy block): \(reason)"
+        answer.append(contentsOf: #","error":{"code":-32001,"message":"#.utf8)
+        answer.append(contentsOf: JSONText.quoted(message).utf8)
+        answer.append(contentsOf: "}}\n".utf8)
+        return answer
     }
 
     static func toolName(_ params: JSONValue?) -> String {

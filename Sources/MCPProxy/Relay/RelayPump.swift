@@ -28,7 +28,7 @@ enum RelayPump {
         var recorded = recorder.map { MessageRecorder.Splitter($0, .clientToServer) }
         var serverOpen = true
         var outgoing: [UInt8] = []
-        let observesFirst = observer.cache != nil
+        let observesFirst = observer.answersCalls
         // Where the lines still to observe are in `outgoing`.
         var unobserved: [Range<Int>] = []
         withChunks(from: input) { chunk in

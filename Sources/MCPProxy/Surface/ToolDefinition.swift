@@ -20,6 +20,8 @@ public struct ToolDefinition: Sendable, Equatable {
     /// `annotations.readOnlyHint` and `annotations.destructiveHint` as listed.
     let readOnly: Bool?
     let destructive: Bool?
+    /// The judged parts as a value (what a baseline stores).
+    let value: JSONValue
 
     /// Its size in a model's context: the canonical definition's bytes.
     public var bytes: Int { canonical.utf8.count }
@@ -31,8 +33,8 @@ public struct ToolDefinition: Sendable, Equatable {
     static func parse(_ value: JSONValue) -> Result<ToolDefinition, ToolListProblem> {
         guard let members = value.members else { return .failure(.toolNotAnObject) }
         guard let name = value["name"]?.stringValue, !name.isEmpty else { return .failure(.toolWithoutName) }
-        let kept = members.filter { judged.contains($0.key) }
-        let canonical = JSONValue.object(kept).canonicalJSON
+        let kept = JSONValue.object(members.filter { judged.contains($0.key) })
+        let canonical = kept.canonicalJSON
         let title = value["title"]?.stringValue ?? value["annotations"]?["title"]?.stringValue
         let text = value["description"]?.stringValue ?? ""
         let schemas = JSONValue.array([value["inputSchema"] ?? .null, value["outputSchema"] ?? .null]).canonicalJSON
@@ -45,7 +47,8 @@ public struct ToolDefinition: Sendable, Equatable {
                 schemas: schemas,
                 annotations: (value["annotations"] ?? .null).canonicalJSON,
                 readOnly: value["annotations"]?["readOnlyHint"]?.boolValue,
-                destructive: value["annotations"]?["destructiveHint"]?.boolValue
+                destructive: value["annotations"]?["destructiveHint"]?.boolValue,
+                value: kept
             )
         )
     }

@@ -3,8 +3,13 @@ import MetricsWire
 /// A server's tool surface as the observer keeps it: the latest whole `tools/list` (a paginated list's
 /// pages joined), when each tool appeared, and the changes between lists. Lives under the observer's lock.
 public struct ToolSurfaceState: Sendable {
-    /// A surface before any list.
-    public init() {}
+    /// The pinned surface the first list is compared with (`--tools-baseline`).
+    public let baseline: ToolsBaseline?
+
+    /// A surface before any list; its first list compared with `baseline` when there is one.
+    public init(baseline: ToolsBaseline? = nil) {
+        self.baseline = baseline
+    }
 
     /// The latest whole list, by name.
     private(set) var tools: [String: ToolDefinition] = [:]
@@ -51,6 +56,8 @@ public struct ToolSurfaceState: Sendable {
         lists += 1
         if lists > 1 {
             record(ToolChange.between(tools, new), at: time)
+        } else if let baseline {
+            record(ToolChange.between(baseline.tools, new), at: time, againstBaseline: true)
         }
         for name in new.keys where since[name] == nil { since[name] = time }
         for name in since.keys where new[name] == nil { since[name] = nil }
@@ -58,7 +65,7 @@ public struct ToolSurfaceState: Sendable {
         return problems
     }
 
-    private mutating func record(_ found: [ToolChange], at time: Double) {
+    private mutating func record(_ found: [ToolChange], at time: Double, againstBaseline: Bool = false) {
         for change in found {
             seq += 1
             counts[change.kind.rawValue, default: 0] += 1
@@ -71,13 +78,29 @@ public struct ToolSurfaceState: Sendable {
                     change: change.kind.rawValue,
                     risky: change.risky,
                     before: change.before.map { DisplayText.singleLine($0, maxLength: 1000) },
-                    after: change.after.map { DisplayText.singleLine($0, maxLength: 1000) }
+                    after: change.after.map { DisplayText.singleLine($0, maxLength: 1000) },
+                    baseline: againstBaseline ? true : nil
                 )
             )
         }
         if changes.count > ToolSurfaceMetrics.maxChanges {
             changes.removeFirst(changes.count - ToolSurfaceMetrics.maxChanges)
         }
+    }
+
+    /// Why a call of `tool` must not reach the server under `--tools-policy block`: it is not in the baseline,
+    /// or the latest list changed it from the baseline's; nil when it may go (or there is no baseline).
+    public func refusal(of tool: String) -> String? {
+        guard let baseline else { return nil }
+        guard let pinned = baseline.tools[tool] else { return "'\(tool)' is not in the pinned tools baseline" }
+        guard let listed = tools[tool], listed.hash != pinned.hash else { return nil }
+        let kinds = ToolChange.between([tool: pinned], [tool: listed]).map(\.kind.rawValue)
+        return "'\(tool)' differs from the pinned tools baseline: its \(kinds.joined(separator: " and ")) changed"
+    }
+
+    /// The surface as a baseline file's text (`GET /v1/tools`, `dashboard tools pin`); nil before a list.
+    public func document(server: String) -> String? {
+        lists > 0 ? ToolsBaseline(server: server, tools: Array(tools.values)).document : nil
     }
 
     /// The section of the snapshot; nil before the first whole list.

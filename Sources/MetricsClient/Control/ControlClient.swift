@@ -64,6 +64,14 @@ public struct ControlClient: Sendable {
         return page
     }
 
+    /// `GET /v1/tools`: the server's tools as a tools baseline document (the bytes as served).
+    public func tools() async throws(ControlError) -> Data {
+        try await send(.GET, "/v1/tools", maxBytes: Self.maxToolsBytes)
+    }
+
+    /// Largest tools document read: a few thousand tools with long descriptions.
+    static let maxToolsBytes = 64 << 20
+
     /// Largest page of messages read: 2 000 captured payloads of 64 KiB and their metadata.
     static let maxMessagesBytes = 160 << 20
 

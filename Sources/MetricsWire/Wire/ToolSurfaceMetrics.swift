@@ -99,6 +99,8 @@ public struct ToolSurfaceChange: Codable, Sendable, Equatable {
     public var before: String?
     /// What it is now.
     public var after: String?
+    /// True when it is a difference from the pinned baseline (`--tools-baseline`) found in the first list.
+    public var baseline: Bool?
 
     /// Creates a change.
     public init(
@@ -108,7 +110,8 @@ public struct ToolSurfaceChange: Codable, Sendable, Equatable {
         change: String,
         risky: Bool,
         before: String? = nil,
-        after: String? = nil
+        after: String? = nil,
+        baseline: Bool? = nil
     ) {
         self.seq = seq
         self.time = time
@@ -117,10 +120,11 @@ public struct ToolSurfaceChange: Codable, Sendable, Equatable {
         self.risky = risky
         self.before = before
         self.after = after
+        self.baseline = baseline
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
-        case seq, time, tool, change, risky, before, after
+        case seq, time, tool, change, risky, before, after, baseline
     }
 }
 
@@ -153,5 +157,6 @@ extension ToolSurfaceChange: WireObject {
         .bool(CodingKeys.risky, \.risky),
         .optionalString(CodingKeys.before, \.before, displayLength: 1000),
         .optionalString(CodingKeys.after, \.after, displayLength: 1000),
+        .optionalBool(CodingKeys.baseline, \.baseline),
     ])
 }
