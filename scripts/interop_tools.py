@@ -234,6 +234,24 @@ async def baseline(dashboard, work):
             server.terminate()
             server.wait(timeout=15)
 
+    # A list padded past what the proxy reads whole (a 10 MB description): a risky change of unknown content,
+    # and under block every call refused, since nothing can be checked.
+    args = ["proxy", "--name", "pinned", "--tools-baseline", pinned, "--tools-policy", "block", "--", *SERVER,
+            "--stdio", "--huge"]
+    async with Client(StdioServerParameters(command=dashboard, args=args, env=env)) as client:
+        listed = await client.list_tools()
+        try:
+            result = await client.call_tool("rug_pull", {})
+            refusal = None if not result.is_error else str(result.content)
+        except Exception as error:
+            refusal = str(error)
+        mcp = json.loads(fetch(discovered_port(work, "pinned"), "/metrics"))["mcp"]
+        unread = [c for c in mcp["tool_surface"]["changes"] if c["change"] == "unreadable"]
+        if (len(listed.tools) != 5 or not unread or not unread[0]["risky"]
+                or mcp["protocol_issues"].get("tools_list_too_long") != 1 or not refusal
+                or "too long to read" not in refusal):
+            fail(f"a 10 MB list: {unread}, {mcp['protocol_issues']}, rug_pull {refusal!r}")
+
     broken = os.path.join(work, "broken.json")
     with open(broken, "w") as out_file:
         out_file.write("{not json")
@@ -248,7 +266,8 @@ async def baseline(dashboard, work):
     print("interop-tools: ok: pin → baseline → block: 5 tools pinned, check 0 against them; in front of the changed "
           "server every difference a change against the baseline, lookup, delete_file, exfiltrate and search "
           "refused naming the change, rug_pull answered, check 1 naming each; over HTTP in both eras lookup refused, "
-          "rug_pull answered; bad baselines stop the proxy (2)")
+          "rug_pull answered; a 10 MB list relayed whole to the client, a risky unreadable change, every call refused; "
+          "bad baselines stop the proxy (2)")
 
 
 async def main():

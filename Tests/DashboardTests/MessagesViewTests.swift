@@ -96,7 +96,7 @@ struct MessagesViewTests {
         #expect(state.ui.messages?.opened == nil)
         _ = drawFrame(&state, size: Self.standard)
         #expect(state.ui.messages?.opened == rows[rows.count - 3].key)
-        #expect(state.ui.messages?.detailOffset == 0)  // one page down, in a message shorter than a page
+        #expect(state.ui.messages?.detail.offset == 0)  // one page down, in a message shorter than a page
         #expect(handle(.escape, state: &state.ui) == nil)
         #expect(state.ui.messages?.opened == nil)
         ui = state.ui

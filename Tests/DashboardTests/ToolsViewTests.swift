@@ -83,7 +83,7 @@ struct ToolsViewTests {
         #expect(ui.tools != nil)
         #expect(handle(.char("a"), state: &ui) == .acknowledgeTools)
         _ = handle(.pageDown, state: &ui)
-        #expect(ui.tools?.pendingMove == ui.tools?.pageSize)
+        #expect(ui.tools?.scroll.pendingMove == ui.tools?.scroll.pageSize)
         #expect(handle(.escape, state: &ui) == nil)
         #expect(ui.tools == nil)
 

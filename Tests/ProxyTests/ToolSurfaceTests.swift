@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import MetricsWire
 import Testing
@@ -216,5 +217,75 @@ struct ToolsBaselineTests {
         #expect(surface.refusal(of: "new") == "'new' is not in the pinned tools baseline")
         // Without a baseline nothing is refused.
         #expect(try Self.surface([ToolSurfaceTests.tool("x")]).refusal(of: "y") == nil)
+    }
+}
+
+/// `--tools-policy block` in the observer: the answer a refused call gets, and calls that wait for a list.
+@Suite("tools policy block")
+struct ToolPolicyBlockTests {
+    static func line(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) {
+        Array(text.utf8).withUnsafeBufferPointer(body)
+    }
+
+    @Test(
+        "a changed tool's call is answered with an error naming it; a call while a list is read waits; a list too long to read refuses all"
+    )
+    func block() throws {
+        let pinned = ToolsBaseline(
+            server: "srv",
+            tools: try ["lookup", "same"].map {
+                guard
+                    case .success(let tool) = ToolDefinition.parse(
+                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
+                    )
+                else { throw CancellationError() }
+                return tool
+            }
+        )
+        let observer = ProxyObserver(
+            collector: MetricsCollector(),
+            server: MCPServerStatus(name: "srv", executable: "srv", running: true),
+            toolPolicy: ToolPolicy(baseline: pinned, blocks: true)
+        )
+        #expect(observer.answersCalls)
+        func call(_ id: Int, _ tool: String) -> String? {
+            var answer: [UInt8]?
+            Self.line(#"{"jsonrpc":"2.0","id":\#(id),"method":"tools/call","params":{"name":"\#(tool)"}}"#) {
+                answer = observer.clientLine($0, at: .now)
+            }
+            return answer.map { String(decoding: $0, as: UTF8.self) }
+        }
+        Self.line(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#) { _ = observer.clientLine($0, at: .now) }
+        // The list is asked for and not looked at yet: a call waits for it.
+        let waiting = call(2, "same")
+        #expect(waiting?.contains("tool list is being read") == true, "\(String(describing: waiting))")
+        let list = try ToolSurfaceTests.list([
+            ToolSurfaceTests.tool("lookup", description: "Evil."), ToolSurfaceTests.tool("same"),
+        ])
+        Self.line(#"{"jsonrpc":"2.0","id":1,"result":\#(list.compactText)}"#) { observer.serverLine($0, at: .now) }
+        #expect(call(3, "same") == nil)
+        let refused = try #require(call(4, "lookup"))
+        let answer = try JSONParser.parse(Array(refused.utf8))
+        #expect(answer["id"]?.compactText == "4")
+        #expect(answer["error"]?["code"]?.compactText == "-32001")
+        #expect(
+            answer["error"]?["message"]?.stringValue?.contains(
+                "'lookup' differs from the pinned tools baseline: its description changed"
+            ) == true
+        )
+        #expect(refused.hasSuffix("}\n"))
+        #expect(call(5, "unknown")?.contains("'unknown' is not in the pinned tools baseline") == true)
+
+        // A list too long to read whole: nothing can be checked, every call refused until a readable one.
+        Self.line(#"{"jsonrpc":"2.0","id":6,"method":"tools/list"}"#) { _ = observer.clientLine($0, at: .now) }
+        Self.line(#"{"jsonrpc":"2.0","id":6,"result":{"tools":[{"name":"lookup","description":"xxxx"#) { head in
+            Self.line(#"xxxx"}]}}"#) { tail in
+                observer.oversizedLine(from: .server, head: head, tail: tail, at: .now)
+            }
+        }
+        #expect(call(7, "same")?.contains("too long to read") == true)
+        let mcp = observer.metrics()
+        #expect(mcp.protocolIssues["tools_list_too_long"] == 1)
+        #expect(mcp.toolSurface?.changes.first?.change == "unreadable" && mcp.toolSurface?.changes.first?.risky == true)
     }
 }

@@ -16,7 +16,8 @@ struct CheckCommand: AsyncParsableCommand {
             TOOL=DURATION (repeatable; '*' for every tool that made calls; a named tool without calls is a \
             violation, so a misspelt name cannot pass) and --max-error-rate PERCENT (every tool's failed calls \
             at most that share of its calls). The p95 is the target's own: over its window of recent calls \
-            (an engine) or its rate window (a fleet).
+            (an engine) or its rate window (a fleet). --tools-baseline FILE (a proxy's tools pinned with \
+            `dashboard tools pin`) makes every difference of the proxy's server's tools a violation.
 
             Exit status: 0 every bound holds; 1 a bound is broken, one line per violation on stdout; 2 the \
             target cannot be read (the reason on stderr); 64 a flag is wrong. --junit FILE writes a JUnit XML report (one test \

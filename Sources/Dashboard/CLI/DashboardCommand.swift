@@ -17,13 +17,14 @@ struct DashboardCommand: AsyncParsableCommand {
             local `dashboard proxy`; --prometheus URL watches a fleet of replicas through Prometheus, their \
             percentiles merged from the summed histogram buckets.
 
-            Keys: q quit, ? help, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
+            Keys: q quit, ? help, m messages, t tools, u test upload, p pause, s sort, / filter, +/- refresh interval, r reset, \
             Tab focus, arrows or j/k scroll.
 
             `dashboard serve` runs the engine headless, `dashboard snapshot` prints one poll for scripts, \
             `dashboard check` holds a target to latency and error bounds (exit 1 on a violation, --junit), \
             `dashboard upload FILE…` uploads from the shell, `dashboard proxy -- CMD` watches a stdio MCP \
-            server (`--http` a Streamable-HTTP one) without changing it, `dashboard prometheus-rules` prints \
+            server (`--http` a Streamable-HTTP one) without changing it, `dashboard tools pin` pins the tools it \
+            lists, `dashboard prometheus-rules` prints \
             recording rules that make a large fleet cheap for Prometheus. Settings come from environment variables \
             (METRICS_JSON_PORT, SEMANTIC_CACHE_MAX_SIZE, …; see the README); flags override them.
             """,

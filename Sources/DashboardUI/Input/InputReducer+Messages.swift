@@ -17,7 +17,7 @@ func messagesKey(_ key: Key, state: inout UIState) -> UICommand? {
         if view.isShowingOne {
             view.opened = nil
             view.isOpening = false
-            view.detailOffset = 0
+            view.detail = LineScroll()
         } else if key == .escape, !view.filter.isEmpty {
             view.filter = ""
         } else {
@@ -44,9 +44,9 @@ func messagesKey(_ key: Key, state: inout UIState) -> UICommand? {
     case .down, .char("j"):
         view.move(by: 1)
     case .pageUp:
-        view.move(by: -view.pageSize)
+        view.move(by: -(view.isShowingOne ? view.detail.pageSize : view.pageSize))
     case .pageDown:
-        view.move(by: view.pageSize)
+        view.move(by: view.isShowingOne ? view.detail.pageSize : view.pageSize)
     case .home, .char("g"):
         view.move(by: Int.min / 2)
     case .end, .char("G"):

@@ -15,17 +15,17 @@ func toolsKey(_ key: Key, state: inout UIState) -> UICommand? {
         state.isPaused.toggle()
         state.statusMessage = StatusMessage(state.isPaused ? "paused: display frozen" : "resumed")
     case .up, .char("k"):
-        view.pendingMove -= 1
+        view.scroll.move(by: -1)
     case .down, .char("j"):
-        view.pendingMove += 1
+        view.scroll.move(by: 1)
     case .pageUp:
-        view.pendingMove -= view.pageSize
+        view.scroll.move(by: -view.scroll.pageSize)
     case .pageDown:
-        view.pendingMove += view.pageSize
+        view.scroll.move(by: view.scroll.pageSize)
     case .home, .char("g"):
-        view.pendingMove = Int.min / 2
+        view.scroll.move(by: Int.min / 2)
     case .end, .char("G"):
-        view.pendingMove = Int.max / 2
+        view.scroll.move(by: Int.max / 2)
     default:
         break
     }

@@ -32,7 +32,7 @@ func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
                     lines: MessageDetailView.lines(row, width: size.width, clockZone: state.clockZone)
                 )
             }
-            view.resolveDetail(
+            view.detail.resolve(
                 lines: view.detailLines?.lines.count ?? 0,
                 visible: MessageDetailView.textRows(in: layout.body)
             )
@@ -42,7 +42,7 @@ func drawFrame(_ state: inout DashboardState, size: ScreenSize) -> ScreenGrid {
         state.ui.messages = view
     } else if var view = state.ui.tools {
         let lines = ToolsView(state: state, theme: Theme(colorEnabled: state.ui.colorEnabled)).lines(width: size.width)
-        view.resolve(lines: lines.count, visible: ToolsView.textRows(in: layout.body))
+        view.scroll.resolve(lines: lines.count, visible: ToolsView.textRows(in: layout.body))
         state.ui.tools = view
     }
     return render(state, size: size, content: content)
@@ -65,14 +65,14 @@ private func render(_ state: DashboardState, size: ScreenSize, content: PaneCont
                 view.detailLines.flatMap { $0.entry == row?.entry && $0.width == size.width ? $0.lines : nil }
                 ?? MessageDetailView.lines(row, width: size.width, clockZone: state.clockZone)
             MessageDetailView(state: state, key: key, theme: theme)
-                .draw(in: layout.body, lines: lines, offset: view.detailOffset, grid: &grid)
+                .draw(in: layout.body, lines: lines, offset: view.detail.offset, grid: &grid)
         } else {
             MessagesView(state: state, shown: state.messages.shown(filter: view.filter), theme: theme)
                 .draw(in: layout.body, grid: &grid)
         }
     } else if let view = state.ui.tools {
         let tools = ToolsView(state: state, theme: theme)
-        tools.draw(in: layout.body, lines: tools.lines(width: size.width), offset: view.offset, grid: &grid)
+        tools.draw(in: layout.body, lines: tools.lines(width: size.width), offset: view.scroll.offset, grid: &grid)
     } else if let key = state.ui.detail {
         ToolDetailView(state: state, key: key, theme: theme).draw(in: layout.body, grid: &grid)
     } else {

@@ -64,6 +64,8 @@ struct ObserverState {
     var annotations: [String: ToolAnnotations] = [:]
     /// The server's tools as its latest `tools/list` gave them, and their changes.
     var surface = ToolSurfaceState()
+    /// Set while an answer too long to parse whole is handled: what it says is not all it says.
+    var readingOversized = false
     var issues: [String: Int] = [:]
     var server: MCPServerStatus
     /// Whether the client's `initialize` was seen (an MCP session is open until the server exits).
@@ -101,6 +103,14 @@ struct ObserverState {
 
     init(server: MCPServerStatus) {
         self.server = server
+    }
+
+    /// Whether a client's `tools/list` is waiting for its answer (or its answer was relayed and is not looked
+    /// at yet): under `--tools-policy block` calls wait for it rather than be judged by the list before.
+    var isListingTools: Bool {
+        pending.contains { lane, requests in
+            lane.side == .client && requests.values.contains { $0.method == "tools/list" }
+        }
     }
 
     mutating func count(_ issue: String, _ times: Int = 1) {

@@ -301,6 +301,11 @@ extension ProxyObserver {
                 }
             }
         case "tools/list":
+            if state.readingOversized {
+                state.count("tools_list_too_long")
+                state.surface.listUnreadable(at: Date().timeIntervalSince1970)
+                return
+            }
             // A round that asks for input is no list (counted as a protocol issue of its own).
             if result["resultType"]?.stringValue.map({ $0 == "complete" }) ?? true {
                 for problem in state.surface.take(result, at: Date().timeIntervalSince1970) {

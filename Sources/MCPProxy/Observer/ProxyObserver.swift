@@ -155,7 +155,9 @@ public final class ProxyObserver: Sendable {
         state.withLock { state in
             messages?.append(message, direction: side.direction, session: session, bytes: nil, value: nil, at: instant)
             state.count("oversized_line")
+            state.readingOversized = true
             handle(message, from: Lane(side: side, session: session), line: nil, at: instant, state: &state)
+            state.readingOversized = false
         }
         if case .request(let id, _, _) = message { return id }
         return nil
@@ -353,7 +355,14 @@ public final class ProxyObserver: Sendable {
         }
         if lane.side == .client, blocksChangedTools, case .request(let id, "tools/call", let params) = message {
             let tool = Self.toolName(params)
-            if let refusal = state.withLock({ $0.surface.refusal(of: tool) }) {
+            let refusal = state.withLock { state in
+                // A list on its way may change the verdict: refuse now (the client may call again) rather
+                // than judge by the list before it.
+                state.isListingTools
+                    ? "the server's tool list is being read (tools/list in flight); call again once it is answered"
+                    : state.surface.refusal(of: tool)
+            }
+            if let refusal {
                 collector.tool(tool).record(latency: .now - instant, success: false, errorType: "blocked_by_policy")
                 return (Self.blockedAnswer(line: line, members: value, reason: refusal), [])
             }

@@ -83,17 +83,21 @@ enum RelayPump {
     ) {
         var framer = LineFramer(limit: lineLimit)
         var recorded = recorder.map { MessageRecorder.Splitter($0, .serverToClient) }
+        // Under --tools-policy block a tools/list answer is looked at before the client has it: a client that
+        // calls a tool right after listing must find the proxy judging by that list, not the one before.
+        let observesFirst = observer.blocksChangedTools
         withChunks(from: server) { chunk in
             // Taken before the write: once written, the client may read the answer before this thread runs
             // again, and a call must never measure longer than the client saw it take.
             let instant = ContinuousClock.now
-            output.relay(chunk)
+            if !observesFirst { output.relay(chunk) }
             recorded?.feed(chunk)
             framer.feed(
                 chunk,
                 line: { observer.serverLine($0, at: instant) },
                 oversized: { observer.oversizedLine(from: .server, head: $0, tail: $1, at: instant) }
             )
+            if observesFirst { output.relay(chunk) }
         }
         recorded?.finish()
         output.finish()

@@ -19,6 +19,8 @@ public struct ToolSurfaceState: Sendable {
     private(set) var lists = 0
     /// The pages of a list whose last page has not come yet.
     private var pages: [ToolDefinition] = []
+    /// Whether the latest list was too long to read: nothing can be checked until a readable one comes.
+    private(set) var unreadable = false
     /// The latest changes, oldest first.
     private var changes: [ToolSurfaceChange] = []
     private var counts: [String: Int] = [:]
@@ -54,6 +56,7 @@ public struct ToolSurfaceState: Sendable {
         }
         pages = []
         lists += 1
+        unreadable = false
         if lists > 1 {
             record(ToolChange.between(tools, new), at: time)
         } else if let baseline {
@@ -63,6 +66,13 @@ public struct ToolSurfaceState: Sendable {
         for name in since.keys where new[name] == nil { since[name] = nil }
         tools = new
         return problems
+    }
+
+    /// A `tools/list` answer too long to read whole came at `time`: a risky change of unknown content.
+    public mutating func listUnreadable(at time: Double) {
+        pages = []
+        unreadable = true
+        record([ToolChange(tool: "*", kind: .unreadable, risky: true)], at: time)
     }
 
     private mutating func record(_ found: [ToolChange], at time: Double, againstBaseline: Bool = false) {
@@ -92,6 +102,10 @@ public struct ToolSurfaceState: Sendable {
     /// or the latest list changed it from the baseline's; nil when it may go (or there is no baseline).
     public func refusal(of tool: String) -> String? {
         guard let baseline else { return nil }
+        if unreadable {
+            return "the server's latest tools/list was too long to read, so no tool can be checked against the "
+                + "pinned tools baseline"
+        }
         guard let pinned = baseline.tools[tool] else { return "'\(tool)' is not in the pinned tools baseline" }
         guard let listed = tools[tool], listed.hash != pinned.hash else { return nil }
         let kinds = ToolChange.between([tool: pinned], [tool: listed]).map(\.kind.rawValue)
@@ -103,9 +117,9 @@ public struct ToolSurfaceState: Sendable {
         lists > 0 ? ToolsBaseline(server: server, tools: Array(tools.values)).document : nil
     }
 
-    /// The section of the snapshot; nil before the first whole list.
+    /// The section of the snapshot; nil before the first list (whole or unreadable).
     public var metrics: ToolSurfaceMetrics? {
-        guard lists > 0 else { return nil }
+        guard lists > 0 || unreadable else { return nil }
         let listed = tools.values.map { tool in
             ListedTool(
                 name: DisplayText.singleLine(tool.name, maxLength: 200),

@@ -55,6 +55,9 @@ public enum ToolChangeKind: String, Sendable, Equatable, CaseIterable {
     case schema
     /// Its annotations (`readOnlyHint`, `destructiveHint`, …) changed.
     case annotations
+    /// A list too long for the proxy to read whole (over its line limit): what changed in it is not known
+    /// (its tool is `*`). Always risky: padding a list is a way to hide a change.
+    case unreadable
 }
 
 /// One tool of a server's latest list.
@@ -89,7 +92,7 @@ public struct ToolSurfaceChange: Codable, Sendable, Equatable {
     public var time: Double
     /// The tool.
     public var tool: String
-    /// `added`, `removed`, `description`, `schema` or `annotations`.
+    /// `added`, `removed`, `description`, `schema`, `annotations`, or `unreadable` (a list too long to read).
     public var change: String
     /// Whether it is the kind a poisoned or rug-pulled server makes: a description rewritten after the list
     /// was first seen, an annotation turned "safer" (`readOnlyHint` to true, `destructiveHint` to false), a

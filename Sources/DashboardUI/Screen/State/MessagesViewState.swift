@@ -16,8 +16,6 @@ struct MessagesViewState: Sendable, Equatable {
     var index = 0
     /// Rows to move the highlight by at the next frame: the keys add to it.
     var pendingMove = 0
-    /// Lines to scroll the opened message by at the next frame.
-    var detailMove = 0
     /// Enter was pressed: the next frame opens the highlighted message, once the moves before it are made.
     var isOpening = false
     /// The first row shown.
@@ -26,8 +24,8 @@ struct MessagesViewState: Sendable, Equatable {
     var pageSize = 10
     /// The message shown whole (Esc returns to the list).
     var opened: MessageKey?
-    /// The first line of the opened message shown.
-    var detailOffset = 0
+    /// How far the opened message is scrolled.
+    var detail = LineScroll()
     /// The opened message's lines as last laid out: a 64 KiB payload takes milliseconds to pretty-print and
     /// wrap, so frames reuse them while the message and the width stay the same.
     var detailLines: DetailLines?
@@ -48,7 +46,7 @@ struct MessagesViewState: Sendable, Equatable {
     /// Moves by `rows` rows, or lines of the message shown.
     mutating func move(by rows: Int) {
         if isShowingOne {
-            detailMove = detailMove.addingReportingOverflow(rows).overflow ? rows : detailMove + rows
+            detail.move(by: rows)
         } else {
             pendingMove = pendingMove.addingReportingOverflow(rows).overflow ? rows : pendingMove + rows
         }
@@ -91,17 +89,9 @@ struct MessagesViewState: Sendable, Equatable {
         offset = min(max(0, offset), max(0, shown.count - rows))
         if isOpening {
             opened = highlighted
-            detailOffset = 0
+            detail = LineScroll()
             isOpening = false
         }
     }
 
-    /// Resolves the keys' moves in an opened message of `lines` lines, `visible` on screen.
-    mutating func resolveDetail(lines: Int, visible: Int) {
-        pageSize = max(1, visible - 1)
-        let limit = max(0, lines - visible)
-        let (sum, overflow) = detailOffset.addingReportingOverflow(detailMove)
-        detailOffset = overflow ? (detailMove > 0 ? limit : 0) : min(max(0, sum), limit)
-        detailMove = 0
-    }
 }
