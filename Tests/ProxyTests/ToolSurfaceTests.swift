@@ -289,3 +289,23 @@ struct ToolPolicyBlockTests {
         #expect(mcp.toolSurface?.changes.first?.change == "unreadable" && mcp.toolSurface?.changes.first?.risky == true)
     }
 }
+
+@Suite("tool definition")
+struct ToolDefinitionTests {
+    @Test("the hashed text is the judged members' canonical JSON, whatever else the tool carries")
+    func canonical() throws {
+        let text =
+            #"{"outputSchema":{"b":1.0,"a":[2e0]},"name":"t","_meta":{"x":1},"title":"T","description":"say \"hi\"\n","#
+            + #""annotations":{"readOnlyHint":true},"icons":[],"inputSchema":{"type":"object","z":null,"a":"é"},"name":"t"}"#
+        let value = try JSONParser.parse(Array(text.utf8))
+        guard case .success(let tool) = ToolDefinition.parse(value), let members = value.members else {
+            Issue.record("not a tool")
+            return
+        }
+        let judged = JSONValue.object(members.filter { ToolDefinition.judged.contains($0.key) })
+        #expect(tool.canonical == judged.canonicalJSON)
+        #expect(tool.canonical.hasPrefix(#"{"annotations":{"readOnlyHint":true},"description":"say \"hi\"\n","#))
+        #expect(tool.hash.count == 64 && tool.hash.allSatisfy { $0.isHexDigit && !$0.isUppercase })
+        #expect(tool.description == "T: say \"hi\"\n")
+    }
+}

@@ -9,7 +9,7 @@ import MetricsWire
 func toolSurfaceBenchmarks() {
     let configuration = Benchmark.Configuration(
         metrics: [.wallClock, .cpuTotal, .mallocCountTotal],
-        timeUnits: .milliseconds,
+        timeUnits: .microseconds,
         warmupIterations: 3,
         maxDuration: .seconds(5),
         maxIterations: 500

@@ -25,14 +25,19 @@ extension JSONValue {
             }
             out += "]"
         case .object(let members):
-            var latest: [String: JSONValue] = [:]
-            for member in members { latest[member.key] = member.value }
+            // By name; of a repeated name the last (a stable sort keeps their order, the last is taken).
+            let order = members.indices.sorted {
+                members[$0].key < members[$1].key || (members[$0].key == members[$1].key && $0 < $1)
+            }
             out += "{"
-            for (offset, key) in latest.keys.sorted().enumerated() {
-                if offset > 0 { out += "," }
-                Self.writeString(key, to: &out)
+            var first = true
+            for (position, index) in order.enumerated() {
+                if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
+                if !first { out += "," }
+                first = false
+                Self.writeString(members[index].key, to: &out)
                 out += ":"
-                latest[key]?.writeCanonical(to: &out)
+                members[index].value.writeCanonical(to: &out)
             }
             out += "}"
         }
@@ -52,6 +57,13 @@ extension JSONValue {
     }
 
     private static func writeString(_ value: String, to out: inout String) {
+        // Most strings need no escape: written whole.
+        if !value.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            out += "\""
+            out += value
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in value.unicodeScalars {
             switch scalar {

@@ -34,23 +34,43 @@ public struct ToolDefinition: Sendable, Equatable {
         guard let members = value.members else { return .failure(.toolNotAnObject) }
         guard let name = value["name"]?.stringValue, !name.isEmpty else { return .failure(.toolWithoutName) }
         let kept = JSONValue.object(members.filter { judged.contains($0.key) })
-        let canonical = kept.canonicalJSON
+        // Each part is written once: the whole is the parts in the order of their names.
+        var parts: [String: String] = [:]
+        for member in members where judged.contains(member.key) { parts[member.key] = member.value.canonicalJSON }
+        var canonical = "{"
+        for key in judged.sorted() {
+            guard let part = parts[key] else { continue }
+            if canonical.utf8.count > 1 { canonical += "," }
+            canonical += "\"\(key)\":" + part
+        }
+        canonical += "}"
         let title = value["title"]?.stringValue ?? value["annotations"]?["title"]?.stringValue
         let text = value["description"]?.stringValue ?? ""
-        let schemas = JSONValue.array([value["inputSchema"] ?? .null, value["outputSchema"] ?? .null]).canonicalJSON
         return .success(
             ToolDefinition(
                 name: name,
                 description: title.map { "\($0): \(text)" } ?? text,
                 canonical: canonical,
-                hash: SHA256.hash(data: Data(canonical.utf8)).map { String(format: "%02x", $0) }.joined(),
-                schemas: schemas,
-                annotations: (value["annotations"] ?? .null).canonicalJSON,
+                hash: hex(SHA256.hash(data: Data(canonical.utf8))),
+                schemas: "[" + (parts["inputSchema"] ?? "null") + "," + (parts["outputSchema"] ?? "null") + "]",
+                annotations: parts["annotations"] ?? "null",
                 readOnly: value["annotations"]?["readOnlyHint"]?.boolValue,
                 destructive: value["annotations"]?["destructiveHint"]?.boolValue,
                 value: kept
             )
         )
+    }
+
+    /// `bytes` in lowercase hexadecimal.
+    static func hex(_ bytes: some Sequence<UInt8>) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(64)
+        for byte in bytes {
+            out.append(digits[Int(byte >> 4)])
+            out.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 }
 
