@@ -309,3 +309,69 @@ struct ToolDefinitionTests {
         #expect(tool.description == "T: say \"hi\"\n")
     }
 }
+
+/// What a server could do to slip past the surface's checks.
+@Suite("tool surface: evasions")
+struct ToolSurfaceEvasionTests {
+    static func pinned(_ names: [String]) throws -> ToolsBaseline {
+        ToolsBaseline(
+            server: "srv",
+            tools: try names.map {
+                guard
+                    case .success(let tool) = ToolDefinition.parse(
+                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
+                    )
+                else { throw CancellationError() }
+                return tool
+            }
+        )
+    }
+
+    @Test("a duplicated name, a pinned tool left out, text moved between title and description, any resultType")
+    func evasions() throws {
+        var surface = ToolSurfaceState(baseline: try Self.pinned(["a", "b"]))
+        let twice = ToolSurfaceTests.tool("a", description: "Evil.")
+        _ = surface.take(try ToolSurfaceTests.list([ToolSurfaceTests.tool("a"), twice]), at: 1)
+        #expect(surface.refusal(of: "a")?.contains("listed more than once") == true)
+        #expect(surface.refusal(of: "b") == "'b' is not in the server's latest tools/list")
+
+        // A list saying it is something other than a round that asks for input is still a list.
+        var other = ToolSurfaceState()
+        let observer = ProxyObserver(
+            collector: MetricsCollector(),
+            server: MCPServerStatus(name: "srv", executable: "srv", running: true)
+        )
+        Array(#"{"jsonrpc":"2.0","id":1,"method":"tools/list"}"#.utf8).withUnsafeBufferPointer {
+            _ = observer.clientLine($0, at: .now)
+        }
+        Array(#"{"jsonrpc":"2.0","id":1,"result":{"resultType":"x","tools":[{"name":"t"}]}}"#.utf8)
+            .withUnsafeBufferPointer { observer.serverLine($0, at: .now) }
+        #expect(observer.metrics().toolSurface?.tools.map(\.name) == ["t"])
+
+        // Text moved from the description to the title reads the same, yet it is a change of what is read.
+        _ = other.take(try ToolSurfaceTests.list([#"{"name":"m","title":"Get","description":"it"}"#]), at: 1)
+        _ = other.take(try ToolSurfaceTests.list([#"{"name":"m","title":"Get: it","description":""}"#]), at: 2)
+        #expect(other.metrics?.changes.map(\.change) == ["description"])
+    }
+
+    @Test("a surface whose latest list could not be read: check names it, pin refuses it")
+    func unreadableDocument() throws {
+        var surface = ToolSurfaceState()
+        _ = surface.take(try ToolSurfaceTests.list([ToolSurfaceTests.tool("a")]), at: 1)
+        surface.listUnreadable(at: 2)
+        let document = try #require(surface.document(server: "srv"))
+        let current = try ToolsBaseline.parse(Array(document.utf8), path: "now")
+        #expect(current.unreadable)
+        #expect(try Self.pinned(["a"]).differences(current).first?.contains("too long to read") == true)
+        let path = NSTemporaryDirectory() + "unreadable-\(UUID().uuidString).json"
+        try document.write(toFile: path, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(throws: ToolsBaselineError.self) { try ToolsBaseline.read(path: path) }
+    }
+
+    @Test("names equal as strings are one member: the first one's spelling, the last value (as before)")
+    func equivalentKeys() throws {
+        let value = try JSONParser.parse(Array(#"{"caf\u00e9":1,"b":2,"cafe\u0301":3}"#.utf8))
+        #expect(value.canonicalJSON == "{\"b\":2,\"caf\u{e9}\":3}")
+    }
+}

@@ -73,6 +73,12 @@ struct ToolsPinCommand: AsyncParsableCommand {
             printError("tools pin: \(error)")
             throw ExitCode(2)
         }
+        if baseline.unreadable {
+            printError(
+                "tools pin: the server's latest tools/list was too long for the proxy to read; nothing is pinned"
+            )
+            throw ExitCode(2)
+        }
         do {
             try Data(baseline.document.utf8).write(to: URL(fileURLWithPath: out), options: .atomic)
         } catch {

@@ -31,11 +31,14 @@ extension JSONValue {
             }
             out += "{"
             var first = true
+            var groupStart = 0
             for (position, index) in order.enumerated() {
+                if position > 0, members[order[position - 1]].key != members[index].key { groupStart = position }
                 if position + 1 < order.count, members[order[position + 1]].key == members[index].key { continue }
                 if !first { out += "," }
                 first = false
-                Self.writeString(members[index].key, to: &out)
+                // Names equal as strings (é composed or not) are one: the first one's spelling, the last value.
+                Self.writeString(members[order[groupStart]].key, to: &out)
                 out += ":"
                 members[index].value.writeCanonical(to: &out)
             }

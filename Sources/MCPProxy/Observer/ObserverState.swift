@@ -105,13 +105,17 @@ struct ObserverState {
         self.server = server
     }
 
-    /// Whether a client's `tools/list` is waiting for its answer (or its answer was relayed and is not looked
-    /// at yet): under `--tools-policy block` calls wait for it rather than be judged by the list before.
-    var isListingTools: Bool {
-        pending.contains { lane, requests in
-            lane.side == .client && requests.values.contains { $0.method == "tools/list" }
-        }
+    /// Whether the client of `session` sent a `tools/list` in the last ``listPatience`` that is waiting for its
+    /// answer (or whose answer was relayed and is not looked at yet): under `--tools-policy block` its calls
+    /// wait for it rather than be judged by the list before.
+    func isListingTools(session: String, now: ContinuousClock.Instant) -> Bool {
+        pending[Lane(side: .client, session: session)]?.values.contains {
+            $0.method == "tools/list" && now - $0.start < Self.listPatience
+        } ?? false
     }
+
+    /// How long a call waits for a `tools/list` on its way; past it, the list before judges.
+    static let listPatience: Duration = .seconds(10)
 
     mutating func count(_ issue: String, _ times: Int = 1) {
         guard times > 0 else { return }

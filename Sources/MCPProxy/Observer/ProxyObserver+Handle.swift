@@ -306,8 +306,9 @@ extension ProxyObserver {
                 state.surface.listUnreadable(at: Date().timeIntervalSince1970)
                 return
             }
-            // A round that asks for input is no list (counted as a protocol issue of its own).
-            if result["resultType"]?.stringValue.map({ $0 == "complete" }) ?? true {
+            // A round that asks for input is no list (counted as a protocol issue of its own); any other
+            // answer is judged, whatever else it says of itself.
+            if result["resultType"]?.stringValue != "input_required" {
                 for problem in state.surface.take(result, at: Date().timeIntervalSince1970) {
                     state.count(problem.rawValue)
                 }

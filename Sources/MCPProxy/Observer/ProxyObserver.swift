@@ -358,7 +358,7 @@ public final class ProxyObserver: Sendable {
             let refusal = state.withLock { state in
                 // A list on its way may change the verdict: refuse now (the client may call again) rather
                 // than judge by the list before it.
-                state.isListingTools
+                state.isListingTools(session: lane.session, now: instant)
                     ? "the server's tool list is being read (tools/list in flight); call again once it is answered"
                     : state.surface.refusal(of: tool)
             }

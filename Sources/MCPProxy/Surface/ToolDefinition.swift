@@ -111,6 +111,22 @@ public struct ToolChange: Sendable, Equatable {
             case (let removed?, nil):
                 changes.append(ToolChange(tool: name, kind: .removed, risky: false, before: removed.description))
             case (let before?, let after?) where before.hash != after.hash:
+                let found = changes.count
+                defer {
+                    // What changed is in none of the parts compared (text moved between title and
+                    // description, a description gone from absent to empty): a change of what the model reads.
+                    if changes.count == found {
+                        changes.append(
+                            ToolChange(
+                                tool: name,
+                                kind: .description,
+                                risky: true,
+                                before: before.description,
+                                after: after.description
+                            )
+                        )
+                    }
+                }
                 if before.description != after.description {
                     changes.append(
                         ToolChange(

@@ -21,6 +21,8 @@ public struct ToolSurfaceState: Sendable {
     private var pages: [ToolDefinition] = []
     /// Whether the latest list was too long to read: nothing can be checked until a readable one comes.
     private(set) var unreadable = false
+    /// Names the latest list gave more than one tool: which one a client uses cannot be known.
+    private(set) var duplicated: Set<String> = []
     /// The latest changes, oldest first.
     private var changes: [ToolSurfaceChange] = []
     private var counts: [String: Int] = [:]
@@ -38,7 +40,12 @@ public struct ToolSurfaceState: Sendable {
             return [.notAList]
         }
         var problems: [ToolListProblem] = []
-        for value in listed where pages.count < Self.maxTools {
+        for value in listed {
+            // A list past the most kept cannot be judged whole: as if unreadable.
+            guard pages.count < Self.maxTools else {
+                listUnreadable(at: time)
+                return problems
+            }
             switch ToolDefinition.parse(value) {
             case .success(let tool): pages.append(tool)
             case .failure(let problem): problems.append(problem)
@@ -47,13 +54,16 @@ public struct ToolSurfaceState: Sendable {
         // More pages to come: the list is judged once it is whole.
         if case .string? = result["nextCursor"] { return problems }
         var new: [String: ToolDefinition] = [:]
+        var duplicated: Set<String> = []
         for tool in pages {
             if new[tool.name] == nil {
                 new[tool.name] = tool
-            } else if !problems.contains(.duplicateName) {
-                problems.append(.duplicateName)
+            } else {
+                duplicated.insert(tool.name)
+                if !problems.contains(.duplicateName) { problems.append(.duplicateName) }
             }
         }
+        self.duplicated = duplicated
         pages = []
         lists += 1
         unreadable = false
@@ -107,14 +117,21 @@ public struct ToolSurfaceState: Sendable {
                 + "pinned tools baseline"
         }
         guard let pinned = baseline.tools[tool] else { return "'\(tool)' is not in the pinned tools baseline" }
-        guard let listed = tools[tool], listed.hash != pinned.hash else { return nil }
+        if duplicated.contains(tool) {
+            return "'\(tool)' is listed more than once by the server, so which definition a client uses is unknown"
+        }
+        guard let listed = tools[tool] else {
+            return lists > 0 ? "'\(tool)' is not in the server's latest tools/list" : nil
+        }
+        guard listed.hash != pinned.hash else { return nil }
         let kinds = ToolChange.between([tool: pinned], [tool: listed]).map(\.kind.rawValue)
         return "'\(tool)' differs from the pinned tools baseline: its \(kinds.joined(separator: " and ")) changed"
     }
 
     /// The surface as a baseline file's text (`GET /v1/tools`, `dashboard tools pin`); nil before a list.
     public func document(server: String) -> String? {
-        lists > 0 ? ToolsBaseline(server: server, tools: Array(tools.values)).document : nil
+        guard lists > 0 || unreadable else { return nil }
+        return ToolsBaseline(server: server, tools: Array(tools.values), unreadable: unreadable).document
     }
 
     /// The section of the snapshot; nil before the first list (whole or unreadable).

@@ -10,26 +10,31 @@ public struct ToolsBaseline: Sendable, Equatable {
     public let server: String
     /// The pinned tools, by name.
     public let tools: [String: ToolDefinition]
+    /// Whether the server's latest list was too long to read (a proxy's surface, never a pinned file): the
+    /// tools are those of the list before it.
+    public let unreadable: Bool
 
     /// The format's name, first in every file.
     static let format = "dashboard-tools-baseline"
 
-    /// A baseline of `tools` of `server`.
-    public init(server: String, tools: [ToolDefinition]) {
+    /// A baseline of `tools` of `server`; `unreadable` when the latest list could not be read.
+    public init(server: String, tools: [ToolDefinition], unreadable: Bool = false) {
         self.server = server
+        self.unreadable = unreadable
         self.tools = Dictionary(tools.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
     }
 
     /// How `current` differs from this baseline, one line each (`lookup: description changed`), by tool name;
     /// empty when they are the same tools.
     public func differences(_ current: ToolsBaseline) -> [String] {
-        ToolChange.between(tools, current.tools).map { change in
-            "\(change.tool): "
-                + (change.kind == .added
-                    ? "not in the baseline"
-                    : change.kind == .removed ? "no longer listed" : "\(change.kind.rawValue) changed")
-                + (change.risky ? " (risky)" : "")
-        }
+        (current.unreadable ? ["*: the server's latest tools/list was too long to read (risky)"] : [])
+            + ToolChange.between(tools, current.tools).map { change in
+                "\(change.tool): "
+                    + (change.kind == .added
+                        ? "not in the baseline"
+                        : change.kind == .removed ? "no longer listed" : "\(change.kind.rawValue) changed")
+                    + (change.risky ? " (risky)" : "")
+            }
     }
 
     /// The file's text: canonical JSON, one tool a line.
@@ -44,7 +49,8 @@ public struct ToolsBaseline: Sendable, Equatable {
             return "  " + entry.canonicalJSON
         }
         return #"{"format":"\#(Self.format)","server":\#(JSONValue.string(server).canonicalJSON),"tools":["#
-            + (lines.isEmpty ? "" : "\n" + lines.joined(separator: ",\n") + "\n") + "],\"version\":1}\n"
+            + (lines.isEmpty ? "" : "\n" + lines.joined(separator: ",\n") + "\n") + "],"
+            + (unreadable ? #""unreadable":true,"# : "") + "\"version\":1}\n"
     }
 
     /// Reads the baseline in the file at `path`; for `server` (the proxy's name) when given.
@@ -54,6 +60,9 @@ public struct ToolsBaseline: Sendable, Equatable {
             throw ToolsBaselineError(path: path, reason: reason)
         }
         let baseline = try parse(Array(data), path: path)
+        if baseline.unreadable {
+            throw ToolsBaselineError(path: path, reason: "it records a tools/list that was too long to read")
+        }
         if let server, baseline.server != server {
             throw ToolsBaselineError(
                 path: path,
@@ -85,7 +94,7 @@ public struct ToolsBaseline: Sendable, Equatable {
             }
             tools.append(tool)
         }
-        return ToolsBaseline(server: server, tools: tools)
+        return ToolsBaseline(server: server, tools: tools, unreadable: value["unreadable"]?.boolValue == true)
     }
 }
 
