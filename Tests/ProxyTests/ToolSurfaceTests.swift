@@ -15,6 +15,18 @@ struct ToolSurfaceTests {
         return try JSONParser.parse(Array(text.utf8))
     }
 
+    /// A baseline of server `srv` pinning ``tool(_:description:schema:annotations:)``'s definitions of `names`.
+    static func baseline(_ names: [String]) throws -> ToolsBaseline {
+        ToolsBaseline(
+            server: "srv",
+            tools: try names.map {
+                guard case .success(let tool) = ToolDefinition.parse(try JSONParser.parse(Array(Self.tool($0).utf8)))
+                else { throw CancellationError() }
+                return tool
+            }
+        )
+    }
+
     static func tool(
         _ name: String,
         description: String = "Does it.",
@@ -189,17 +201,7 @@ struct ToolsBaselineTests {
 
     @Test("against a baseline: the first list's differences are changes against it; block refuses what differs")
     func againstBaseline() throws {
-        let pinned = ToolsBaseline(
-            server: "srv",
-            tools: try ["lookup", "same"].map {
-                guard
-                    case .success(let tool) = ToolDefinition.parse(
-                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
-                    )
-                else { throw CancellationError() }
-                return tool
-            }
-        )
+        let pinned = try ToolSurfaceTests.baseline(["lookup", "same"])
         let surface = try Self.surface(
             [
                 ToolSurfaceTests.tool("lookup", description: "Now evil."), ToolSurfaceTests.tool("same"),
@@ -231,17 +233,7 @@ struct ToolPolicyBlockTests {
         "a changed tool's call is answered with an error naming it; a call while a list is read waits; a list too long to read refuses all"
     )
     func block() throws {
-        let pinned = ToolsBaseline(
-            server: "srv",
-            tools: try ["lookup", "same"].map {
-                guard
-                    case .success(let tool) = ToolDefinition.parse(
-                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
-                    )
-                else { throw CancellationError() }
-                return tool
-            }
-        )
+        let pinned = try ToolSurfaceTests.baseline(["lookup", "same"])
         let observer = ProxyObserver(
             collector: MetricsCollector(),
             server: MCPServerStatus(name: "srv", executable: "srv", running: true),
@@ -313,23 +305,9 @@ struct ToolDefinitionTests {
 /// What a server could do to slip past the surface's checks.
 @Suite("tool surface: evasions")
 struct ToolSurfaceEvasionTests {
-    static func pinned(_ names: [String]) throws -> ToolsBaseline {
-        ToolsBaseline(
-            server: "srv",
-            tools: try names.map {
-                guard
-                    case .success(let tool) = ToolDefinition.parse(
-                        try JSONParser.parse(Array(ToolSurfaceTests.tool($0).utf8))
-                    )
-                else { throw CancellationError() }
-                return tool
-            }
-        )
-    }
-
     @Test("a duplicated name, a pinned tool left out, text moved between title and description, any resultType")
     func evasions() throws {
-        var surface = ToolSurfaceState(baseline: try Self.pinned(["a", "b"]))
+        var surface = ToolSurfaceState(baseline: try ToolSurfaceTests.baseline(["a", "b"]))
         let twice = ToolSurfaceTests.tool("a", description: "Evil.")
         _ = surface.take(try ToolSurfaceTests.list([ToolSurfaceTests.tool("a"), twice]), at: 1)
         #expect(surface.refusal(of: "a")?.contains("listed more than once") == true)
@@ -362,7 +340,7 @@ struct ToolSurfaceEvasionTests {
         let document = try #require(surface.document(server: "srv"))
         let current = try ToolsBaseline.parse(Array(document.utf8), path: "now")
         #expect(current.unreadable)
-        #expect(try Self.pinned(["a"]).differences(current).first?.contains("too long to read") == true)
+        #expect(try ToolSurfaceTests.baseline(["a"]).differences(current).first?.contains("too long to read") == true)
         let path = NSTemporaryDirectory() + "unreadable-\(UUID().uuidString).json"
         try document.write(toFile: path, atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(atPath: path) }
