@@ -47,7 +47,11 @@ struct WireSchemaTests {
                 bytes: 10,
                 maxBytes: 11,
                 failures: 12,
-                lastFailure: "file-ID cache write failed at /c/ids.sqlite: database or disk is full (SQLite code 13)"
+                lastFailure: "file-ID cache write failed at /c/ids.sqlite: database or disk is full (SQLite code 13)",
+                store: "postgres db.internal/cache",
+                storeState: "ready",
+                sharedLookups: 2,
+                sharedHits: 1
             )
         ],
         systemMetrics: SystemMetrics(

@@ -191,6 +191,8 @@ extension WatchCommand {
 
     private func embedded(environment: [String: String], logger: Logger) async throws -> EmbeddedEngine {
         var configuration = try engineConfiguration(environment)
+        sharedCache.apply(to: &configuration)
+        fileCacheURL.apply(to: &configuration)
         if let port { configuration.endpoint.port = port }
         let export: RunningExport?
         do {

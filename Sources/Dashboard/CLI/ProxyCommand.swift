@@ -120,6 +120,8 @@ struct ProxyCommand: AsyncParsableCommand {
     )
     var timeout: String = "5m"
 
+    @OptionGroup var sharedCache: SharedCacheOptions
+
     @OptionGroup var log: LogOptions
 
     @OptionGroup var traces: ProxyTraceOptions
@@ -242,6 +244,7 @@ struct ProxyCommand: AsyncParsableCommand {
     /// The engine a proxy records into (mode `proxy`: no demo, no uploads) and its logger.
     func proxyEngine(_ environment: [String: String], actions: ControlActions) throws -> (EngineRuntime, Logger) {
         var configuration = try engineConfiguration(environment)
+        sharedCache.apply(to: &configuration)
         configuration.endpoint.enabled = true
         configuration.endpoint.host = host
         configuration.endpoint.port = port

@@ -54,6 +54,10 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var traces: TraceOptions
 
+    @OptionGroup var sharedCache: SharedCacheOptions
+
+    @OptionGroup var fileCacheURL: FileCacheURLOption
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -83,6 +87,8 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = try engineConfiguration(environment)
+        sharedCache.apply(to: &configuration)
+        fileCacheURL.apply(to: &configuration)
         if let host { configuration.endpoint.host = host }
         if let port { configuration.endpoint.port = port }
         configuration.endpoint.enabled = true

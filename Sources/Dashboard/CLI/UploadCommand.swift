@@ -55,6 +55,8 @@ struct UploadCommand: AsyncParsableCommand {
 
     @OptionGroup var traces: TraceOptions
 
+    @OptionGroup var fileCacheURL: FileCacheURLOption
+
     @OptionGroup var log: LogOptions
 
     func validate() throws {
@@ -70,6 +72,7 @@ struct UploadCommand: AsyncParsableCommand {
     func run() async throws {
         let environment = ProcessInfo.processInfo.environment
         var configuration = try engineConfiguration(environment)
+        fileCacheURL.apply(to: &configuration)
         if let maxParallel {
             configuration.files.maxParallel = maxParallel
             configuration.files.parallelUploads = true
@@ -112,6 +115,7 @@ struct UploadCommand: AsyncParsableCommand {
             await export?.stop(within: .seconds(1))
             throw ExitCode(1)
         }
+        for store in runtime.sharedStores { await store.settled(within: .seconds(1)) }
         let progress =
             json ? nil : UploadProgressView(tracker: uploader.tracker, interactive: isatty(STDERR_FILENO) == 1)
         let display = Task { await progress?.run() }
@@ -123,6 +127,15 @@ struct UploadCommand: AsyncParsableCommand {
         _ = await display.value
         progress?.finish()
 
+        // Said before the stores close: what they met during the uploads.
+        let storeProblems = runtime.sharedStores.compactMap { store -> String? in
+            guard let problem = store.lastProblem else { return nil }
+            if case .ready = store.status {
+                return
+                    "shared store unreachable for a while (\(store.url)): \(problem); ids kept meanwhile are not shared"
+            }
+            return "shared store unreachable (\(store.url)): \(problem); file ids were looked up and kept locally only"
+        }
         await group.triggerGracefulShutdown()
         _ = try? await running.value
         await export?.stop(within: ServeCommand.flushGrace)
@@ -140,6 +153,9 @@ struct UploadCommand: AsyncParsableCommand {
                     configuration.files.effectiveParallelism
                 )
             )
+        }
+        for problem in storeProblems {
+            if json { printError(problem) } else { print(problem) }
         }
         if !results.allSatisfy({ $0.state.isSuccess }) { throw ExitCode(1) }
     }

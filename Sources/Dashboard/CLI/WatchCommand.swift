@@ -97,6 +97,10 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var traces: TraceOptions
 
+    @OptionGroup var sharedCache: SharedCacheOptions
+
+    @OptionGroup var fileCacheURL: FileCacheURLOption
+
     @OptionGroup var log: LogOptions
 
     /// The default size of a test-upload file: 24 MiB, or 2 MiB in a debug build, where the sandbox parses

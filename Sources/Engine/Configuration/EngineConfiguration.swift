@@ -12,6 +12,8 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var endpoint: EndpointConfiguration
     /// The Files API client and uploader.
     public var files: FilesConfiguration
+    /// The caches shared with other replicas (none by default).
+    public var shared: SharedStoreConfiguration
 
     /// Creates an engine configuration; every parameter has the documented default.
     public init(
@@ -19,12 +21,14 @@ public struct EngineConfiguration: Sendable, Equatable {
         responseCache: ResponseCacheConfiguration = .init(),
         fileCache: FileCacheConfiguration = .init(),
         endpoint: EndpointConfiguration = .init(),
-        files: FilesConfiguration = .init()
+        files: FilesConfiguration = .init(),
+        shared: SharedStoreConfiguration = .init()
     ) {
         self.metrics = metrics
         self.responseCache = responseCache
         self.fileCache = fileCache
         self.endpoint = endpoint
         self.files = files
+        self.shared = shared
     }
 }

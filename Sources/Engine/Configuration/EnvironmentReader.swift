@@ -20,7 +20,22 @@ public struct EnvironmentReader: Sendable {
             responseCache: try responseCache(),
             fileCache: try fileCache(),
             endpoint: try endpoint(),
-            files: try files()
+            files: try files(),
+            shared: try shared()
+        )
+    }
+
+    /// The shared caches' settings.
+    public func shared() throws(ConfigurationError) -> SharedStoreConfiguration {
+        let defaults = SharedStoreConfiguration()
+        let timeout = try integer(["SHARED_CACHE_TIMEOUT_MS"], min: 1, max: 60_000)
+        return SharedStoreConfiguration(
+            fileCacheURL: try storeURL(["FILE_CACHE_URL"]),
+            responseCacheURL: try storeURL(["SEMANTIC_CACHE_URL"]),
+            timeout: timeout.map { .milliseconds($0) } ?? defaults.timeout,
+            maxEntries: try integer(["SEMANTIC_CACHE_SHARED_MAX_SIZE"], min: 1, max: 1_000_000_000)
+                ?? defaults.maxEntries,
+            maxBytes: try integer(["SEMANTIC_CACHE_SHARED_MAX_BYTES"], min: 1, max: 1 << 50) ?? defaults.maxBytes
         )
     }
 
@@ -178,6 +193,20 @@ public struct EnvironmentReader: Sendable {
             )
         }
         return value
+    }
+
+    private func storeURL(_ names: [String]) throws(ConfigurationError) -> SharedStoreURL? {
+        guard let (name, _, value) = lookup(names), !value.isEmpty else { return nil }
+        do {
+            return try SharedStoreURL(value)
+        } catch {
+            // The value may hold a password: the message says what is wrong without repeating it.
+            throw ConfigurationError(
+                variable: name,
+                value: "<\(value.utf8.count) bytes, hidden>",
+                expected: "postgres://USER:PASSWORD@HOST:PORT/DB (\(error))"
+            )
+        }
     }
 
     private func url(_ names: [String]) throws(ConfigurationError) -> String? {

@@ -18,7 +18,9 @@ public final class FileIDCache: Sendable {
     public let configuration: FileCacheConfiguration
     let opened: Guarded<OpenDatabase>
     let metrics: CacheRecorder
-    private let now: @Sendable () -> Date
+    let now: @Sendable () -> Date
+    /// The rows shared with other replicas (`FILE_CACHE_URL`), behind this file; `nil` without a URL.
+    public let shared: SharedFileIDs?
 
     /// The cache name used in `cache_metrics`.
     public static let metricsName = "file_cache"
@@ -31,18 +33,27 @@ public final class FileIDCache: Sendable {
     public init(
         configuration: FileCacheConfiguration = .init(),
         collector: MetricsCollector,
+        shared: SharedFileIDs? = nil,
         now: @escaping @Sendable () -> Date = { Date() }
     ) throws(FileIDCacheError) {
         self.configuration = configuration
         self.now = now
+        self.shared = shared
         self.metrics = collector.cache(Self.metricsName)
         self.opened = Guarded(try OpenDatabase(pool: Self.open(configuration), path: configuration.path))
         metrics.setLimits(maxEntries: nil, maxBytes: nil)
+        if let shared { metrics.setStore(shared.store) } else { metrics.setStore(name: "sqlite") }
         try publishSize()
     }
 
     /// The file id stored for these bytes at `provider`, or `nil` (a miss) if none or expired.
     public func fileID(sha256: String, provider: String) throws(FileIDCacheError) -> String? {
+        try fileID(sha256: sha256, provider: provider, countingMiss: true)
+    }
+
+    /// As ``fileID(sha256:provider:)``; without `countingMiss` a miss is left for the caller to count (it
+    /// asks the shared store next).
+    func fileID(sha256: String, provider: String, countingMiss: Bool) throws(FileIDCacheError) -> String? {
         let hash = try Self.validHash(sha256, path: configuration.path)
         let provider = try Self.normalised(provider: provider, path: configuration.path)
         // One SELECT is atomic on its own in SQLite's autocommit mode, so this skips the BEGIN/COMMIT pair
@@ -60,7 +71,7 @@ public final class FileIDCache: Sendable {
             }
         }
         guard let (fileID, created) = found else {
-            metrics.miss()
+            if countingMiss { metrics.miss() }
             return nil
         }
         if isExpired(createdAt: created) {
@@ -73,7 +84,7 @@ public final class FileIDCache: Sendable {
                 }
             }
             metrics.expired()
-            metrics.miss()
+            if countingMiss { metrics.miss() }
             try publishSize()
             return nil
         }

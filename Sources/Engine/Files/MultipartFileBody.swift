@@ -104,15 +104,23 @@ final class FileReader {
         }
     }
 
-    /// Up to `count` bytes; an empty buffer at end of file.
+    /// Up to `count` bytes; an empty buffer at end of file. A failed read throws, naming the error.
     func read(upTo count: Int) throws -> ByteBuffer {
         var buffer = ByteBuffer()
         buffer.reserveCapacity(count)
-        let got = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
-            max(0, Glibc.read(descriptor, raw.baseAddress, count))
+        var failure: Int32 = 0
+        _ = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { raw in
+            while true {
+                let got = Glibc.read(descriptor, raw.baseAddress, count)
+                if got >= 0 { return got }
+                if errno == EINTR { continue }
+                failure = errno
+                return 0
+            }
         }
-        // A read error comes back as an empty buffer: the caller reports the file as changed.
-        _ = got
+        guard failure == 0 else {
+            throw FilesAPIError(.invalidRequest, "cannot read \(path): \(String(cString: strerror(failure)))")
+        }
         return buffer
     }
 

@@ -25,6 +25,10 @@ public final class CacheRecorder: Sendable {
     /// fail apart: a full disk still reads).
     private let failing = Guarded<[String: String]>([:])
     private let healthSignal: HealthSignal?
+    private let sharedHitCount = Atomic<Int>(0)
+    private let sharedLookupCount = Atomic<Int>(0)
+    /// Where entries live (`sqlite`, `memory`, or a shared store's name) and, for a shared store, its state.
+    private let store = Guarded<(name: String, shared: SharedStore?)?>(nil)
 
     init(name: String, enabled: Bool, healthSignal: HealthSignal? = nil) {
         self.name = name
@@ -44,6 +48,17 @@ public final class CacheRecorder: Sendable {
     public func rejected() { if enabled { rejectionCount.add(1, ordering: .relaxed) } }
     /// Counts a miss that waited for an identical request in flight.
     public func coalesced() { if enabled { coalescedCount.add(1, ordering: .relaxed) } }
+
+    /// Counts a lookup that went on to the shared store after a local miss.
+    public func sharedLookup() { if enabled { sharedLookupCount.add(1, ordering: .relaxed) } }
+    /// Counts a hit the shared store answered (also counted by ``hit()``).
+    public func sharedHit() { if enabled { sharedHitCount.add(1, ordering: .relaxed) } }
+
+    /// Names where the cache keeps its entries (`sqlite`, `memory`).
+    public func setStore(name: String) { store.withLock { $0 = (name, nil) } }
+
+    /// Says the cache has `shared` behind its local entries.
+    public func setStore(_ shared: SharedStore) { store.withLock { $0 = (shared.url.shortName, shared) } }
 
     /// Sets the current size of the cache.
     public func setSize(entries: Int, bytes: Int?) {
@@ -70,6 +85,8 @@ public final class CacheRecorder: Sendable {
         expirationCount.store(0, ordering: .relaxed)
         rejectionCount.store(0, ordering: .relaxed)
         coalescedCount.store(0, ordering: .relaxed)
+        sharedHitCount.store(0, ordering: .relaxed)
+        sharedLookupCount.store(0, ordering: .relaxed)
     }
 
     /// Counts an operation of `kind` (e.g. "write") the store could not do, and keeps its message.
@@ -94,6 +111,10 @@ public final class CacheRecorder: Sendable {
     var metrics: CacheMetrics {
         refresh.withLock { $0 }?()
         func optional(_ value: Int) -> Int? { value < 0 ? nil : value }
+        let store = self.store.withLock { $0 }
+        let status = store?.shared?.status
+        var failure = currentFailure
+        if case .unreachable(let reason)? = status, failure == nil { failure = "shared store unreachable: \(reason)" }
         return CacheMetrics(
             cacheName: name,
             hits: hitCount.load(ordering: .relaxed),
@@ -107,7 +128,11 @@ public final class CacheRecorder: Sendable {
             bytes: optional(byteGauge.load(ordering: .relaxed)),
             maxBytes: optional(byteLimit.load(ordering: .relaxed)),
             failures: failureCount.load(ordering: .relaxed),
-            lastFailure: currentFailure
+            lastFailure: failure,
+            store: store?.name,
+            storeState: status?.name,
+            sharedLookups: store?.shared == nil ? nil : sharedLookupCount.load(ordering: .relaxed),
+            sharedHits: store?.shared == nil ? nil : sharedHitCount.load(ordering: .relaxed)
         )
     }
 }

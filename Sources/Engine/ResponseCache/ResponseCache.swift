@@ -1,4 +1,5 @@
 import MetricsWire
+import Synchronization
 
 /// An LRU cache of model responses with per-entry TTL and entry, byte and per-response bounds.
 ///
@@ -9,9 +10,14 @@ import MetricsWire
 public final class ResponseCache: Sendable {
     /// The settings this cache was made with.
     public let configuration: ResponseCacheConfiguration
-    private let metrics: CacheRecorder
+    let metrics: CacheRecorder
     private let now: @Sendable () -> ContinuousClock.Instant
     private let state: Guarded<State>
+    /// The second level shared with other replicas (`SEMANTIC_CACHE_URL`); `nil` without a URL.
+    public let shared: SharedResponses?
+    /// Writes to the shared level not finished yet (at most ``maxPendingWrites``; more are not shared).
+    let pendingWrites = Atomic<Int>(0)
+    static let maxPendingWrites = 256
 
     private struct State {
         var store: LRUStore
@@ -28,11 +34,14 @@ public final class ResponseCache: Sendable {
     public init(
         configuration: ResponseCacheConfiguration = .init(),
         collector: MetricsCollector,
+        shared: SharedResponses? = nil,
         now: @escaping @Sendable () -> ContinuousClock.Instant = { ContinuousClock.now }
     ) {
         self.configuration = configuration
         self.metrics = collector.cache(Self.metricsName)
         self.now = now
+        self.shared = shared
+        if let shared { metrics.setStore(shared.store) } else { metrics.setStore(name: "memory") }
         self.state = Guarded(State(store: LRUStore(capacity: configuration.maxEntries)))
         metrics.setLimits(maxEntries: configuration.maxEntries, maxBytes: configuration.maxTotalBytes)
         metrics.setSize(entries: 0, bytes: 0)
@@ -40,7 +49,9 @@ public final class ResponseCache: Sendable {
         metrics.setRefresh { [weak self] in self?.sweepExpired() }
     }
 
-    /// The cached response for `key`, counted as a hit or a miss; `nil` when absent, expired or disabled.
+    /// The cached response for `key` in this process (the first level), counted as a hit or a miss; `nil`
+    /// when absent, expired or disabled. With a ``shared`` level a miss is not counted here: ask
+    /// ``sharedValue(for:)`` next, which counts it.
     public func value(for key: ResponseCacheKey) -> String? {
         guard configuration.enabled else { return nil }
         let instant = now()
@@ -50,14 +61,19 @@ public final class ResponseCache: Sendable {
             return result
         }
         if expired { metrics.expired() }
-        if value != nil { metrics.hit() } else { metrics.miss() }
+        if value != nil { metrics.hit() } else if shared == nil { metrics.miss() }
         return value
     }
 
     /// Stores `value` for `key` with `ttl` (default: the configured TTL), evicting least recently used
     /// entries as needed. A value over the per-entry byte limit is refused and counted.
+    /// With a ``shared`` level the value is written there too, without waiting.
     @discardableResult
     public func put(_ value: String, for key: ResponseCacheKey, ttl: Duration? = nil) -> ResponseCachePutResult {
+        insert(value, for: key, ttl: ttl, sharing: true)
+    }
+
+    func insert(_ value: String, for key: ResponseCacheKey, ttl: Duration?, sharing: Bool) -> ResponseCachePutResult {
         guard configuration.enabled else { return .disabled }
         let size = value.utf8.count
         let limit = min(configuration.maxResponseBytes, configuration.maxTotalBytes)
@@ -81,6 +97,7 @@ public final class ResponseCache: Sendable {
         }
         if removed.evicted > 0 { metrics.evicted(removed.evicted) }
         if removed.expired > 0 { metrics.expired(removed.expired) }
+        if sharing { writeThrough(value, for: key, ttl: ttl ?? configuration.defaultTTL) }
         return .stored
     }
 
@@ -106,6 +123,10 @@ public final class ResponseCache: Sendable {
             case .hit(let value):
                 return (value, .hit)
             case .lead:
+                if shared != nil, let value = await sharedValue(for: key) {
+                    finishLead(key: key, value: value)
+                    return (value, .hit)
+                }
                 return (try await lead(key: key, options: options, compute: compute), .computed)
             case .follow:
                 if let value = try await follow(key: key) { return (value, .coalesced) }
@@ -136,6 +157,7 @@ public final class ResponseCache: Sendable {
                 return
             }
             sweepExpired()
+            await sweepShared()
         }
     }
 
@@ -190,7 +212,7 @@ public final class ResponseCache: Sendable {
         if expired { metrics.expired() }
         switch lookup {
         case .hit: metrics.hit()
-        case .lead: metrics.miss()
+        case .lead: if shared == nil { metrics.miss() }
         case .follow: break
         }
         return lookup
@@ -213,6 +235,13 @@ public final class ResponseCache: Sendable {
         let waiters = state.withLock { $0.inFlight.removeValue(forKey: key) ?? [] }
         for waiter in waiters { waiter.resume(returning: value) }
         return value
+    }
+
+    /// Ends a lead the shared level answered: fills this process's level (without writing back) and hands
+    /// the value to the waiters.
+    private func finishLead(key: ResponseCacheKey, value: String) {
+        let waiters = state.withLock { $0.inFlight.removeValue(forKey: key) ?? [] }
+        for waiter in waiters { waiter.resume(returning: value) }
     }
 
     /// Waits for the call computing `key`; `nil` if it finished before this call could register.

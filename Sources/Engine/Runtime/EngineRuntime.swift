@@ -25,6 +25,8 @@ public final class EngineRuntime: Sendable {
     public let uploads: UploadService?
     /// The demo workload, or `nil` if off.
     public let demo: DemoWorkload?
+    /// The PostgreSQL stores the caches share with other replicas (one per distinct URL); empty without.
+    public let sharedStores: [SharedStore]
     /// Problems met while assembling that did not stop the engine, one line each.
     public let warnings: [String]
     private let logger: Logger
@@ -45,17 +47,49 @@ public final class EngineRuntime: Sendable {
         self.logger = logger
         let collector = MetricsCollector(configuration: configuration.metrics, spans: spans)
         self.collector = collector
-        self.responseCache = ResponseCache(configuration: configuration.responseCache, collector: collector)
+        var stores: [SharedStoreURL: SharedStore] = [:]
+        func store(_ url: SharedStoreURL?) -> SharedStore? {
+            guard let url else { return nil }
+            if let known = stores[url] { return known }
+            let made = SharedStore(
+                url: url,
+                timeout: configuration.shared.timeout,
+                healthSignal: collector.healthSignal,
+                logger: logger
+            )
+            stores[url] = made
+            return made
+        }
+        let sharedResponses = store(configuration.responseCache.enabled ? configuration.shared.responseCacheURL : nil)
+            .map {
+                SharedResponses(
+                    store: $0,
+                    maxEntries: configuration.shared.maxEntries,
+                    maxBytes: configuration.shared.maxBytes
+                )
+            }
+        self.responseCache = ResponseCache(
+            configuration: configuration.responseCache,
+            collector: collector,
+            shared: sharedResponses
+        )
 
         var fileCache: FileIDCache?
         if configuration.fileCache.enabled {
+            let shared = store(configuration.shared.fileCacheURL).map(SharedFileIDs.init(store:))
             do {
-                fileCache = try Self.openFileCache(configuration.fileCache, collector: collector, warnings: &warnings)
+                fileCache = try Self.openFileCache(
+                    configuration.fileCache,
+                    collector: collector,
+                    shared: shared,
+                    warnings: &warnings
+                )
             } catch {
                 warnings.append("file-ID cache disabled: \(error)")
             }
         }
         self.fileCache = fileCache
+        self.sharedStores = stores.values.sorted { $0.url.description < $1.url.description }
 
         var uploads: UploadService?
         if options.uploads {
@@ -98,6 +132,9 @@ public final class EngineRuntime: Sendable {
             }
             var checks: [HealthCheck] = []
             if let fileCache { checks.append(fileCache.healthCheck) }
+            for (index, store) in sharedStores.enumerated() {
+                checks.append(store.healthCheck(name: index == 0 ? "shared_store" : "shared_store_\(index + 1)"))
+            }
             if let uploads { checks.append(uploads.healthCheck) }
             var actions = actions
             if actions.startTestUpload == nil, let uploads {
@@ -140,6 +177,7 @@ public final class EngineRuntime: Sendable {
             CacheSweeper(cache: responseCache), SnapshotRefresher(collector: collector, endpoint: endpoint),
         ]
         if let uploads { services.append(uploads) }
+        for store in sharedStores { services.append(SharedStoreService(store: store)) }
         if let server { services.append(server) }
         if let demo { services.append(demo) }
         return services
@@ -156,17 +194,18 @@ public final class EngineRuntime: Sendable {
     private static func openFileCache(
         _ configuration: FileCacheConfiguration,
         collector: MetricsCollector,
+        shared: SharedFileIDs?,
         warnings: inout [String]
     ) throws -> FileIDCache {
         let first: FileIDCacheError
         do {
-            return try FileIDCache(configuration: configuration, collector: collector)
+            return try FileIDCache(configuration: configuration, collector: collector, shared: shared)
         } catch {
             first = error
         }
         guard case .notADatabase = first.code else { throw first }
         warnings.append(first.description)
-        return try FileIDCache(configuration: configuration, collector: collector)
+        return try FileIDCache(configuration: configuration, collector: collector, shared: shared)
     }
 }
 
@@ -188,5 +227,14 @@ struct CacheSweeper: Service {
 
     func run() async throws {
         await cancelWhenGracefulShutdown { await cache.runSweeper() }
+    }
+}
+
+/// Runs ``SharedStore/run()`` (connecting, reconnecting) as a service.
+struct SharedStoreService: Service {
+    let store: SharedStore
+
+    func run() async throws {
+        await cancelWhenGracefulShutdown { await store.run() }
     }
 }

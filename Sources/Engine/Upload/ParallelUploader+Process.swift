@@ -1,5 +1,4 @@
 import Foundation
-import NIOPosix
 
 extension ParallelUploader {
     /// Takes one validated file to its final state, and records it as a `file_upload` call; with spans
@@ -77,18 +76,15 @@ extension ParallelUploader {
 
     // The file-ID cache saves uploads; it never costs one. When it cannot be read the file is uploaded, and
     // when it cannot remember an id the upload still succeeds with it: the failure is logged here and shown
-    // with the cache's counters (`failures`, `last_failure`) until the cache works again. Its calls block
-    // (a write waits up to the busy timeout for another process's lock), so they run on NIO's blocking pool,
-    // never on the few threads the endpoint and every other task share.
-
-    private func onCache<T: Sendable>(_ body: @escaping @Sendable (FileIDCache) throws -> T?) async throws -> T? {
-        guard let fileCache else { return nil }
-        return try await NIOThreadPool.singleton.runIfActive { try body(fileCache) }
-    }
+    // with the cache's counters (`failures`, `last_failure`) until the cache works again. Its local calls
+    // block (a write waits up to the busy timeout for another process's lock), so the cache runs them on
+    // NIO's blocking pool, never on the few threads the endpoint and every other task share; a shared store
+    // behind it (`FILE_CACHE_URL`) is asked with a deadline and never fails a file.
 
     private func cached(_ hash: String, provider: String) async -> String? {
+        guard let fileCache else { return nil }
         do {
-            return try await onCache { try $0.fileID(sha256: hash, provider: provider) }
+            return try await fileCache.lookup(sha256: hash, provider: provider)
         } catch {
             logger.warning("file-ID cache lookup failed; uploading", metadata: ["reason": "\(error)"])
             return nil
@@ -97,7 +93,7 @@ extension ParallelUploader {
 
     private func remember(_ fileID: String, hash: String, provider: String) async {
         do {
-            _ = try await onCache { try $0.store(fileID: fileID, sha256: hash, provider: provider) }
+            try await fileCache?.remember(fileID: fileID, sha256: hash, provider: provider)
         } catch {
             logger.warning(
                 "file-ID cache could not remember an upload; it will be uploaded again next time",
@@ -108,7 +104,7 @@ extension ParallelUploader {
 
     private func forget(_ fileID: String) async {
         do {
-            _ = try await onCache { try $0.invalidate(fileID: fileID) }
+            try await fileCache?.forget(fileID: fileID)
         } catch {
             logger.warning("file-ID cache could not forget a lost file id", metadata: ["reason": "\(error)"])
         }

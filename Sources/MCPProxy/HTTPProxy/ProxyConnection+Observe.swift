@@ -19,9 +19,11 @@ extension ProxyConnection {
                     at: eventTime
                 )
             }
-            record.requests = observed.requests
-            if let answer = observed.answer { shared.recorder?.record(answer, direction: .serverToClient) }
-            if consultsCache { perform(machine.cacheAnswered(observed.answer.map { ByteBuffer(bytes: $0) })) }
+            if let key = observed.sharedKey, let context {
+                askSharedLevel(key, record: record, body: body, headers: headers, on: context.eventLoop)
+                return
+            }
+            requestObserved(record, answer: observed.answer, requests: observed.requests, consultsCache: consultsCache)
         case .streamedRequest(let record, let capture, let headers):
             if let recorder = shared.recorder { capture.record(to: recorder, direction: .clientToServer) }
             record.requests = capture.observe(with: observer, session: record.session, headers: headers, at: .now)
@@ -132,6 +134,49 @@ extension ProxyConnection {
         if let getStream = record.getStream { shared.observer.getStreamEnded(getStream, at: instant) }
         if isStream {
             shared.observer.streamsEnded(record.requests, session: record.session, abruptly: abruptly, at: instant)
+        }
+    }
+
+    private func requestObserved(_ record: Exchange, answer: [UInt8]?, requests: [RPCID], consultsCache: Bool) {
+        record.requests = requests
+        if let answer { shared.recorder?.record(answer, direction: .serverToClient) }
+        if consultsCache { perform(machine.cacheAnswered(answer.map { ByteBuffer(bytes: $0) })) }
+    }
+
+    /// The first cache level missed a call: the shared level is asked off the event loop (bounded by the
+    /// store's deadline), and the request is observed again with its answer back on the loop; the state
+    /// machine waits for ``RelayStateMachine/cacheAnswered(_:)`` meanwhile, as it does for every cached tool.
+    private func askSharedLevel(
+        _ key: ResponseCacheKey,
+        record: Exchange,
+        body: ByteBuffer,
+        headers: MCPRequestHeaders?,
+        on eventLoop: any EventLoop
+    ) {
+        guard let cache = shared.observer.cache?.cache else { return }
+        let connection = NIOLoopBound(self, eventLoop: eventLoop)
+        let pending = NIOLoopBound((record, body, headers, eventTime), eventLoop: eventLoop)
+        Task {
+            let found = await cache.sharedValue(for: key)
+            eventLoop.execute {
+                let connection = connection.value
+                let (record, body, headers, instant) = pending.value
+                let observed = body.withUnsafeReadableBytes { bytes in
+                    connection.shared.observer.clientMessage(
+                        bytes.assumingMemoryBound(to: UInt8.self),
+                        session: record.session,
+                        headers: headers,
+                        at: instant,
+                        shared: .answered(found)
+                    )
+                }
+                connection.requestObserved(
+                    record,
+                    answer: observed.answer,
+                    requests: observed.requests,
+                    consultsCache: true
+                )
+            }
         }
     }
 }

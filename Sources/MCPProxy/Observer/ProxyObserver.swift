@@ -96,9 +96,17 @@ public final class ProxyObserver: Sendable {
 
     /// Observes one line the client wrote (without its newline), read at `instant`. Returns the answer to
     /// send the client instead of forwarding the line, when it is a call the cache answers.
+    ///
+    /// Called on the stdio relay's own thread, which may wait: a call the first cache level misses is looked
+    /// up in the shared level (``ResponseCache/sharedValue(for:)``, bounded by the store's deadline) before
+    /// it is forwarded.
     @discardableResult
     public func clientLine(_ line: UnsafeBufferPointer<UInt8>, at instant: ContinuousClock.Instant) -> [UInt8]? {
-        observe(line, from: Lane(side: .client, session: ""), at: instant).answer
+        let lane = Lane(side: .client, session: "")
+        let observed = observe(line, from: lane, at: instant)
+        guard let key = observed.sharedKey, let cache else { return observed.answer }
+        let found = BlockingWait.run { await cache.cache.sharedValue(for: key) }
+        return observe(line, from: lane, at: instant, shared: .answered(found)).answer
     }
 
     /// Observes one line the server wrote (without its newline), written to the client at `instant`.
@@ -109,13 +117,18 @@ public final class ProxyObserver: Sendable {
     /// Observes one JSON-RPC message (or batch) the client sent in `session`, whole, read at `instant`.
     /// Returns the cache's answer when it has one, and the ids of the requests it carried.
     /// `headers` are the request's `Mcp-Method` and `Mcp-Name` (HTTP), checked against the body.
+    ///
+    /// With a shared cache level, a call the first level misses comes back with `sharedKey` and nothing else
+    /// (it is not observed yet): look it up (``ResponseCache/sharedValue(for:)``) off the caller's thread,
+    /// then observe the message again with what was found as `shared`.
     public func clientMessage(
         _ bytes: UnsafeBufferPointer<UInt8>,
         session: String,
         headers: MCPRequestHeaders? = nil,
-        at instant: ContinuousClock.Instant
-    ) -> (answer: [UInt8]?, requests: [RPCID]) {
-        observe(bytes, from: Lane(side: .client, session: session), headers: headers, at: instant)
+        at instant: ContinuousClock.Instant,
+        shared: SharedCacheAnswer = .notAsked
+    ) -> (answer: [UInt8]?, requests: [RPCID], sharedKey: ResponseCacheKey?) {
+        observe(bytes, from: Lane(side: .client, session: session), headers: headers, at: instant, shared: shared)
     }
 
     /// Observes one JSON-RPC message (or batch) the server sent in `session`, passed on at `instant`; on the
@@ -300,8 +313,9 @@ public final class ProxyObserver: Sendable {
         from lane: Lane,
         headers: MCPRequestHeaders? = nil,
         stream: Int? = nil,
-        at instant: ContinuousClock.Instant
-    ) -> (answer: [UInt8]?, requests: [RPCID]) {
+        at instant: ContinuousClock.Instant,
+        shared: SharedCacheAnswer = .notAsked
+    ) -> (answer: [UInt8]?, requests: [RPCID], sharedKey: ResponseCacheKey?) {
         let value: JSONValue
         let direction = lane.side.direction
         do {
@@ -320,7 +334,7 @@ public final class ProxyObserver: Sendable {
                     state.count("not_json")
                 }
             }
-            return (nil, [])
+            return (nil, [], nil)
         }
         if case .array(let elements) = value {
             let batch = elements.map(RPCMessage.init)
@@ -346,7 +360,7 @@ public final class ProxyObserver: Sendable {
                     )
                 }
             }
-            return (nil, batch.compactMap(\.requestID))
+            return (nil, batch.compactMap(\.requestID), nil)
         }
         let message = RPCMessage(value)
         if let headers, let issue = headers.disagreement(with: message) { state.withLock { $0.count(issue) } }
@@ -364,12 +378,14 @@ public final class ProxyObserver: Sendable {
             }
             if let refusal {
                 collector.tool(tool).record(latency: .now - instant, success: false, errorType: "blocked_by_policy")
-                return (Self.blockedAnswer(line: line, members: value, reason: refusal), [])
+                return (Self.blockedAnswer(line: line, members: value, reason: refusal), [], nil)
             }
         }
         var cacheEntry: ProxyResultCache.Entry?
         if lane.side == .client, let cache, case .request(let id, "tools/call", let params) = message {
-            switch cache.lookup(id: id, params: params, line: line, members: value) {
+            switch cache.lookup(id: id, params: params, line: line, members: value, shared: shared) {
+            case .askShared(let key):
+                return (nil, [], key)
             case .answer(let answer):
                 collector.tool(Self.toolName(params)).record(latency: .now - instant, success: true)
                 if let messages {
@@ -384,7 +400,7 @@ public final class ProxyObserver: Sendable {
                         at: instant
                     )
                 }
-                return (answer, [])
+                return (answer, [], nil)
             case .miss(let entry): cacheEntry = entry
             case .notCached: break
             }
@@ -408,7 +424,7 @@ public final class ProxyObserver: Sendable {
                 state: &state
             )
         }
-        return (nil, message.requestID.map { [$0] } ?? [])
+        return (nil, message.requestID.map { [$0] } ?? [], nil)
     }
 
     /// The JSON-RPC error a refused call is answered with, its request's id as the client wrote it.

@@ -36,6 +36,8 @@ public final class ProxyResultCache: Sendable {
         case miss(Entry)
         /// The tool is not cached.
         case notCached
+        /// The first level missed: ask the shared level for this key, then look up again with its answer.
+        case askShared(ResponseCacheKey)
     }
 
     /// Creates the cache for `tools` of the server `serverName`; `sharedByClients` when its answers may go to
@@ -57,14 +59,27 @@ public final class ProxyResultCache: Sendable {
         ).key
     }
 
-    func lookup(id: RPCID, params: JSONValue?, line: UnsafeBufferPointer<UInt8>, members value: JSONValue) -> Lookup {
+    func lookup(
+        id: RPCID,
+        params: JSONValue?,
+        line: UnsafeBufferPointer<UInt8>,
+        members value: JSONValue,
+        shared: SharedCacheAnswer = .notAsked
+    ) -> Lookup {
         let tool = ProxyObserver.toolName(params)
         guard let ttl = tools[tool] else { return .notCached }
         // A retry's answer depends on the user's input, which is not in the key.
         if params?["requestState"] != nil || params?["inputResponses"] != nil { return .notCached }
         let era = ObserverState.modernVersion(params) ?? "handshake"
         let key = key(tool: tool, arguments: params?["arguments"], era: era)
-        guard let stored = cache.value(for: key),
+        let stored: String?
+        switch shared {
+        case .answered(let found): stored = found
+        case .notAsked:
+            stored = cache.value(for: key)
+            if stored == nil, cache.shared != nil { return .askShared(key) }
+        }
+        guard let stored,
             case .object(let members) = value,
             let idRange = members.last(where: { $0.key == "id" })?.range
         else { return .miss(Entry(key: key, ttl: ttl)) }
@@ -97,4 +112,12 @@ public final class ProxyResultCache: Sendable {
         else { return }
         cache.put(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self), for: key, ttl: ttl)
     }
+}
+
+/// What the shared cache level said of a call, once the relay asked it (``ProxyObserver/clientMessage``).
+public enum SharedCacheAnswer: Sendable {
+    /// Not asked yet: the first level is looked up.
+    case notAsked
+    /// Asked: the value it had (already counted, and put into the first level), or `nil`.
+    case answered(String?)
 }

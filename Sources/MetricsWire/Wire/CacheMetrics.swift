@@ -30,6 +30,14 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
     public var failures: Int?
     /// What the latest failed operation said, while the cache is failing; `nil` once it works again.
     public var lastFailure: String?
+    /// Where the entries live: `memory`, `sqlite`, or `postgres HOST/DB` for a shared store behind them.
+    public var store: String?
+    /// A shared store's state: `connecting`, `ready` or `unreachable`; `nil` without one.
+    public var storeState: String?
+    /// Lookups that missed locally and asked the shared store; `nil` without one.
+    public var sharedLookups: Int?
+    /// Hits the shared store answered (they are in ``hits`` too); `nil` without one.
+    public var sharedHits: Int?
 
     /// Creates cache counters.
     public init(
@@ -45,7 +53,11 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         bytes: Int? = nil,
         maxBytes: Int? = nil,
         failures: Int? = nil,
-        lastFailure: String? = nil
+        lastFailure: String? = nil,
+        store: String? = nil,
+        storeState: String? = nil,
+        sharedLookups: Int? = nil,
+        sharedHits: Int? = nil
     ) {
         self.cacheName = cacheName
         self.hits = hits
@@ -62,6 +74,19 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         self.maxBytes = maxBytes
         self.failures = failures
         self.lastFailure = lastFailure
+        self.store = store
+        self.storeState = storeState
+        self.sharedLookups = sharedLookups
+        self.sharedHits = sharedHits
+    }
+
+    /// Hits answered locally (memory or SQLite) as a percentage of all lookups, 0–100.
+    public var localHitRate: Double { MetricsRounding.percent(hits - (sharedHits ?? 0), of: totalRequests) }
+
+    /// Hits the shared store answered as a percentage of the lookups it was asked, 0–100; `nil` without one.
+    public var sharedHitRate: Double? {
+        guard let sharedLookups, let sharedHits else { return nil }
+        return MetricsRounding.percent(sharedHits, of: sharedLookups)
     }
 
     enum CodingKeys: String, CodingKey, CaseIterable {
@@ -77,6 +102,10 @@ public struct CacheMetrics: Codable, Sendable, Equatable {
         case maxBytes = "max_bytes"
         case failures
         case lastFailure = "last_failure"
+        case store
+        case storeState = "store_state"
+        case sharedLookups = "shared_lookups"
+        case sharedHits = "shared_hits"
     }
 }
 
@@ -95,6 +124,10 @@ extension CacheMetrics: WireObject {
         .optionalCount(CodingKeys.maxBytes, \.maxBytes),
         .optionalCount(CodingKeys.failures, \.failures),
         .optionalString(CodingKeys.lastFailure, \.lastFailure, displayLength: 240),
+        .optionalString(CodingKeys.store, \.store, displayLength: 120),
+        .optionalString(CodingKeys.storeState, \.storeState, displayLength: 40),
+        .optionalCount(CodingKeys.sharedLookups, \.sharedLookups),
+        .optionalCount(CodingKeys.sharedHits, \.sharedHits),
         // After hits and misses: when the server's figure is unusable, the one they give.
         WireField(
             CodingKeys.totalRequests,

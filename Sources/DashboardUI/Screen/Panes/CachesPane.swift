@@ -35,8 +35,9 @@ struct CachesPane {
             guard y + 1 < rect.maxY else { continue }
             if let failure = cache.metrics.lastFailure {
                 // A failing store matters more than its counters.
+                let prefix = cache.metrics.storeState == "unreachable" ? cache.metrics.store.map { "\($0): " } : nil
                 grid.write(
-                    "failing: \(failure)",
+                    (prefix ?? "failing: ") + failure,
                     x: rect.x + 3,
                     y: y + 1,
                     maxWidth: rect.width - 4,
@@ -95,6 +96,15 @@ struct CachesPane {
 
     private func details(_ cache: CacheMetrics) -> String {
         var parts: [String] = []
+        if let store = cache.store {
+            parts.append(cache.storeState.map { "\(store) \($0)" } ?? store)
+        }
+        if let shared = cache.sharedHitRate {
+            // Where the hits came from: this process (L1) and the shared store (L2, of the lookups it was asked).
+            let local = cache.totalRequests > 0 ? Format.percent(cache.localHitRate) : "–"
+            let asked = cache.sharedLookups ?? 0
+            parts.append("L1 \(local) · L2 \(asked > 0 ? Format.percent(shared) : "–") of \(Format.count(asked))")
+        }
         if let entries = cache.entries {
             parts.append(cache.maxEntries.map { "\(entries)/\($0) entries" } ?? "\(entries) entries")
         }

@@ -1,0 +1,324 @@
+import Foundation
+import Logging
+import MetricsWire
+import NIOCore
+import NIOPosix
+import NIOSSL
+import PostgresNIO
+
+/// One PostgreSQL database that replicas share their caches through (DESIGN §21): the file-ID cache's
+/// ``SharedFileIDs`` and the response cache's second level, ``SharedResponses``.
+///
+/// It is an optimisation, so it is never in the way. Every operation has a deadline (``timeout``, 50 ms by
+/// default) and gives up with `nil` when the store is down, slow, refusing the login or full; the caller then
+/// uses its local cache. After a failure the store is *unreachable*: operations are skipped at once (no call
+/// waits for a dead store), ``run()`` reconnects with backoff, and the first success makes it ready again.
+/// Each change of state is logged once and tells `/health` (``healthCheck``).
+///
+/// One connection is kept (postgres-nio queues the queries of concurrent callers on it). The schema is
+/// created and migrated on every connect, under an advisory lock (``SharedStoreSchema``).
+public final class SharedStore: Sendable {
+    /// Where the store is; its ``SharedStoreURL/description`` is what is ever shown.
+    public let url: SharedStoreURL
+    /// How long an operation may take before the local cache is used instead.
+    public let timeout: Duration
+    /// How long connecting (and migrating) may take.
+    public let connectTimeout: Duration
+    private let logger: Logger
+    private let signal: HealthSignal?
+    private let state = Guarded(State())
+    private let eventLoop: any EventLoop
+
+    /// The store's state, as `/health` and the Caches pane show it.
+    public enum Status: Sendable, Equatable {
+        /// Not connected yet.
+        case connecting
+        /// Connected, and the last operation worked.
+        case ready
+        /// Down, slow, refusing or full: the local caches answer alone. The reason is for people.
+        case unreachable(String)
+
+        /// `connecting`, `ready` or `unreachable`, as the wire's `store_state`.
+        public var name: String {
+            switch self {
+            case .connecting: "connecting"
+            case .ready: "ready"
+            case .unreachable: "unreachable"
+            }
+        }
+    }
+
+    private struct State {
+        var connection: PostgresConnection?
+        var status = Status.connecting
+        var connectionID = 0
+        var timeouts = 0
+        var lastProblem: String?
+    }
+
+    /// A store at `url`. Nothing connects until ``run()`` runs.
+    public init(
+        url: SharedStoreURL,
+        timeout: Duration = .milliseconds(50),
+        connectTimeout: Duration = .seconds(10),
+        healthSignal: HealthSignal? = nil,
+        logger: Logger
+    ) {
+        self.url = url
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.signal = healthSignal
+        self.logger = logger
+        self.eventLoop = MultiThreadedEventLoopGroup.singleton.any()
+    }
+
+    /// The current state.
+    public var status: Status { state.withLock { $0.status } }
+
+    /// Operations that gave up at their deadline since the start.
+    public var timeouts: Int { state.withLock { $0.timeouts } }
+
+    /// Why the store was last unreachable, even if it is ready again; `nil` if it never was.
+    public var lastProblem: String? { state.withLock { $0.lastProblem } }
+
+    /// Waits until the first connection attempt ended (ready or unreachable), at most `limit`: a short
+    /// command (`dashboard upload`) asks the store from its first file.
+    public func settled(within limit: Duration) async {
+        let clock = ContinuousClock()
+        let deadline = clock.now + limit
+        while status == .connecting, clock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+    }
+
+    /// Connects, and reconnects with backoff (0.25 s doubling to 30 s) whenever the connection is lost or an
+    /// operation failed, until cancelled; then closes the connection.
+    public func run() async {
+        var backoff = Duration.milliseconds(250)
+        while !Task.isCancelled {
+            let (connection, status) = state.withLock { ($0.connection, $0.status) }
+            if let connection, !connection.isClosed, status == .ready {
+                backoff = .milliseconds(250)
+                try? await Task.sleep(for: .milliseconds(250))
+                continue
+            }
+            if let connection, !connection.isClosed {
+                // Connected but an operation failed (a timeout, a full disk): probe before trusting it again.
+                if await probe(connection) {
+                    backoff = .milliseconds(250)
+                    continue
+                }
+            }
+            await connect()
+            if isReady {
+                backoff = .milliseconds(250)
+            } else {
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(30))
+            }
+        }
+        let connection = state.withLock { state -> PostgresConnection? in
+            defer { state.connection = nil }
+            return state.connection
+        }
+        try? await connection?.close()
+    }
+
+    private var isReady: Bool { state.withLock { $0.status == .ready } }
+
+    private func connect() async {
+        let old = state.withLock { state -> PostgresConnection? in
+            defer { state.connection = nil }
+            state.connectionID += 1
+            return state.connection
+        }
+        if let old { try? await old.close() }
+        let id = state.withLock { $0.connectionID }
+        let configuration: PostgresConnection.Configuration
+        do {
+            configuration = try makeConfiguration()
+        } catch {
+            set(.unreachable("TLS could not be set up: \(error)"))
+            return
+        }
+        let logger = self.logger
+        let eventLoop = self.eventLoop
+        let outcome = await Self.withDeadline(connectTimeout, on: eventLoop, late: { try? await $0.close() }) {
+            let connection = try await PostgresConnection.connect(
+                on: eventLoop,
+                configuration: configuration,
+                id: id,
+                logger: logger
+            )
+            do {
+                try await SharedStoreSchema.migrate(connection, logger: logger)
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+            return connection
+        }
+        switch outcome {
+        case .success(let connection)?:
+            state.withLock { $0.connection = connection }
+            set(.ready)
+        case .failure(let error)?:
+            set(.unreachable(Self.reason(error)))
+        case nil:
+            set(.unreachable("no connection within \(connectTimeout)"))
+        }
+    }
+
+    private func probe(_ connection: PostgresConnection) async -> Bool {
+        let logger = self.logger
+        let outcome = await Self.withDeadline(max(timeout, .milliseconds(500)), on: eventLoop) {
+            try await connection.query("SELECT 1", logger: logger).collect().count
+        }
+        if case .success? = outcome {
+            set(.ready)
+            return true
+        }
+        return false
+    }
+
+    private func makeConfiguration() throws -> PostgresConnection.Configuration {
+        let tls: PostgresConnection.Configuration.TLS
+        switch url.tls {
+        case .disable: tls = .disable
+        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        }
+        var configuration = PostgresConnection.Configuration(
+            host: url.host,
+            port: url.port,
+            username: url.user,
+            password: url.password,
+            database: url.database,
+            tls: tls
+        )
+        configuration.options.connectTimeout = .nanoseconds(Int64(connectTimeout / .nanoseconds(1)))
+        return configuration
+    }
+
+    /// Runs `body` on the connection within ``timeout``; `nil` when the store is not ready, the body failed
+    /// or the deadline passed (the store is then unreachable until ``run()`` sees it answer again).
+    func perform<T: Sendable>(
+        _ operation: String,
+        deadline: Duration? = nil,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async -> T? {
+        let connection = state.withLock { $0.status == .ready ? $0.connection : nil }
+        guard let connection else { return nil }
+        let logger = self.logger
+        let timeout = deadline ?? self.timeout
+        switch await Self.withDeadline(timeout, on: eventLoop, { try await body(connection, logger) }) {
+        case .success(let value)?:
+            return value
+        case .failure(let error)?:
+            set(.unreachable("\(operation) failed: \(Self.reason(error))"))
+            return nil
+        case nil:
+            state.withLock { $0.timeouts += 1 }
+            set(.unreachable("\(operation) took longer than \(Self.milliseconds(timeout))"))
+            return nil
+        }
+    }
+
+    private func set(_ status: Status) {
+        let changed = state.withLock { state -> Bool in
+            defer { state.status = status }
+            if case .unreachable(let reason) = status { state.lastProblem = reason }
+            return state.status != status
+        }
+        guard changed else { return }
+        switch status {
+        case .ready: logger.info("shared store ready", metadata: ["store": "\(url)"])
+        case .unreachable(let reason):
+            logger.warning(
+                "shared store unreachable; the local caches answer alone",
+                metadata: ["store": "\(url)", "reason": "\(reason)"]
+            )
+        case .connecting: break
+        }
+        signal?.changed()
+    }
+
+    /// A `/health` check named `name`: fails while the store is unreachable.
+    public func healthCheck(name: String) -> HealthCheck {
+        HealthCheck(name: name) { [self] in
+            switch status {
+            case .ready: return .init(ok: true, detail: "\(url) ready")
+            case .connecting: return .init(ok: false, detail: "shared store \(url) connecting")
+            case .unreachable(let reason):
+                return .init(ok: false, detail: "shared store unreachable (\(url)): \(reason)")
+            }
+        }
+    }
+
+    /// What went wrong, for people, without anything the error may carry of queries, binds or the password:
+    /// the server's own message (e.g. `password authentication failed for user "dash"`), or what the
+    /// connection met.
+    static func reason(_ error: any Error) -> String {
+        if let error = error as? PSQLError {
+            if let message = error.serverInfo?[.message] {
+                let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
+                return message + code
+            }
+            if let underlying = error.underlying { return "\(error.code): \(reason(underlying))" }
+            return "\(error.code)"
+        }
+        if let error = error as? SharedStoreSchema.Problem { return error.description }
+        if let error = error as? IOError { return error.description }
+        if let error = error as? ChannelError, case .connectTimeout = error { return "connect timed out" }
+        return String(describing: type(of: error))
+    }
+
+    static func milliseconds(_ duration: Duration) -> String {
+        "\(Int((duration / .milliseconds(1)).rounded())) ms"
+    }
+
+    /// Runs `body`, giving up after `timeout`: `nil` then (the body goes on, and its result is dropped).
+    /// `late` gets a value that came after the deadline (a connection, to close).
+    static func withDeadline<T: Sendable>(
+        _ timeout: Duration,
+        on eventLoop: any EventLoop,
+        late: (@Sendable (T) async -> Void)? = nil,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, any Error>? {
+        let slot = OneShot<Result<T, any Error>?>()
+        return await withCheckedContinuation { continuation in
+            slot.arm(continuation)
+            let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
+                slot.resume(nil)
+            }
+            Task {
+                let result: Result<T, any Error>
+                do {
+                    result = .success(try await body())
+                } catch {
+                    result = .failure(error)
+                }
+                timer.cancel()
+                if !slot.resume(result), let late, case .success(let value) = result { await late(value) }
+            }
+        }
+    }
+}
+
+/// A continuation resumed once, by whichever comes first.
+private final class OneShot<T: Sendable>: Sendable {
+    private let continuation = Guarded<CheckedContinuation<T, Never>?>(nil)
+
+    func arm(_ continuation: CheckedContinuation<T, Never>) { self.continuation.withLock { $0 = continuation } }
+
+    /// Resumes the waiter with `value`; `false` when it was resumed before (the value is not delivered).
+    @discardableResult
+    func resume(_ value: T) -> Bool {
+        let waiting = continuation.withLock { state -> CheckedContinuation<T, Never>? in
+            defer { state = nil }
+            return state
+        }
+        waiting?.resume(returning: value)
+        return waiting != nil
+    }
+}
