@@ -143,7 +143,7 @@ public final class SharedStore: Sendable {
         }
         let logger = self.logger
         let eventLoop = self.eventLoop
-        let outcome = await Self.withDeadline(connectTimeout, on: eventLoop, late: { try? await $0.close() }) {
+        let open: @Sendable () async throws -> PostgresConnection = {
             let connection = try await PostgresConnection.connect(
                 on: eventLoop,
                 configuration: configuration,
@@ -158,6 +158,7 @@ public final class SharedStore: Sendable {
             }
             return connection
         }
+        let outcome = await Self.withDeadline(connectTimeout, on: eventLoop, late: { try? await $0.close() }, open)
         switch outcome {
         case .success(let connection)?:
             state.withLock { $0.connection = connection }
