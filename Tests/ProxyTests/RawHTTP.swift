@@ -13,6 +13,14 @@ final class HTTPProxyProcess: Sendable {
     let process: Process
     let port: Int
     let stateHome: String
+    private let errorText = TextSink()
+
+    /// What the proxy wrote on stderr so far.
+    var standardError: String { errorText.text.withLock { $0 } }
+
+    final class TextSink: Sendable {
+        let text = Guarded("")
+    }
 
     /// Starts the proxy; with `priority`, at that niceness (where allowed: the suite's other tests share the
     /// machine's cores, and a relay's latency is measured, not the scheduler's).
@@ -36,17 +44,17 @@ final class HTTPProxyProcess: Sendable {
         process.standardError = stderr
         process.standardOutput = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
-        let text = Guarded("")
+        let sink = errorText
         stderr.fileHandleForReading.readabilityHandler = { handle in
             let data = handle.availableData
             if data.isEmpty { handle.readabilityHandler = nil }
-            text.withLock { $0 += String(decoding: data, as: UTF8.self) }
+            sink.text.withLock { $0 += String(decoding: data, as: UTF8.self) }
         }
         try process.run()
         let deadline = ContinuousClock.now + .seconds(20)
         var found: Int?
         while found == nil, ContinuousClock.now < deadline, process.isRunning {
-            let seen = text.withLock { $0 }
+            let seen = sink.text.withLock { $0 }
             if let range = seen.range(of: "proxy listening on http://127.0.0.1:") {
                 found = Int(seen[range.upperBound...].prefix { $0.isNumber })
             }
@@ -54,7 +62,7 @@ final class HTTPProxyProcess: Sendable {
         }
         guard let found else {
             process.terminate()
-            throw RawHTTPError("the proxy did not start: \(text.withLock { $0 })")
+            throw RawHTTPError("the proxy did not start: \(sink.text.withLock { $0 })")
         }
         port = found
     }

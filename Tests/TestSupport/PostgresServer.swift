@@ -77,7 +77,7 @@ public final class PostgresServer: Sendable {
     }
 
     /// A port nothing listens on now (bound to 0, read and released).
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let socket = Glibc.socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard socket >= 0 else { throw Failure(description: "socket: \(errno)") }
         defer { close(socket) }

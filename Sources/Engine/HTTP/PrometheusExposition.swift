@@ -60,6 +60,14 @@ enum PrometheusExposition {
                 "dashboard_cache_coalesced_total", "Misses that waited for an identical call in flight.",
                 { $0.coalesced }
             ),
+            (
+                "dashboard_cache_shared_lookups_total", "Local misses looked up in the shared store.",
+                { $0.sharedLookups }
+            ),
+            (
+                "dashboard_cache_shared_hits_total", "Hits the shared store answered (in hits_total too).",
+                { $0.sharedHits }
+            ),
         ]
         for (name, help, value) in cacheCounters {
             family(&out, name, "counter", help)
@@ -78,6 +86,17 @@ enum PrometheusExposition {
             for cache in caches {
                 if let count = value(cache) { sample(&out, name, [("cache", cache.cacheName)], count) }
             }
+        }
+
+        family(&out, "dashboard_cache_shared_store_up", "gauge", "1 while the cache's shared store answers.")
+        for cache in caches {
+            guard let store = cache.store, let state = cache.storeState else { continue }
+            sample(
+                &out,
+                "dashboard_cache_shared_store_up",
+                [("cache", cache.cacheName), ("store", store)],
+                state == "ready" ? 1 : 0
+            )
         }
 
         let system = snapshot.systemMetrics

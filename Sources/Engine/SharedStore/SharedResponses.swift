@@ -39,7 +39,7 @@ public struct SharedResponses: Sendable {
     @discardableResult
     func store(key: String, value: String, expires: Double, now: Double) async -> Bool {
         let bytes = value.utf8.count
-        return await store.perform("a cache write") { connection, logger in
+        return await store.perform("a cache write", waitingForConnection: store.connectTimeout) { connection, logger in
             try await connection.query(
                 """
                 INSERT INTO dashboard_responses (key, value, bytes, stored_at, expires_at)

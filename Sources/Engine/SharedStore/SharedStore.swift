@@ -203,15 +203,26 @@ public final class SharedStore: Sendable {
 
     /// Runs `body` on the connection within ``timeout``; `nil` when the store is not ready, the body failed
     /// or the deadline passed (the store is then unreachable until ``run()`` sees it answer again).
+    ///
+    /// While the first connection is still being made, the operation waits for it within its deadline
+    /// (`waitingForConnection` instead, for writes nobody waits for: the first results of a new replica are
+    /// shared too).
     func perform<T: Sendable>(
         _ operation: String,
         deadline: Duration? = nil,
+        waitingForConnection: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
     ) async -> T? {
+        var timeout = deadline ?? self.timeout
+        if status == .connecting {
+            let clock = ContinuousClock()
+            let started = clock.now
+            await settled(within: waitingForConnection ?? timeout)
+            if waitingForConnection == nil { timeout -= clock.now - started }
+        }
         let connection = state.withLock { $0.status == .ready ? $0.connection : nil }
-        guard let connection else { return nil }
+        guard let connection, timeout > .zero else { return nil }
         let logger = self.logger
-        let timeout = deadline ?? self.timeout
         switch await Self.withDeadline(timeout, on: eventLoop, { try await body(connection, logger) }) {
         case .success(let value)?:
             return value
