@@ -58,6 +58,36 @@ struct GoldenScreenTests {
         check(Fixtures.fleetUnreachable(), Self.standard, "fleet-unreachable")
     }
 
+    @Test("caches shared through PostgreSQL: the store and its state, L1 and L2; an unreachable store in red")
+    func sharedCaches() {
+        var snapshot = Fixtures.snapshot(tools: Fixtures.threeTools)
+        // 800 lookups: 500 answered by the process's own LRU, 300 asked of the store, 120 of them answered.
+        snapshot.cacheMetrics["semantic_cache"] = CacheMetrics(
+            cacheName: "semantic_cache",
+            hits: 620,
+            misses: 180,
+            entries: 812,
+            maxEntries: 1000,
+            store: "postgres db.internal/dash",
+            storeState: "ready",
+            sharedLookups: 300,
+            sharedHits: 120
+        )
+        snapshot.cacheMetrics["file_cache"] = CacheMetrics(
+            cacheName: "file_cache",
+            hits: 6,
+            misses: 4,
+            entries: 9,
+            failures: 0,
+            lastFailure: "shared store unreachable: cannot connect to db.internal:5432: connection refused",
+            store: "postgres db.internal/dash",
+            storeState: "unreachable",
+            sharedLookups: 5,
+            sharedHits: 1
+        )
+        check(Fixtures.state(snapshot), Self.medium, "shared-caches", styles: true)
+    }
+
     @Test("an engine not answering yet: connecting, empty panes")
     func emptyConnecting() {
         check(Fixtures.state(nil, connection: .connecting), Self.standard, "empty-connecting")

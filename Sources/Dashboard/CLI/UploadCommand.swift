@@ -12,7 +12,9 @@ struct UploadCommand: AsyncParsableCommand {
         abstract: "Upload files to the Files API in parallel, with live progress; results in input order.",
         discussion: """
             Each file is checked, hashed (SHA-256) and looked up in the file-ID cache (FILE_CACHE_PATH): a file \
-            already at the provider is not sent again ("cached"). Uploads retry on 429, 5xx and dropped \
+            already at the provider is not sent again ("cached"). With FILE_CACHE_URL (--file-cache-url), the \
+            cache is shared with other replicas through PostgreSQL; a shared store that cannot be reached never \
+            fails an upload, and is named under the results. Uploads retry on 429, 5xx and dropped \
             connections, honouring Retry-After. Then the file's extracted content is fetched.
 
             The target is --files-url, else KIMI_API_URL when KIMI_API_KEY is set, else a built-in sandbox \

@@ -276,11 +276,20 @@ public final class SharedStore: Sendable {
                 let code = error.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? ""
                 return message + code
             }
-            if let underlying = error.underlying { return "\(error.code): \(reason(underlying))" }
+            if let underlying = error.underlying { return reason(underlying) }
             return "\(error.code)"
         }
+        if let error = error as? NIOConnectionError {
+            if let failure = error.connectionErrors.first {
+                return "cannot connect to \(error.host):\(error.port): \(reason(failure.error))"
+            }
+            if error.dnsAError != nil || error.dnsAAAAError != nil {
+                return "cannot resolve \(error.host)"
+            }
+            return "cannot connect to \(error.host):\(error.port)"
+        }
         if let error = error as? SharedStoreSchema.Problem { return error.description }
-        if let error = error as? IOError { return error.description }
+        if let error = error as? IOError { return String(cString: strerror(error.errnoCode)).lowercased() }
         if let error = error as? ChannelError, case .connectTimeout = error { return "connect timed out" }
         return String(describing: type(of: error))
     }
