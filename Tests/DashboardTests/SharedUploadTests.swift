@@ -32,7 +32,11 @@ struct SharedUploadTests {
         func upload(replica: String, url: String) async throws -> (Int32, String) {
             let run = try BinaryProcess(
                 ["upload", "--no-content", "--files-url", filesURL] + files,
-                environment: ["FILE_CACHE_PATH": "\(directory)/\(replica).sqlite", "FILE_CACHE_URL": url]
+                // A generous deadline: the suite's other tests share two cores with these processes.
+                environment: [
+                    "FILE_CACHE_PATH": "\(directory)/\(replica).sqlite", "FILE_CACHE_URL": url,
+                    "SHARED_CACHE_TIMEOUT_MS": "5000",
+                ]
             )
             let status = try await run.finish()
             // The table (standard output) first, then the progress lines.

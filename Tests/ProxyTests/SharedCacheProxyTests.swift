@@ -19,7 +19,9 @@ struct SharedCacheProxyTests {
     func stdioReplicas() async throws {
         let server = try await PostgresServer()
         defer { Task { await server.destroy() } }
-        let options = ["--name", "search", "--cache", "lookup=1m", "--cache-url", server.url]
+        // A generous deadline: the suite's other tests share two cores with these processes (the 50 ms default is
+        // measured in scripts/bench-shared-cache.sh).
+        let options = ["--name", "search", "--cache", "lookup=1m", "--cache-url", server.url, "--cache-timeout", "5s"]
         let first = try ProxyProcess(options: options, server: ProxyProcess.peer("echo"))
         first.send(line: toolCall(id: "1", tool: "lookup", arguments: #"{"q":"x"}"#))
         #expect(await first.waitForLines(1))
@@ -80,7 +82,10 @@ struct SharedCacheProxyTests {
             proxies.append(
                 try await HTTPProxyProcess(
                     upstream: url,
-                    options: ["--name", "answers", "--port", "\(port)", "--cache", "ask", "--cache-url", storeURL]
+                    options: [
+                        "--name", "answers", "--port", "\(port)", "--cache", "ask", "--cache-url", storeURL,
+                        "--cache-timeout", "5s",
+                    ]
                 )
             )
         }

@@ -14,4 +14,5 @@ let benchmarks: @Sendable () -> Void = {
     fileIDCacheBenchmarks()
     hashingBenchmarks()
     toolSurfaceBenchmarks()
+    sharedStoreBenchmarks()
 }

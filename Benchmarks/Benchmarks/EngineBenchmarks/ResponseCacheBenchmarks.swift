@@ -57,8 +57,9 @@ struct CacheFixture {
     let keys: [ResponseCacheKey]
     let response = String(repeating: "r", count: 1_024)
 
-    init() {
-        cache = ResponseCache(collector: MetricsCollector())
+    /// With `shared`, the cache has that second level behind it (its puts are written there too).
+    init(shared: SharedResponses? = nil) {
+        cache = ResponseCache(collector: MetricsCollector(), shared: shared)
         let prompt = String(repeating: "Summarise the attached report in three bullet points. ", count: 38)
         func request(_ index: Int, system: String? = nil) -> CacheRequest {
             CacheRequest(

@@ -19,16 +19,23 @@ extension FileIDCache {
         metrics.sharedLookup()
         let hash = try Self.validHash(sha256, path: configuration.path)
         let provider = try Self.normalised(provider: provider, path: configuration.path)
-        guard case .hit(let row) = await shared.lookup(sha256: hash, provider: provider),
-            !isExpired(createdAt: row.created)
-        else {
+        guard case .hit(let row) = await shared.lookup(sha256: hash, provider: provider) else {
+            metrics.miss()
+            return nil
+        }
+        if isExpired(createdAt: row.created) {
+            // Met expired: gone for every replica (unless another one stored it again meanwhile).
+            await shared.remove(sha256: hash, provider: provider, created: row.created)
+            metrics.expired()
             metrics.miss()
             return nil
         }
         metrics.hit()
         metrics.sharedHit()
-        // Kept here too; a local write that fails leaves the shared row, which is enough.
-        _ = try? await blocking { try $0.store(fileID: row.fileID, sha256: hash, provider: provider) }
+        // Kept here too, as old as the shared row; a local write that fails leaves the shared row, enough.
+        _ = try? await blocking {
+            try $0.store(fileID: row.fileID, sha256: hash, provider: provider, created: row.created)
+        }
         return row.fileID
     }
 

@@ -95,6 +95,12 @@ public final class FileIDCache: Sendable {
     /// Remembers that these bytes are `fileID` at `provider`; call only after the provider confirmed the
     /// upload. Returns once the write is durable against a crash of this process.
     public func store(fileID: String, sha256: String, provider: String) throws(FileIDCacheError) {
+        try store(fileID: fileID, sha256: sha256, provider: provider, created: nil)
+    }
+
+    /// As ``store(fileID:sha256:provider:)``, stamped `created` (seconds since 1970; default now): a copy of
+    /// a shared row keeps the row's age, so it expires when the row does.
+    func store(fileID: String, sha256: String, provider: String, created: Double?) throws(FileIDCacheError) {
         let hash = try Self.validHash(sha256, path: configuration.path)
         let provider = try Self.normalised(provider: provider, path: configuration.path)
         let id = fileID.trimmingCharacters(in: .whitespacesAndNewlines)
@@ -105,7 +111,7 @@ public final class FileIDCache: Sendable {
                 "file id must be 1 to 512 bytes, got \(id.utf8.count)"
             )
         }
-        let created = now().timeIntervalSince1970
+        let created = created ?? now().timeIntervalSince1970
         let entries = try access("write") { database in
             try database.write { db in
                 try db.cachedStatement(

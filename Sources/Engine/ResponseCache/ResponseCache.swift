@@ -67,10 +67,16 @@ public final class ResponseCache: Sendable {
 
     /// Stores `value` for `key` with `ttl` (default: the configured TTL), evicting least recently used
     /// entries as needed. A value over the per-entry byte limit is refused and counted.
-    /// With a ``shared`` level the value is written there too, without waiting.
+    /// With a ``shared`` level the value is written there too, without waiting, unless `sharing` is false
+    /// (a result for one client only, which other replicas must not get).
     @discardableResult
-    public func put(_ value: String, for key: ResponseCacheKey, ttl: Duration? = nil) -> ResponseCachePutResult {
-        insert(value, for: key, ttl: ttl, sharing: true)
+    public func put(
+        _ value: String,
+        for key: ResponseCacheKey,
+        ttl: Duration? = nil,
+        sharing: Bool = true
+    ) -> ResponseCachePutResult {
+        insert(value, for: key, ttl: ttl, sharing: sharing)
     }
 
     func insert(_ value: String, for key: ResponseCacheKey, ttl: Duration?, sharing: Bool) -> ResponseCachePutResult {

@@ -11,10 +11,10 @@ public struct SharedFileIDs: Sendable {
     /// Rows in `store`.
     public init(store: SharedStore) { self.store = store }
 
-    /// The file id stored for `sha256` at `provider` and when it was stored (seconds since 1970); `nil` for
-    /// none, and when the store did not answer in time.
-    func lookup(sha256: String, provider: String) async -> SharedLookup<(fileID: String, created: Double)> {
-        let found = await store.perform("a file-ID lookup") { connection, logger in
+    /// The file id stored for `sha256` (lower-case hex) at `provider` (lower case) and when it was stored
+    /// (seconds since 1970). ``FileIDCache/lookup(sha256:provider:)`` is what uploads call.
+    public func lookup(sha256: String, provider: String) async -> SharedLookup<(fileID: String, created: Double)> {
+        let found = await store.perform(.lookup("a file-ID lookup")) { connection, logger in
             var row: (String, Double)?
             let rows = try await connection.query(
                 "SELECT file_id, created_at FROM dashboard_file_ids WHERE provider = \(provider) AND sha256 = \(sha256)",
@@ -28,10 +28,12 @@ public struct SharedFileIDs: Sendable {
         return .hit((fileID: first.0, created: first.1))
     }
 
-    /// Stores `fileID` for `sha256` at `provider`, created at `created`; `false` when the store did not take it.
+    /// Stores `fileID` for `sha256` (lower-case hex) at `provider` (lower case), created at `created` (seconds
+    /// since 1970); `false` when the store did not take it. ``FileIDCache/remember(fileID:sha256:provider:)``
+    /// is what uploads call.
     @discardableResult
-    func store(fileID: String, sha256: String, provider: String, created: Double) async -> Bool {
-        await store.perform("a file-ID write") { connection, logger in
+    public func store(fileID: String, sha256: String, provider: String, created: Double) async -> Bool {
+        await store.perform(.write("a file-ID write")) { connection, logger in
             try await connection.query(
                 """
                 INSERT INTO dashboard_file_ids (provider, sha256, file_id, created_at)
@@ -45,9 +47,23 @@ public struct SharedFileIDs: Sendable {
         } ?? false
     }
 
+    /// Deletes the row for `sha256` at `provider` if it is still the one created at `created` (it expired).
+    func remove(sha256: String, provider: String, created: Double) async {
+        _ = await store.perform(.write("a file-ID delete")) { connection, logger in
+            try await connection.query(
+                """
+                DELETE FROM dashboard_file_ids
+                WHERE provider = \(provider) AND sha256 = \(sha256) AND created_at = \(created)
+                """,
+                logger: logger
+            )
+            return true
+        }
+    }
+
     /// Forgets `fileID`, e.g. after the provider lost it.
     func invalidate(fileID: String) async {
-        _ = await store.perform("a file-ID delete") { connection, logger in
+        _ = await store.perform(.write("a file-ID delete")) { connection, logger in
             try await connection.query("DELETE FROM dashboard_file_ids WHERE file_id = \(fileID)", logger: logger)
             return true
         }
@@ -55,7 +71,7 @@ public struct SharedFileIDs: Sendable {
 
     /// Deletes rows created at or before `cutoff` (seconds since 1970).
     func purge(createdAtOrBefore cutoff: Double) async {
-        _ = await store.perform("a file-ID purge") { connection, logger in
+        _ = await store.perform(.write("a file-ID purge")) { connection, logger in
             try await connection.query("DELETE FROM dashboard_file_ids WHERE created_at <= \(cutoff)", logger: logger)
             return true
         }
@@ -63,7 +79,7 @@ public struct SharedFileIDs: Sendable {
 }
 
 /// What a lookup in the shared store found.
-enum SharedLookup<Value> {
+public enum SharedLookup<Value> {
     /// A row.
     case hit(Value)
     /// The store answered: no row.

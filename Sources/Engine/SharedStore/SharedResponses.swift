@@ -21,7 +21,7 @@ public struct SharedResponses: Sendable {
 
     /// The value stored under `key` and when it expires (seconds since 1970), unless expired at `now`.
     func lookup(key: String, now: Double) async -> SharedLookup<(value: String, expires: Double)> {
-        let found = await store.perform("a cache lookup") { connection, logger in
+        let found = await store.perform(.lookup("a cache lookup")) { connection, logger in
             var row: [(String, Double)] = []
             let rows = try await connection.query(
                 "SELECT value, expires_at FROM dashboard_responses WHERE key = \(key) AND expires_at > \(now)",
@@ -39,7 +39,12 @@ public struct SharedResponses: Sendable {
     @discardableResult
     func store(key: String, value: String, expires: Double, now: Double) async -> Bool {
         let bytes = value.utf8.count
-        return await store.perform("a cache write", waitingForConnection: store.connectTimeout) { connection, logger in
+        // Nobody waits for a write: it may take a second, and one that does not finish is only not shared.
+        return await store.perform(
+            .write("a cache write"),
+            deadline: max(store.timeout, .seconds(1)),
+            waitingForConnection: store.connectTimeout
+        ) { connection, logger in
             try await connection.query(
                 """
                 INSERT INTO dashboard_responses (key, value, bytes, stored_at, expires_at)
@@ -54,26 +59,44 @@ public struct SharedResponses: Sendable {
     }
 
     /// Deletes expired rows, then the oldest rows past ``maxEntries`` or ``maxBytes``; `false` when the
-    /// store did not answer. Several replicas sweeping at once is harmless.
+    /// store did not answer. It runs on a connection of its own (the lookups never queue behind it), in one
+    /// transaction with a 5 s statement timeout, and only in one replica at a time: another replica sweeping
+    /// already (its advisory lock held) makes this a no-op.
     @discardableResult
     public func sweep(now: Double) async -> Bool {
         let maxEntries = self.maxEntries
         let maxBytes = self.maxBytes
-        // A sweep of a large table may take longer than a lookup's deadline: it gets a second of its own.
-        return await store.perform("a cache sweep", deadline: .seconds(1)) { connection, logger in
-            for query: PostgresQuery in [
-                "DELETE FROM dashboard_responses WHERE expires_at <= \(now)",
-                """
-                DELETE FROM dashboard_responses WHERE key IN (
-                    SELECT key FROM dashboard_responses ORDER BY stored_at DESC OFFSET \(maxEntries))
-                """,
-                """
-                DELETE FROM dashboard_responses WHERE key IN (
-                    SELECT key FROM (SELECT key, sum(bytes) OVER (ORDER BY stored_at DESC, key) AS running
-                        FROM dashboard_responses) AS kept WHERE running > \(maxBytes))
-                """,
-            ] {
-                _ = try await connection.query(query, logger: logger).collect()
+        return await store.withOwnConnection("cache sweep", deadline: .seconds(10)) { connection, logger in
+            try await connection.query("BEGIN", logger: logger)
+            do {
+                try await connection.query("SET LOCAL statement_timeout = '5s'", logger: logger)
+                var locked = false
+                for try await got in try await connection.query(
+                    "SELECT pg_try_advisory_xact_lock(\(SharedStoreSchema.sweepLock))",
+                    logger: logger
+                ).decode(Bool.self) {
+                    locked = got
+                }
+                if locked {
+                    for query: PostgresQuery in [
+                        "DELETE FROM dashboard_responses WHERE expires_at <= \(now)",
+                        """
+                        DELETE FROM dashboard_responses WHERE key IN (
+                            SELECT key FROM dashboard_responses ORDER BY stored_at DESC OFFSET \(maxEntries))
+                        """,
+                        """
+                        DELETE FROM dashboard_responses WHERE key IN (
+                            SELECT key FROM (SELECT key, sum(bytes) OVER (ORDER BY stored_at DESC, key) AS running
+                                FROM dashboard_responses) AS kept WHERE running > \(maxBytes))
+                        """,
+                    ] {
+                        _ = try await connection.query(query, logger: logger).collect()
+                    }
+                }
+                try await connection.query("COMMIT", logger: logger)
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
             }
             return true
         } ?? false
@@ -81,7 +104,7 @@ public struct SharedResponses: Sendable {
 
     /// Rows and bytes held now; `nil` when the store did not answer.
     public func size() async -> (entries: Int, bytes: Int)? {
-        await store.perform("a cache count") { connection, logger in
+        await store.perform(.write("a cache count"), deadline: .seconds(5)) { connection, logger in
             var result = (0, 0)
             let rows = try await connection.query(
                 "SELECT count(*)::bigint, coalesce(sum(bytes), 0)::bigint FROM dashboard_responses",

@@ -53,6 +53,7 @@ public final class SharedStore: Sendable {
         var status = Status.connecting
         var connectionID = 0
         var timeouts = 0
+        var failures = 0
         var lastProblem: String?
     }
 
@@ -77,6 +78,9 @@ public final class SharedStore: Sendable {
 
     /// Operations that gave up at their deadline since the start.
     public var timeouts: Int { state.withLock { $0.timeouts } }
+
+    /// Operations the server refused on their own (the store stayed usable) since the start.
+    public var failures: Int { state.withLock { $0.failures } }
 
     /// Why the store was last unreachable, even if it is ready again; `nil` if it never was.
     public var lastProblem: String? { state.withLock { $0.lastProblem } }
@@ -103,11 +107,15 @@ public final class SharedStore: Sendable {
                 continue
             }
             if let connection, !connection.isClosed {
-                // Connected but an operation failed (a timeout, a full disk): probe before trusting it again.
+                // Connected but an operation failed (a timeout): probe before trusting it again.
                 if await probe(connection) {
                     backoff = .milliseconds(250)
                     continue
                 }
+            }
+            if connection?.isClosed == true, status == .ready {
+                // Lost (the server shut down or restarted, the network failed): not ready while reconnecting.
+                set(.unreachable("the connection was closed; reconnecting"))
             }
             await connect()
             if isReady {
@@ -186,8 +194,13 @@ public final class SharedStore: Sendable {
         let tls: PostgresConnection.Configuration.TLS
         switch url.tls {
         case .disable: tls = .disable
-        case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
-        case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+        case .prefer, .require:
+            // As libpq's: encrypted, but the certificate is not verified (a server's self-signed one passes).
+            var unverified = TLSConfiguration.makeClientConfiguration()
+            unverified.certificateVerification = .none
+            let context = try NIOSSLContext(configuration: unverified)
+            tls = url.tls == .prefer ? .prefer(context) : .require(context)
+        case .verifyFull: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
         }
         var configuration = PostgresConnection.Configuration(
             host: url.host,
@@ -201,14 +214,31 @@ public final class SharedStore: Sendable {
         return configuration
     }
 
-    /// Runs `body` on the connection within ``timeout``; `nil` when the store is not ready, the body failed
-    /// or the deadline passed (the store is then unreachable until ``run()`` sees it answer again).
+    /// What an operation is, for what its failure means.
+    enum Operation: Sendable {
+        /// A lookup someone waits for: a timeout makes the store unreachable (no one waits for it again
+        /// until it answers).
+        case lookup(String)
+        /// A write (or a sweep): it may take longer (`deadline`), and a timeout only loses it.
+        case write(String)
+
+        var name: String {
+            switch self {
+            case .lookup(let name), .write(let name): name
+            }
+        }
+    }
+
+    /// Runs `body` on the connection within ``timeout`` (or `deadline`); `nil` when the store is not ready,
+    /// the body failed or the deadline passed. A lost connection, or a lookup past its deadline, makes the
+    /// store unreachable until ``run()`` sees it answer again; an error of the one statement (a value the
+    /// server refuses, a full disk) fails only that operation.
     ///
     /// While the first connection is still being made, the operation waits for it within its deadline
     /// (`waitingForConnection` instead, for writes nobody waits for: the first results of a new replica are
     /// shared too).
     func perform<T: Sendable>(
-        _ operation: String,
+        _ operation: Operation,
         deadline: Duration? = nil,
         waitingForConnection: Duration? = nil,
         _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
@@ -227,20 +257,75 @@ public final class SharedStore: Sendable {
         case .success(let value)?:
             return value
         case .failure(let error)?:
-            set(.unreachable("\(operation) failed: \(Self.reason(error))"))
+            let reason = "\(operation.name) failed: \(Self.reason(error))"
+            if Self.isStatementError(error) {
+                state.withLock { $0.failures += 1 }
+                logger.debug("shared store operation failed", metadata: ["store": "\(url)", "reason": "\(reason)"])
+            } else {
+                set(.unreachable(reason))
+            }
             return nil
         case nil:
             state.withLock { $0.timeouts += 1 }
-            set(.unreachable("\(operation) took longer than \(Self.milliseconds(timeout))"))
+            if case .lookup = operation {
+                set(.unreachable("\(operation.name) took longer than \(Self.milliseconds(timeout))"))
+            }
             return nil
         }
     }
 
+    /// Whether `error` is the server refusing one statement (a constraint, a bad value, a full disk), as
+    /// opposed to the connection or the server going away (SQLSTATE classes 08 and 57P).
+    static func isStatementError(_ error: any Error) -> Bool {
+        guard let error = error as? PSQLError, let state = error.serverInfo?[.sqlState] else { return false }
+        return !state.hasPrefix("08") && !state.hasPrefix("57P")
+    }
+
+    /// Runs `body` on a connection of its own, opened for it and closed after, within `deadline`: long work
+    /// (the sweep) never queues the lookups behind it. `nil` when it could not connect or did not finish.
+    func withOwnConnection<T: Sendable>(
+        _ operation: String,
+        deadline: Duration,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> T
+    ) async -> T? {
+        guard status == .ready, let configuration = try? makeConfiguration() else { return nil }
+        let logger = self.logger
+        let eventLoop = self.eventLoop
+        let id = state.withLock { state -> Int in
+            state.connectionID += 1
+            return state.connectionID
+        }
+        let work: @Sendable () async throws -> T = {
+            let connection = try await PostgresConnection.connect(
+                on: eventLoop,
+                configuration: configuration,
+                id: id,
+                logger: logger
+            )
+            do {
+                let result = try await body(connection, logger)
+                try? await connection.close()
+                return result
+            } catch {
+                try? await connection.close()
+                throw error
+            }
+        }
+        switch await Self.withDeadline(deadline, on: eventLoop, work) {
+        case .success(let value)?: return value
+        case .failure(let error)?:
+            logger.debug("shared store \(operation) failed", metadata: ["reason": "\(Self.reason(error))"])
+            return nil
+        case nil: return nil
+        }
+    }
+
     private func set(_ status: Status) {
+        // Logged and signalled when the kind changes (ready, unreachable), not for each new reason.
         let changed = state.withLock { state -> Bool in
             defer { state.status = status }
             if case .unreachable(let reason) = status { state.lastProblem = reason }
-            return state.status != status
+            return state.status.name != status.name
         }
         guard changed else { return }
         switch status {
@@ -260,7 +345,8 @@ public final class SharedStore: Sendable {
         HealthCheck(name: name) { [self] in
             switch status {
             case .ready: return .init(ok: true, detail: "\(url) ready")
-            case .connecting: return .init(ok: false, detail: "shared store \(url) connecting")
+            // Not a failure yet: a replica starting up is healthy while its first connection is made.
+            case .connecting: return .init(ok: true, detail: "\(url) connecting")
             case .unreachable(let reason):
                 return .init(ok: false, detail: "shared store unreachable (\(url)): \(reason)")
             }
@@ -307,7 +393,22 @@ public final class SharedStore: Sendable {
         _ body: @escaping @Sendable () async throws -> T
     ) async -> Result<T, any Error>? {
         let slot = OneShot<Result<T, any Error>?>()
-        return await withCheckedContinuation { continuation in
+        // Cancelled (a shutdown): give up at once, as at the deadline.
+        return await withTaskCancellationHandler {
+            await waitForResult(slot, timeout, on: eventLoop, late: late, body)
+        } onCancel: {
+            slot.resume(nil)
+        }
+    }
+
+    private static func waitForResult<T: Sendable>(
+        _ slot: OneShot<Result<T, any Error>?>,
+        _ timeout: Duration,
+        on eventLoop: any EventLoop,
+        late: (@Sendable (T) async -> Void)?,
+        _ body: @escaping @Sendable () async throws -> T
+    ) async -> Result<T, any Error>? {
+        await withCheckedContinuation { continuation in
             slot.arm(continuation)
             let timer = eventLoop.scheduleTask(in: .nanoseconds(Int64(timeout / .nanoseconds(1)))) {
                 slot.resume(nil)
@@ -326,20 +427,41 @@ public final class SharedStore: Sendable {
     }
 }
 
-/// A continuation resumed once, by whichever comes first.
+/// A continuation resumed once, by whichever comes first (a value may come before the waiter is armed).
 private final class OneShot<T: Sendable>: Sendable {
-    private let continuation = Guarded<CheckedContinuation<T, Never>?>(nil)
+    private enum State {
+        case idle
+        case waiting(CheckedContinuation<T, Never>)
+        case delivered(T?)
+    }
 
-    func arm(_ continuation: CheckedContinuation<T, Never>) { self.continuation.withLock { $0 = continuation } }
+    private let state = Guarded<State>(.idle)
 
-    /// Resumes the waiter with `value`; `false` when it was resumed before (the value is not delivered).
+    func arm(_ continuation: CheckedContinuation<T, Never>) {
+        let early = state.withLock { state -> T?? in
+            if case .delivered(let value) = state { return .some(value) }
+            state = .waiting(continuation)
+            return .none
+        }
+        if case .some(let value?) = early { continuation.resume(returning: value) }
+    }
+
+    /// Hands `value` to the waiter; `false` when one was handed before (this value is not delivered).
     @discardableResult
     func resume(_ value: T) -> Bool {
-        let waiting = continuation.withLock { state -> CheckedContinuation<T, Never>? in
-            defer { state = nil }
-            return state
+        let (waiting, first) = state.withLock { state -> (CheckedContinuation<T, Never>?, Bool) in
+            switch state {
+            case .idle:
+                state = .delivered(value)
+                return (nil, true)
+            case .waiting(let continuation):
+                state = .delivered(nil)
+                return (continuation, true)
+            case .delivered:
+                return (nil, false)
+            }
         }
         waiting?.resume(returning: value)
-        return waiting != nil
+        return first
     }
 }

@@ -10,6 +10,8 @@ import PostgresNIO
 enum SharedStoreSchema {
     /// The lock every migration holds (an arbitrary constant: the text `dashbrd` as a number).
     static let lock: Int64 = 0x6461_7368_6272_64
+    /// The lock a sweep of the shared response cache holds, so one replica sweeps at a time.
+    static let sweepLock: Int64 = lock + 1
 
     /// The version this build writes.
     static var current: Int { migrations.count }
@@ -46,8 +48,30 @@ enum SharedStoreSchema {
         let description: String
     }
 
+    /// The schema's version, or `nil` without the version table.
+    static func version(_ connection: PostgresConnection, logger: Logger) async throws -> Int? {
+        var exists = false
+        for try await found in try await connection.query(
+            "SELECT to_regclass('dashboard_schema') IS NOT NULL",
+            logger: logger
+        ).decode(Bool.self) {
+            exists = found
+        }
+        guard exists else { return nil }
+        var version = 0
+        for try await found in try await connection.query("SELECT version FROM dashboard_schema", logger: logger)
+            .decode(Int.self)
+        {
+            version = max(version, found)
+        }
+        return version
+    }
+
     /// Brings the database to ``current``; throws ``Problem`` for a schema newer than this build knows.
     static func migrate(_ connection: PostgresConnection, logger: Logger) async throws {
+        // Current already (the usual case): nothing is created or locked, so a role that may only read and
+        // write the rows of tables an administrator made works too.
+        if try await version(connection, logger: logger) == current { return }
         try await connection.query("BEGIN", logger: logger)
         do {
             try await connection.query("SELECT pg_advisory_xact_lock(\(lock))", logger: logger)

@@ -12,9 +12,11 @@ public struct SharedStoreURL: Sendable, Hashable, CustomStringConvertible {
         case disable
         /// TLS when the server offers it (`prefer`, the default, as libpq's).
         case prefer
-        /// TLS or no connection (`require`; `verify-full` and `verify-ca` are read as `require`, which
-        /// verifies the certificate against the system's trust store).
+        /// TLS or no connection, the certificate not verified (`require`, as libpq's).
         case require
+        /// TLS with the certificate verified against the system's trust store (`verify-full`; `verify-ca`
+        /// is read as it).
+        case verifyFull = "verify-full"
     }
 
     /// The user name.
@@ -57,9 +59,10 @@ public struct SharedStoreURL: Sendable, Hashable, CustomStringConvertible {
             switch (item.name, item.value ?? "") {
             case ("sslmode", "disable"), ("sslmode", "allow"): tls = .disable
             case ("sslmode", "prefer"): tls = .prefer
-            case ("sslmode", "require"), ("sslmode", "verify-ca"), ("sslmode", "verify-full"): tls = .require
+            case ("sslmode", "require"): tls = .require
+            case ("sslmode", "verify-ca"), ("sslmode", "verify-full"): tls = .verifyFull
             case ("sslmode", let value):
-                throw SharedStoreURLError("has sslmode=\(value); expected disable, prefer or require")
+                throw SharedStoreURLError("has sslmode=\(value); expected disable, prefer, require or verify-full")
             default:
                 throw SharedStoreURLError("has the parameter \(item.name), which is not supported (only sslmode)")
             }

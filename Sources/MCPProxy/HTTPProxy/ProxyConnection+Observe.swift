@@ -161,6 +161,8 @@ extension ProxyConnection {
             eventLoop.execute {
                 let connection = connection.value
                 let (record, body, headers, instant) = pending.value
+                // The client left while the store was asked: nothing to observe or answer.
+                guard connection.context != nil, connection.machine.isConsultingCache else { return }
                 let observed = body.withUnsafeReadableBytes { bytes in
                     connection.shared.observer.clientMessage(
                         bytes.assumingMemoryBound(to: UInt8.self),

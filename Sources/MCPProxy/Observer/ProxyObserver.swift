@@ -363,7 +363,10 @@ public final class ProxyObserver: Sendable {
             return (nil, batch.compactMap(\.requestID), nil)
         }
         let message = RPCMessage(value)
-        if let headers, let issue = headers.disagreement(with: message) { state.withLock { $0.count(issue) } }
+        // Counted once: a message observed again with the shared cache's answer was counted the first time.
+        if case .notAsked = shared, let headers, let issue = headers.disagreement(with: message) {
+            state.withLock { $0.count(issue) }
+        }
         if let stream, let method = message.method {
             state.withLock { $0.countEvent(method, on: .get(stream)) }
         }

@@ -110,7 +110,14 @@ public final class ProxyResultCache: Sendable {
         guard case .object(let members)? = try? JSONParser.parse(line),
             let range = members.last(where: { $0.key == "result" })?.range
         else { return }
-        cache.put(String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self), for: key, ttl: ttl)
+        // A private result may be kept for this proxy's one client (stdio), never shared with other replicas.
+        let isPrivate = result["cacheScope"]?.stringValue == "private"
+        cache.put(
+            String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self),
+            for: key,
+            ttl: ttl,
+            sharing: !isPrivate
+        )
     }
 }
 

@@ -157,6 +157,13 @@ struct RelayStateMachine {
         }
     }
 
+    /// Whether the exchange in progress still waits for the cache's answer (``cacheAnswered(_:)``): false
+    /// once the client left or the connection closed.
+    var isConsultingCache: Bool {
+        guard case .exchange(let exchange) = state, case .consulting = exchange.request else { return false }
+        return true
+    }
+
     /// Runs `body` on the current exchange, which is out of `state` meanwhile; it stays the state unless
     /// `body` moved the state on. False without an exchange.
     @discardableResult
