@@ -32,6 +32,10 @@ start)
     password=${4:?the password}
     if [ ! -d "$dir/data" ]; then
         mkdir -p "$dir"
+        if [ ${#as_owner[@]} -gt 0 ] && ! runuser -u postgres -- test -x "$(dirname "$dir")"; then
+            echo "postgres.sh: the postgres user cannot enter $(dirname "$dir"); make it searchable (chmod a+x)" >&2
+            exit 77
+        fi
         umask 077
         printf '%s\n' "$password" >"$dir/password"
         if [ ${#as_owner[@]} -gt 0 ]; then chown -R postgres: "$dir"; fi

@@ -3,8 +3,9 @@
 #   embedded.png (engine + demo + a test upload in progress), attached.png (watching `dashboard serve`),
 #   help.png (the ? overlay), narrow.png (80×24), targets.png (--local: three proxies with calls in flight
 #   and failures, plus a serve engine and a Python-shaped server), detail.png (Enter on a tool),
-#   messages.png (m: their messages live) and message.png (one captured message, Enter).
-# Needs: tmux, aha, chromium (Debian packages). Usage: scripts/screenshots.sh
+#   messages.png (m: their messages live), message.png (one captured message, Enter) and shared.png (caches
+#   shared through a throwaway PostgreSQL with a `serve` replica running beside the dashboard).
+# Needs: tmux, aha, chromium, postgresql (Debian packages). Usage: scripts/screenshots.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # A tmux server of our own, so no setting of another session (NO_COLOR, say) leaks into the pictures.
@@ -15,12 +16,14 @@ binary=$("$root/scripts/build-release.sh")
 out=$root/screenshots
 mkdir -p "$out"
 work=$(mktemp -d)
+chmod a+x "$work"  # shared.png's PostgreSQL runs as the postgres user when this runs as root
 serve_pid=""
 others=()
 cleanup() {
     tmux kill-server 2>/dev/null || true
     [ -n "$serve_pid" ] && kill "$serve_pid" 2>/dev/null || true
     for pid in "${others[@]}"; do kill "$pid" 2>/dev/null || true; done
+    if [ -d "$work/pg" ]; then "$root/scripts/postgres.sh" stop "$work/pg" >/dev/null 2>&1 || true; fi
     rm -rf "$work"
 }
 trap cleanup EXIT
@@ -142,3 +145,17 @@ sleep 1
 tmux send-keys -t shot k Enter
 sleep 1
 capture message
+
+# shared.png: this dashboard's engine and a `serve` replica share their caches through PostgreSQL; the
+# replica's demo answers the same prompts, so this one finds some of them in the shared store (L2).
+tmux kill-session -t shot 2>/dev/null || true
+store_url="postgres://dash:screenshot-pw@127.0.0.1:19312/dash"
+"$root/scripts/postgres.sh" start "$work/pg" 19312 screenshot-pw >/dev/null
+env HOME="$work" FILE_CACHE_PATH="$work/replica-ids.sqlite" SEMANTIC_CACHE_URL="$store_url" \
+    FILE_CACHE_URL="$store_url" "$binary" serve --port 19311 --demo-rate 60 --log-file "$work/replica.log" \
+    2>/dev/null &
+others+=($!)
+sleep 8
+start shared 120 40 --cache-url "$store_url" --file-cache-url "$store_url"
+sleep 12
+capture shared
