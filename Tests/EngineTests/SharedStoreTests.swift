@@ -58,8 +58,10 @@ struct SharedStoreTests {
         deinit { task.cancel() }
     }
 
-    static func withServer(_ body: (PostgresServer) async throws -> Void) async throws {
-        let server = try await PostgresServer()
+    /// Runs `body` with a database of its own on the shared server, or (`ownServer`, for a test that stops
+    /// it) a server of its own.
+    static func withServer(ownServer: Bool = false, _ body: (PostgresServer) async throws -> Void) async throws {
+        let server = ownServer ? try await PostgresServer() : try await PostgresServer.sharedDatabase()
         do {
             try await body(server)
         } catch {
@@ -98,7 +100,7 @@ struct SharedStoreTests {
             let metrics = try #require(second.fileMetrics)
             #expect(metrics.hits == 2 && metrics.misses == 2, "\(metrics)")
             #expect(metrics.sharedHits == 1 && metrics.sharedLookups == 3, "\(metrics)")
-            #expect(metrics.store == "postgres 127.0.0.1/dash" && metrics.storeState == "ready")
+            #expect(metrics.store == "postgres 127.0.0.1/\(server.database)" && metrics.storeState == "ready")
             // A row keeps its age when copied: stored 86 000 s ago with a 86 400 s TTL, it expires for B 400 s on.
             let old = String(repeating: "ef", count: 32)
             let uploadedEarlier = try first.fileCache(directory, now: { Date().addingTimeInterval(-86_000) })
@@ -230,7 +232,7 @@ struct SharedStoreTests {
 
     @Test("the store stopped mid-run: lookups miss at once and /health says so; restarted: reconnected, rows kept")
     func stoppedAndRestarted() async throws {
-        try await Self.withServer { server in
+        try await Self.withServer(ownServer: true) { server in
             let directory = try Self.temporaryDirectory()
             defer { try? FileManager.default.removeItem(atPath: directory) }
             let replica = try Replica(server.url, timeout: .seconds(1))
@@ -292,7 +294,7 @@ struct SharedStoreTests {
                 String(decoding: try replica.collector.snapshot(maxAge: .zero).encodedJSON(), as: UTF8.self),
             ]
             for text in shown { #expect(!text.contains("wrong-"), "\(text)") }
-            #expect(replica.store.url.description == "postgres://dash@127.0.0.1:\(server.port)/dash")
+            #expect(replica.store.url.description == "postgres://dash@127.0.0.1:\(server.port)/\(server.database)")
         }
     }
 

@@ -17,7 +17,7 @@ import Testing
 struct SharedCacheProxyTests {
     @Test("stdio: the second replica answers a call the first cached, from the shared store")
     func stdioReplicas() async throws {
-        let server = try await PostgresServer()
+        let server = try await PostgresServer.sharedDatabase()
         defer { Task { await server.destroy() } }
         // A generous deadline: the suite's other tests share two cores with these processes (the 50 ms default is
         // measured in scripts/bench-shared-cache.sh).
@@ -36,7 +36,7 @@ struct SharedCacheProxyTests {
         let snapshot = try await second.snapshot(until: { $0.cacheMetrics["semantic_cache"]?.sharedHits == 1 })
         let cache = try #require(snapshot.cacheMetrics["semantic_cache"])
         #expect(cache.hits == 1 && cache.misses == 0 && cache.sharedHits == 1 && cache.sharedLookups == 1, "\(cache)")
-        #expect(cache.store == "postgres 127.0.0.1/dash" && cache.storeState == "ready")
+        #expect(cache.store == "postgres 127.0.0.1/\(server.database)" && cache.storeState == "ready")
         for proxy in [first, second] {
             proxy.closeInput()
             #expect(await proxy.exitStatus() == 0)
@@ -46,7 +46,7 @@ struct SharedCacheProxyTests {
 
     @Test("HTTP: the upstream is called once for two replicas; a wrong password falls back and never shows")
     func httpReplicas() async throws {
-        let server = try await PostgresServer()
+        let server = try await PostgresServer.sharedDatabase()
         defer { Task { await server.destroy() } }
         let calls = Atomic<Int>(0)
         let router = Router()
