@@ -152,19 +152,11 @@ public final class SharedStore: Sendable {
         let logger = self.logger
         let eventLoop = self.eventLoop
         let open: @Sendable () async throws -> PostgresConnection = {
-            let connection = try await PostgresConnection.connect(
-                on: eventLoop,
-                configuration: configuration,
-                id: id,
-                logger: logger
-            )
-            do {
-                try await SharedStoreSchema.migrate(connection, logger: logger)
-            } catch {
-                try? await connection.close()
-                throw error
+            try await Self.withNewConnection(configuration, id: id, on: eventLoop, logger: logger, closingAfter: false)
+            {
+                try await SharedStoreSchema.migrate($0, logger: logger)
+                return $0
             }
-            return connection
         }
         let outcome = await Self.withDeadline(connectTimeout, on: eventLoop, late: { try? await $0.close() }, open)
         switch outcome {
@@ -296,19 +288,8 @@ public final class SharedStore: Sendable {
             return state.connectionID
         }
         let work: @Sendable () async throws -> T = {
-            let connection = try await PostgresConnection.connect(
-                on: eventLoop,
-                configuration: configuration,
-                id: id,
-                logger: logger
-            )
-            do {
-                let result = try await body(connection, logger)
-                try? await connection.close()
-                return result
-            } catch {
-                try? await connection.close()
-                throw error
+            try await Self.withNewConnection(configuration, id: id, on: eventLoop, logger: logger, closingAfter: true) {
+                try await body($0, logger)
             }
         }
         switch await Self.withDeadline(deadline, on: eventLoop, work) {
@@ -350,6 +331,32 @@ public final class SharedStore: Sendable {
             case .unreachable(let reason):
                 return .init(ok: false, detail: "shared store unreachable (\(url)): \(reason)")
             }
+        }
+    }
+
+    /// Opens a connection and runs `body` on it. The connection is closed when `body` throws, and after it
+    /// with `closingAfter` (else `body` keeps it).
+    private static func withNewConnection<T: Sendable>(
+        _ configuration: PostgresConnection.Configuration,
+        id: Int,
+        on eventLoop: any EventLoop,
+        logger: Logger,
+        closingAfter: Bool,
+        _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await PostgresConnection.connect(
+            on: eventLoop,
+            configuration: configuration,
+            id: id,
+            logger: logger
+        )
+        do {
+            let result = try await body(connection)
+            if closingAfter { try? await connection.close() }
+            return result
+        } catch {
+            try? await connection.close()
+            throw error
         }
     }
 
