@@ -203,4 +203,18 @@ struct SnapshotDecoderTests {
         #expect(DisplayText.sanitized("esc\u{1B}[31mred") == "esc\u{FFFD}[31mred")
         #expect(DisplayText.sanitized(String(repeating: "x", count: 500), maxLength: 10) == "xxxxxxxxx…")
     }
+
+    @Test("plain ASCII takes the short way out with the same result: lengths at the bound, DEL, spaces, tabs")
+    func asciiNames() {
+        let ten = String(repeating: "a", count: 10)
+        #expect(DisplayText.sanitized("hello world") == "hello world")
+        #expect(DisplayText.sanitized(ten, maxLength: 10) == ten)
+        #expect(DisplayText.sanitized(ten + "b", maxLength: 10) == "aaaaaaaaa…")
+        #expect(DisplayText.sanitized("a\u{7F}b") == "a\u{FFFD}b")
+        #expect(DisplayText.singleLine("tools/call") == "tools/call")
+        #expect(DisplayText.singleLine(ten, maxLength: 10) == ten)
+        #expect(DisplayText.singleLine(ten + "b", maxLength: 10) == ten + "…")
+        #expect(DisplayText.singleLine(" a \t b\n") == "a b")
+        #expect(DisplayText.singleLine("a\u{7F}b\u{1B}c") == "abc")
+    }
 }
